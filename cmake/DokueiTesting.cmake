@@ -1,0 +1,31 @@
+# dokuei_add_gtest(<target> SOURCES ... [LIBS ...] LABELS unit|integration|gui|slow [FIXTURES ...]
+#                  [ENVIRONMENT K=V ...] [NO_MAIN] [TIMEOUT s])
+# Builds a GoogleTest executable into build/tests and registers each TEST as its own CTest case.
+# NO_MAIN: the sources provide main() (GUI suites create a QApplication first).
+include(GoogleTest)
+find_package(GTest REQUIRED)
+
+function(dokuei_add_gtest target)
+  cmake_parse_arguments(ARG "NO_MAIN" "TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT" ${ARGN})
+  add_executable(${target} ${ARG_SOURCES})
+  if(ARG_NO_MAIN)
+    target_link_libraries(${target} PRIVATE dokuei_options GTest::gtest GTest::gmock ${ARG_LIBS})
+  else()
+    target_link_libraries(${target} PRIVATE dokuei_options GTest::gtest GTest::gmock GTest::gtest_main ${ARG_LIBS})
+  endif()
+  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  set(props LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  if(ARG_FIXTURES)
+    list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
+  endif()
+  list(APPEND ARG_ENVIRONMENT
+    "DOKUEI_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "DOKUEI_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  list(JOIN ARG_ENVIRONMENT "\\;" env_joined)
+  gtest_discover_tests(${target}
+    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES ${props} ENVIRONMENT "${env_joined}")
+endfunction()
