@@ -12,11 +12,13 @@ target_compile_options(dokuei_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
   -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough
   $<$<BOOL:${DOKUEI_WARNINGS_AS_ERRORS}>:-Werror>
-  -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE)
+  -fstack-protector-strong -D_FORTIFY_SOURCE=2)
+# No -fPIE: Qt 6 is built with reduced relocations and needs -fPIC (which its targets add); -fPIE would
+# break signal/slot connections through function-pointer comparison.
 target_compile_definitions(dokuei_options INTERFACE
   QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII QT_NO_URL_CAST_FROM_STRING QT_NO_FOREACH
   QT_DISABLE_DEPRECATED_BEFORE=0x060400)
-target_link_options(dokuei_options INTERFACE -Wl,-z,relro -Wl,-z,now -pie)
+target_link_options(dokuei_options INTERFACE -Wl,-z,relro -Wl,-z,now)
 
 # Third-party headers are included as system headers so that their warnings do not fail our build.
 function(dokuei_library name)

@@ -1,0 +1,93 @@
+#include "dokuei/app/MainWindow.h"
+
+#include "dokuei/common/BuildInfo.h"
+#include "dokuei/viewer/render/TestVolume.h"
+#include "dokuei/viewer/render/VolumeMapperPolicy.h"
+#include "dokuei/viewer/render/VolumeScene.h"
+#include "dokuei/viewer/ui/VtkViewWidget.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QToolBar>
+
+#include <vtkImageData.h>
+#include <vtkRenderer.h>
+
+namespace dokuei::app {
+namespace {
+constexpr int kTestVolumeSize = 128;
+}
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_view(new viewer::VtkViewWidget(this)),
+      m_scene(std::make_unique<viewer::VolumeScene>()),
+      m_rendererLabel(new QLabel(this))
+{
+    setWindowTitle(tr("dokuei — CT reading workstation"));
+    setObjectName(QStringLiteral("MainWindow"));
+    m_view->setObjectName(QStringLiteral("VolumeView"));
+    setCentralWidget(m_view);
+    statusBar()->addPermanentWidget(m_rendererLabel);
+    statusBar()->showMessage(tr("Test volume (no patient data)"));
+    createActions();
+
+    auto volume = viewer::makeTestVolume(kTestVolumeSize);
+    m_scene->setVolume(volume);
+    m_view->addRenderer(m_scene->renderer());
+
+    connect(m_view, &viewer::VtkViewWidget::glInitialized, this, &MainWindow::onGlInitialized);
+    connect(m_view, &viewer::VtkViewWidget::interactionChanged, this,
+            [this](bool interacting) { m_scene->setInteracting(interacting); });
+    resize(1024, 768);
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::volumeMapperName() const
+{
+    return QString::fromLatin1(viewer::volumeMapperName(m_scene->mapperKind()));
+}
+
+void MainWindow::createActions()
+{
+    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction* quit = fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+    quit->setObjectName(QStringLiteral("actionQuit"));
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction* resetView = viewMenu->addAction(tr("&Reset view"), QKeySequence(Qt::Key_R), this, [this] {
+        m_scene->renderer()->ResetCamera();
+        m_view->update();
+    });
+    resetView->setObjectName(QStringLiteral("actionResetView"));
+
+    QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About dokuei"), this, &MainWindow::showAbout);
+
+    QToolBar* toolBar = addToolBar(tr("Main"));
+    toolBar->setObjectName(QStringLiteral("MainToolBar"));
+    toolBar->addAction(resetView);
+}
+
+void MainWindow::onGlInitialized(const QString& renderer, const QString& version)
+{
+    const QByteArray requested = qgetenv("DOKUEI_VOLUME_MAPPER");
+    m_scene->setMapperKind(viewer::chooseVolumeMapper(renderer.toStdString(), requested.toStdString()));
+    m_rendererLabel->setText(tr("%1 · OpenGL %2 · %3")
+                                 .arg(renderer, version.section(QLatin1Char(' '), 0, 0), volumeMapperName()));
+    m_view->update();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About dokuei"),
+                       tr("<p><b>dokuei</b> %1</p><p>Remote CT reading workstation for radiologists.</p>")
+                           .arg(dokueiVersion()));
+}
+
+} // namespace dokuei::app

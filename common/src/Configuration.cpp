@@ -1,0 +1,99 @@
+#include "dokuei/common/Configuration.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+
+namespace dokuei {
+namespace {
+
+
+/// Returns the value of `key` from the user file unless the system file locks it (the [policy] group),
+/// together with the file it came from, for error messages.
+std::pair<QString, QString> lookup(const QSettings& system, const QSettings& user, const QString& key)
+{
+    const bool locked = key.startsWith(QStringLiteral("policy/"));
+    if (!locked && user.contains(key)) {
+        return {user.value(key).toString().trimmed(), user.fileName()};
+    }
+    return {system.value(key).toString().trimmed(), system.fileName()};
+}
+
+Expected<void> checkReadable(const QString& file, const QString& key, const QString& source)
+{
+    if (file.isEmpty()) {
+        return {};
+    }
+    const QFileInfo info(file);
+    if (!info.isAbsolute()) {
+        return fail(ErrorCode::ConfigurationInvalid,
+                    QStringLiteral("%1: %2 must be an absolute path, got \"%3\"").arg(source, key, file));
+    }
+    if (!info.isFile() || !info.isReadable()) {
+        return fail(ErrorCode::ConfigurationInvalid,
+                    QStringLiteral("%1: %2 names \"%3\", which is not a readable file").arg(source, key, file));
+    }
+    return {};
+}
+
+} // namespace
+
+Expected<Configuration> Configuration::load(const WorkstationPaths& paths)
+{
+    for (const QString& file : {paths.systemConfigFile(), paths.userConfigFile()}) {
+        const QFileInfo info(file);
+        if (info.exists() && !info.isReadable()) {
+            return fail(ErrorCode::ConfigurationInvalid, QStringLiteral("%1 exists but cannot be read").arg(file));
+        }
+    }
+    const QSettings system(paths.systemConfigFile(), QSettings::IniFormat);
+    const QSettings user(paths.userConfigFile(), QSettings::IniFormat);
+    for (const QSettings* settings : {&system, &user}) {
+        if (settings->status() == QSettings::FormatError) {
+            return fail(ErrorCode::ConfigurationInvalid,
+                        QStringLiteral("%1 is not a valid INI file").arg(settings->fileName()));
+        }
+    }
+
+    Configuration config;
+
+    const auto [url, urlSource] = lookup(system, user, QStringLiteral("reading_centre/url"));
+    if (!url.isEmpty()) {
+        config.readingCentreUrl = QUrl(url, QUrl::StrictMode);
+        if (!config.readingCentreUrl.isValid() || config.readingCentreUrl.scheme() != QStringLiteral("https") ||
+            config.readingCentreUrl.host().isEmpty()) {
+            return fail(ErrorCode::ConfigurationInvalid,
+                        QStringLiteral("%1: reading_centre/url must be an https:// URL with a host, got \"%2\"")
+                            .arg(urlSource, url));
+        }
+    }
+
+    const auto [ca, caSource] = lookup(system, user, QStringLiteral("reading_centre/ca_file"));
+    if (auto ok = checkReadable(ca, QStringLiteral("reading_centre/ca_file"), caSource); !ok) {
+        return std::unexpected(ok.error());
+    }
+    config.readingCentreCaFile = ca;
+
+    const auto [crl, crlSource] = lookup(system, user, QStringLiteral("reading_centre/crl_file"));
+    if (auto ok = checkReadable(crl, QStringLiteral("reading_centre/crl_file"), crlSource); !ok) {
+        return std::unexpected(ok.error());
+    }
+    config.readingCentreCrlFile = crl;
+
+    const auto [module, moduleSource] = lookup(system, user, QStringLiteral("pkcs11/module"));
+    if (!module.isEmpty() && !QDir::isAbsolutePath(module)) {
+        return fail(ErrorCode::ConfigurationInvalid,
+                    QStringLiteral("%1: pkcs11/module must be an absolute path, got \"%2\"").arg(moduleSource, module));
+    }
+    config.pkcs11Module = module;
+
+    const auto [language, languageSource] = lookup(system, user, QStringLiteral("ui/language"));
+    if (!language.isEmpty() && language != QStringLiteral("ja") && language != QStringLiteral("en")) {
+        return fail(ErrorCode::ConfigurationInvalid,
+                    QStringLiteral("%1: ui/language must be \"ja\" or \"en\", got \"%2\"").arg(languageSource, language));
+    }
+    config.language = language;
+    return config;
+}
+
+} // namespace dokuei

@@ -1,0 +1,77 @@
+#include "ImageStatistics.h"
+#include "dokuei/app/MainWindow.h"
+#include "dokuei/app/Translations.h"
+#include "dokuei/viewer/ui/VtkViewWidget.h"
+
+#include <QApplication>
+#include <QMenuBar>
+#include <QTest>
+#include <QTranslator>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+// The view's background colour set by VolumeScene (0.05, 0.06, 0.08).
+const QColor kBackground(13, 15, 20);
+
+TEST(MainWindow, ShowsTheVtkViewWithRenderedVolume)
+{
+    dokuei::app::MainWindow window;
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    auto* view = window.view();
+    ASSERT_NE(view, nullptr);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return view->framesRendered() > 0; }, 30000))
+        << "the VTK view never rendered a frame";
+    EXPECT_FALSE(view->glRenderer().isEmpty());
+
+    const QImage frame = view->grabFramebuffer();
+    ASSERT_FALSE(frame.isNull());
+    EXPECT_GE(frame.width(), 300);
+    // The bone shell of the test volume covers a good part of the view; the rest is the dark background.
+    const double volumePixels = dokuei::test::fractionUnlike(frame, kBackground);
+    EXPECT_GT(volumePixels, 0.05) << "too few non-background pixels: the volume was not drawn";
+    EXPECT_LT(volumePixels, 0.95) << "almost no background pixels: the view is not showing the scene";
+    // A corner is background: VTK really drew the scene (not a cleared or garbage buffer).
+    const QColor corner = frame.pixelColor(2, 2);
+    EXPECT_NEAR(corner.red(), kBackground.red(), 3);
+    EXPECT_NEAR(corner.green(), kBackground.green(), 3);
+    EXPECT_NEAR(corner.blue(), kBackground.blue(), 3);
+}
+
+TEST(MainWindow, ChoosesTheCpuMapperOnSoftwareOpenGl)
+{
+    qunsetenv("DOKUEI_VOLUME_MAPPER");
+    dokuei::app::MainWindow window;
+    window.show();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.view()->framesRendered() > 0; }, 30000));
+    if (window.view()->glRenderer().contains(QStringLiteral("llvmpipe"))) {
+        EXPECT_EQ(window.volumeMapperName(), QStringLiteral("CPU ray casting"));
+    } else {
+        EXPECT_EQ(window.volumeMapperName(), QStringLiteral("GPU ray casting"));
+    }
+}
+
+TEST(MainWindow, SpeaksJapanese)
+{
+    ASSERT_TRUE(dokuei::app::installTranslations(*qApp, QStringLiteral("ja")));
+    {
+        dokuei::app::MainWindow window;
+        EXPECT_EQ(window.windowTitle(), QStringLiteral("dokuei — CT 読影ワークステーション"));
+        QStringList menus;
+        for (QAction* action : window.menuBar()->actions()) {
+            menus << action->text();
+        }
+        EXPECT_TRUE(menus.contains(QStringLiteral("ファイル(&F)"))) << menus.join(QLatin1Char(',')).toStdString();
+    }
+    // Remove our translators again so other tests see English.
+    for (QTranslator* translator : qApp->findChildren<QTranslator*>()) {
+        QCoreApplication::removeTranslator(translator);
+        delete translator;
+    }
+    dokuei::app::MainWindow english;
+    EXPECT_EQ(english.windowTitle(), QStringLiteral("dokuei — CT reading workstation"));
+}
+
+} // namespace

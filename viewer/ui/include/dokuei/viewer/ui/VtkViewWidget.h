@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QOpenGLWidget>
+#include <QString>
+
+#include <vtkSmartPointer.h>
+
+class vtkGenericOpenGLRenderWindow;
+class vtkGenericRenderWindowInteractor;
+class vtkRenderer;
+
+namespace dokuei::viewer {
+
+/// A QOpenGLWidget that hosts a VTK render window in Qt's OpenGL context: VTK renders into its own
+/// framebuffer during paintGL and the result is blitted into the widget's framebuffer. Mouse and wheel
+/// events drive a trackball-camera interactor; every render request goes through Qt's update().
+/// Requires installVtkSurfaceFormat() before QApplication.
+class VtkViewWidget : public QOpenGLWidget
+{
+    Q_OBJECT
+
+public:
+    explicit VtkViewWidget(QWidget* parent = nullptr);
+    ~VtkViewWidget() override;
+
+    vtkGenericOpenGLRenderWindow* renderWindow() const;
+    void addRenderer(vtkRenderer* renderer);
+
+    /// GL_RENDERER / GL_VERSION of the context, known after the first initializeGL (empty before).
+    QString glRenderer() const { return m_glRenderer; }
+    QString glVersion() const { return m_glVersion; }
+    /// How many frames VTK has drawn into this widget.
+    int framesRendered() const { return m_framesRendered; }
+
+signals:
+    /// Emitted once the OpenGL context exists and the renderer string is known.
+    void glInitialized(const QString& renderer, const QString& version);
+    void frameRendered();
+    /// The user started (true) or finished (false) dragging in the view.
+    void interactionChanged(bool interacting);
+
+protected:
+    void initializeGL() override;
+    void resizeGL(int width, int height) override;
+    void paintGL() override;
+
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+
+private:
+    void releaseGraphics();
+    void forwardMouse(QMouseEvent* event, unsigned long vtkEvent);
+
+    vtkSmartPointer<vtkGenericOpenGLRenderWindow> m_window;
+    vtkSmartPointer<vtkGenericRenderWindowInteractor> m_interactor;
+    QString m_glRenderer;
+    QString m_glVersion;
+    int m_framesRendered = 0;
+    int m_buttonsDown = 0;
+};
+
+} // namespace dokuei::viewer
