@@ -259,7 +259,7 @@ std::expected<CommandLine, Error> parseCommandLine(std::span<const std::string_v
             value = arg.substr(eq + 1);
             arg = arg.substr(0, eq);
         } else if (arg.starts_with("--") && (arg == "--preset" || valueOptions().contains(arg))) {
-            if (i + 1 >= args.size()) {
+            if (i + 1 >= args.size() || args[i + 1].starts_with("--")) {
                 return invalid(detail::format("{} needs a value", arg));
             }
             value = args[++i];
