@@ -306,6 +306,11 @@ std::expected<std::uintmax_t, Error> saveDataset(DcmFileFormat& file, const Phan
     } else if (spec.transferSyntax == TransferSyntax::RleLossless) {
         cond = dataset->chooseRepresentation(xfer, nullptr);
     }
+    if (spec.enhanced) {
+        // The codecs note the compression at top level, which the Enhanced CT IOD does not have
+        // there (and lossless compression derives nothing).
+        dataset->findAndDeleteElement(DCM_DerivationDescription);
+    }
     if (cond.bad() || !dataset->canWriteXfer(xfer)) {
         return fail(ErrorCode::Dicom, detail::format("DCMTK cannot encode pixel data as {}: {}",
                                                   toString(spec.transferSyntax), cond.text()));
