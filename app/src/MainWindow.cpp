@@ -23,10 +23,8 @@ constexpr int kTestVolumeSize = 128;
 }
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent),
-      m_view(new viewer::VtkViewWidget(this)),
-      m_scene(std::make_unique<viewer::VolumeScene>()),
-      m_rendererLabel(new QLabel(this))
+    : QMainWindow(parent), m_view(new viewer::VtkViewWidget(this)),
+      m_scene(std::make_unique<viewer::VolumeScene>()), m_rendererLabel(new QLabel(this))
 {
     setWindowTitle(tr("dokuei — CT reading workstation"));
     setObjectName(QStringLiteral("MainWindow"));
@@ -56,7 +54,8 @@ QString MainWindow::volumeMapperName() const
 void MainWindow::createActions()
 {
     QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction* quit = fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+    QAction* quit =
+        fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
     quit->setObjectName(QStringLiteral("actionQuit"));
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
@@ -78,8 +77,8 @@ void MainWindow::onGlInitialized(const QString& renderer, const QString& version
 {
     const QByteArray requested = qgetenv("DOKUEI_VOLUME_MAPPER");
     m_scene->setMapperKind(viewer::chooseVolumeMapper(renderer.toStdString(), requested.toStdString()));
-    m_rendererLabel->setText(tr("%1 · OpenGL %2 · %3")
-                                 .arg(renderer, version.section(QLatin1Char(' '), 0, 0), volumeMapperName()));
+    m_rendererLabel->setText(
+        tr("%1 · OpenGL %2 · %3").arg(renderer, version.section(QLatin1Char(' '), 0, 0), volumeMapperName()));
     m_view->update();
 }
 

@@ -5,12 +5,12 @@
 #include "dokuei/security/Pkcs11Module.h"
 #include "dokuei/security/ProcessHardening.h"
 
+#include <algorithm>
+
 #include <QLocale>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
-
-#include <algorithm>
 
 namespace dokuei::app {
 namespace {
@@ -54,7 +54,8 @@ SelfCheckItem memoryLockItem()
 {
     const auto limits = security::ProcessHardening::memoryLockLimits();
     SelfCheckItem item{SelfCheck::tr("Memory locking"), {}, SelfCheckItem::Status::Ok, false};
-    const QString soft = limits.softLimitBytes ? formatBytes(*limits.softLimitBytes) : SelfCheck::tr("unlimited");
+    const QString soft =
+        limits.softLimitBytes ? formatBytes(*limits.softLimitBytes) : SelfCheck::tr("unlimited");
     if (!limits.lockingWorks) {
         item.status = SelfCheckItem::Status::Warning;
         item.detail = SelfCheck::tr("not permitted (RLIMIT_MEMLOCK %1): image memory could be swapped out; "
@@ -79,8 +80,8 @@ SelfCheckItem pkcs11Item(const QString& modulePath)
         return item;
     }
     auto tokens = (*module)->tokens();
-    const QString description = QStringLiteral("%1 (%2 %3)").arg(modulePath, (*module)->manufacturer(),
-                                                                 (*module)->description());
+    const QString description =
+        QStringLiteral("%1 (%2 %3)").arg(modulePath, (*module)->manufacturer(), (*module)->description());
     if (!tokens) {
         item.detail = description + QStringLiteral(": ") + tokens.error().message;
         return item;
@@ -102,7 +103,8 @@ QList<SelfCheckItem> SelfCheck::run(const Inputs& inputs)
     items << SelfCheckItem{tr("DCMTK"), dcmtkVersion(), SelfCheckItem::Status::Ok, true};
     items << SelfCheckItem{tr("OpenSSL"), openSslVersion(), SelfCheckItem::Status::Ok, true};
     if (!inputs.configurationError.isEmpty()) {
-        items << SelfCheckItem{tr("Configuration"), inputs.configurationError, SelfCheckItem::Status::Failed, true};
+        items << SelfCheckItem{tr("Configuration"), inputs.configurationError, SelfCheckItem::Status::Failed,
+                               true};
     }
     items << openGlItem(inputs.graphicsAvailable);
     items << memoryLockItem();
@@ -117,8 +119,9 @@ QList<SelfCheckItem> SelfCheck::run(const Inputs& inputs)
 
 bool SelfCheck::passed(const QList<SelfCheckItem>& items)
 {
-    return std::ranges::none_of(
-        items, [](const SelfCheckItem& item) { return item.required && item.status == SelfCheckItem::Status::Failed; });
+    return std::ranges::none_of(items, [](const SelfCheckItem& item) {
+        return item.required && item.status == SelfCheckItem::Status::Failed;
+    });
 }
 
 QString SelfCheck::format(const QList<SelfCheckItem>& items)
@@ -139,8 +142,9 @@ QString SelfCheck::format(const QList<SelfCheckItem>& items)
         }
         text += QStringLiteral("[%1] %2  %3\n").arg(mark, item.name.leftJustified(width), item.detail);
     }
-    text += failed == 0 ? tr("self-check passed") + QLatin1Char('\n')
-                        : tr("self-check FAILED: %n required item(s) failed", nullptr, failed) + QLatin1Char('\n');
+    text += failed == 0
+                ? tr("self-check passed") + QLatin1Char('\n')
+                : tr("self-check FAILED: %n required item(s) failed", nullptr, failed) + QLatin1Char('\n');
     return text;
 }
 

@@ -5,11 +5,11 @@
 #include "dokuei/common/WorkstationPaths.h"
 #include "dokuei/security/ProcessHardening.h"
 
+#include <cstdio>
+
 #include <QCoreApplication>
 #include <QProcessEnvironment>
 #include <QStringList>
-
-#include <cstdio>
 
 namespace {
 
@@ -80,7 +80,8 @@ int main(int argc, char** argv)
     }
     QCoreApplication app(argc, argv);
     QStringList args = QCoreApplication::arguments().mid(1);
-    if (args.isEmpty() || args.first() == QStringLiteral("help") || args.first() == QStringLiteral("--help")) {
+    if (args.isEmpty() || args.first() == QStringLiteral("help") ||
+        args.first() == QStringLiteral("--help")) {
         out(usage());
         return args.isEmpty() ? 2 : 0;
     }

@@ -8,15 +8,15 @@
 #include "dokuei/security/ProcessHardening.h"
 #include "dokuei/viewer/ui/SurfaceFormat.h"
 
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QMessageBox>
 #include <QProcessEnvironment>
-
-#include <cstdio>
-#include <cstring>
-#include <memory>
 
 namespace {
 
@@ -107,10 +107,12 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Remote CT reading workstation"));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("version"), QApplication::translate("main", "Print the version and exit.")});
-    parser.addOption({QStringLiteral("self-check"),
-                      QApplication::translate("main", "Check libraries, OpenGL, memory locking, core dumps and "
-                                                      "the smart card module, then exit (non-zero on failure).")});
+    parser.addOption(
+        {QStringLiteral("version"), QApplication::translate("main", "Print the version and exit.")});
+    parser.addOption(
+        {QStringLiteral("self-check"),
+         QApplication::translate("main", "Check libraries, OpenGL, memory locking, core dumps and "
+                                         "the smart card module, then exit (non-zero on failure).")});
     const QCommandLineOption languageOption(
         QStringLiteral("lang"), QApplication::translate("main", "User interface language: ja or en."),
         QStringLiteral("language"));
@@ -118,7 +120,8 @@ int main(int argc, char** argv)
     parser.process(app);
 
     const Startup startup = loadConfiguration();
-    const QString requested = parser.isSet(languageOption) ? parser.value(languageOption) : startup.config.language;
+    const QString requested =
+        parser.isSet(languageOption) ? parser.value(languageOption) : startup.config.language;
     dokuei::app::installTranslations(app, dokuei::app::resolveLanguage(requested));
     if (!startup.error.isEmpty()) {
         QMessageBox::critical(nullptr, QApplication::translate("main", "dokuei cannot start"), startup.error);

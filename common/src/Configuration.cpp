@@ -7,7 +7,6 @@
 namespace dokuei {
 namespace {
 
-
 /// Returns the value of `key` from the user file unless the system file locks it (the [policy] group),
 /// together with the file it came from, for error messages.
 std::pair<QString, QString> lookup(const QSettings& system, const QSettings& user, const QString& key)
@@ -30,8 +29,9 @@ Expected<void> checkReadable(const QString& file, const QString& key, const QStr
                     QStringLiteral("%1: %2 must be an absolute path, got \"%3\"").arg(source, key, file));
     }
     if (!info.isFile() || !info.isReadable()) {
-        return fail(ErrorCode::ConfigurationInvalid,
-                    QStringLiteral("%1: %2 names \"%3\", which is not a readable file").arg(source, key, file));
+        return fail(
+            ErrorCode::ConfigurationInvalid,
+            QStringLiteral("%1: %2 names \"%3\", which is not a readable file").arg(source, key, file));
     }
     return {};
 }
@@ -43,7 +43,8 @@ Expected<Configuration> Configuration::load(const WorkstationPaths& paths)
     for (const QString& file : {paths.systemConfigFile(), paths.userConfigFile()}) {
         const QFileInfo info(file);
         if (info.exists() && !info.isReadable()) {
-            return fail(ErrorCode::ConfigurationInvalid, QStringLiteral("%1 exists but cannot be read").arg(file));
+            return fail(ErrorCode::ConfigurationInvalid,
+                        QStringLiteral("%1 exists but cannot be read").arg(file));
         }
     }
     const QSettings system(paths.systemConfigFile(), QSettings::IniFormat);
@@ -60,11 +61,13 @@ Expected<Configuration> Configuration::load(const WorkstationPaths& paths)
     const auto [url, urlSource] = lookup(system, user, QStringLiteral("reading_centre/url"));
     if (!url.isEmpty()) {
         config.readingCentreUrl = QUrl(url, QUrl::StrictMode);
-        if (!config.readingCentreUrl.isValid() || config.readingCentreUrl.scheme() != QStringLiteral("https") ||
+        if (!config.readingCentreUrl.isValid() ||
+            config.readingCentreUrl.scheme() != QStringLiteral("https") ||
             config.readingCentreUrl.host().isEmpty()) {
-            return fail(ErrorCode::ConfigurationInvalid,
-                        QStringLiteral("%1: reading_centre/url must be an https:// URL with a host, got \"%2\"")
-                            .arg(urlSource, url));
+            return fail(
+                ErrorCode::ConfigurationInvalid,
+                QStringLiteral("%1: reading_centre/url must be an https:// URL with a host, got \"%2\"")
+                    .arg(urlSource, url));
         }
     }
 
@@ -83,14 +86,16 @@ Expected<Configuration> Configuration::load(const WorkstationPaths& paths)
     const auto [module, moduleSource] = lookup(system, user, QStringLiteral("pkcs11/module"));
     if (!module.isEmpty() && !QDir::isAbsolutePath(module)) {
         return fail(ErrorCode::ConfigurationInvalid,
-                    QStringLiteral("%1: pkcs11/module must be an absolute path, got \"%2\"").arg(moduleSource, module));
+                    QStringLiteral("%1: pkcs11/module must be an absolute path, got \"%2\"")
+                        .arg(moduleSource, module));
     }
     config.pkcs11Module = module;
 
     const auto [language, languageSource] = lookup(system, user, QStringLiteral("ui/language"));
     if (!language.isEmpty() && language != QStringLiteral("ja") && language != QStringLiteral("en")) {
         return fail(ErrorCode::ConfigurationInvalid,
-                    QStringLiteral("%1: ui/language must be \"ja\" or \"en\", got \"%2\"").arg(languageSource, language));
+                    QStringLiteral("%1: ui/language must be \"ja\" or \"en\", got \"%2\"")
+                        .arg(languageSource, language));
     }
     config.language = language;
     return config;

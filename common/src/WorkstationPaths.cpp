@@ -1,12 +1,12 @@
 #include "dokuei/common/WorkstationPaths.h"
 
-#include <QDir>
-#include <QFileInfo>
-
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <QDir>
+#include <QFileInfo>
 
 namespace dokuei {
 namespace {
@@ -22,7 +22,9 @@ QString absoluteOrEmpty(const QString& path)
 Expected<void> ensurePrivateDirectory(const QString& path)
 {
     const QByteArray native = QFile::encodeName(path);
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::lstat(native.constData(), &st) != 0) {
         if (errno != ENOENT) {
             return fail(ErrorCode::IoFailure, QStringLiteral("Cannot inspect %1: %2")
@@ -38,12 +40,14 @@ Expected<void> ensurePrivateDirectory(const QString& path)
                                                   .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
         }
         if (::lstat(native.constData(), &st) != 0) {
-            return fail(ErrorCode::IoFailure, QStringLiteral("Directory %1 vanished after creation").arg(path));
+            return fail(ErrorCode::IoFailure,
+                        QStringLiteral("Directory %1 vanished after creation").arg(path));
         }
     }
     if (!S_ISDIR(st.st_mode)) {
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1 exists but is not a directory (symbolic links are refused)").arg(path));
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("%1 exists but is not a directory (symbolic links are refused)").arg(path));
     }
     if (st.st_uid != ::geteuid()) {
         return fail(ErrorCode::PermissionDenied,

@@ -47,16 +47,18 @@ struct Pkcs11Module::Impl
     }
 };
 
-Pkcs11Module::Pkcs11Module(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Pkcs11Module::Pkcs11Module(std::unique_ptr<Impl> impl) : m_impl(std::move(impl))
+{}
 
 Pkcs11Module::~Pkcs11Module() = default;
 
 Expected<std::unique_ptr<Pkcs11Module>> Pkcs11Module::load(const QString& path)
 {
     if (path.isEmpty()) {
-        return fail(ErrorCode::Pkcs11ModuleUnavailable,
-                    QStringLiteral("No PKCS#11 module is configured: set pkcs11/module to the smart card "
-                                   "middleware's library (for example /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)"));
+        return fail(
+            ErrorCode::Pkcs11ModuleUnavailable,
+            QStringLiteral("No PKCS#11 module is configured: set pkcs11/module to the smart card "
+                           "middleware's library (for example /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)"));
     }
     const QFileInfo info(path);
     if (!info.isAbsolute()) {
@@ -75,10 +77,11 @@ Expected<std::unique_ptr<Pkcs11Module>> Pkcs11Module::load(const QString& path)
     }
     ERR_clear_error();
     if (PKCS11_CTX_load(impl->ctx.get(), QFile::encodeName(path).constData()) != 0) {
-        return fail(ErrorCode::Pkcs11ModuleUnavailable,
-                    QStringLiteral("\"%1\" could not be loaded as a PKCS#11 module (missing C_GetFunctionList or "
-                                   "C_Initialize failed): %2")
-                        .arg(path, takeOpenSslErrors()));
+        return fail(
+            ErrorCode::Pkcs11ModuleUnavailable,
+            QStringLiteral("\"%1\" could not be loaded as a PKCS#11 module (missing C_GetFunctionList or "
+                           "C_Initialize failed): %2")
+                .arg(path, takeOpenSslErrors()));
     }
     impl->loaded = true;
     return std::unique_ptr<Pkcs11Module>(new Pkcs11Module(std::move(impl)));
@@ -105,8 +108,9 @@ Expected<QList<Pkcs11TokenInfo>> Pkcs11Module::tokens() const
     unsigned int count = 0;
     ERR_clear_error();
     if (PKCS11_enumerate_slots(m_impl->ctx.get(), &slotList, &count) != 0) {
-        return fail(ErrorCode::Pkcs11Failure, QStringLiteral("Cannot list the slots of PKCS#11 module \"%1\": %2")
-                                                  .arg(m_impl->path, takeOpenSslErrors()));
+        return fail(ErrorCode::Pkcs11Failure,
+                    QStringLiteral("Cannot list the slots of PKCS#11 module \"%1\": %2")
+                        .arg(m_impl->path, takeOpenSslErrors()));
     }
     QList<Pkcs11TokenInfo> result;
     for (unsigned int i = 0; i < count; ++i) {

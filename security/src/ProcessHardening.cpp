@@ -12,7 +12,8 @@ namespace {
 
 QString systemError(const char* call)
 {
-    return QStringLiteral("%1 failed: %2").arg(QLatin1String(call), QString::fromLocal8Bit(std::strerror(errno)));
+    return QStringLiteral("%1 failed: %2")
+        .arg(QLatin1String(call), QString::fromLocal8Bit(std::strerror(errno)));
 }
 
 std::optional<std::uint64_t> limitValue(rlim_t value)

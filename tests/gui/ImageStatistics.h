@@ -17,7 +17,8 @@ inline double fractionUnlike(const QImage& image, QColor background, int toleran
         const auto* line = reinterpret_cast<const QRgb*>(rgb.constScanLine(y));
         for (int x = 0; x < rgb.width(); ++x) {
             const QRgb p = line[x];
-            if (std::abs(qRed(p) - background.red()) > tolerance || std::abs(qGreen(p) - background.green()) > tolerance ||
+            if (std::abs(qRed(p) - background.red()) > tolerance ||
+                std::abs(qGreen(p) - background.green()) > tolerance ||
                 std::abs(qBlue(p) - background.blue()) > tolerance) {
                 ++differing;
             }

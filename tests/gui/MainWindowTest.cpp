@@ -1,5 +1,6 @@
-#include "ImageStatistics.h"
 #include "dokuei/app/MainWindow.h"
+
+#include "ImageStatistics.h"
 #include "dokuei/app/Translations.h"
 #include "dokuei/viewer/ui/VtkViewWidget.h"
 
@@ -63,7 +64,8 @@ TEST(MainWindow, SpeaksJapanese)
         for (QAction* action : window.menuBar()->actions()) {
             menus << action->text();
         }
-        EXPECT_TRUE(menus.contains(QStringLiteral("ファイル(&F)"))) << menus.join(QLatin1Char(',')).toStdString();
+        EXPECT_TRUE(menus.contains(QStringLiteral("ファイル(&F)")))
+            << menus.join(QLatin1Char(',')).toStdString();
     }
     // Remove our translators again so other tests see English.
     for (QTranslator* translator : qApp->findChildren<QTranslator*>()) {

@@ -26,7 +26,9 @@ ProcessResult runDokuei(const QStringList& arguments, const QString& module)
     config.close();
     QFile softhsm(tokens.filePath(QStringLiteral("softhsm2.conf")));
     EXPECT_TRUE(softhsm.open(QIODevice::WriteOnly));
-    softhsm.write(QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\n").arg(tokens.path()).toUtf8());
+    softhsm.write(QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\n")
+                      .arg(tokens.path())
+                      .toUtf8());
     softhsm.close();
 
     QProcess process;
@@ -47,12 +49,14 @@ TEST(SelfCheck, PassesWithAWorkingCardModuleAndOpenGl)
 {
     const ProcessResult run = runDokuei({QStringLiteral("--self-check")}, kSoftHsm);
     EXPECT_EQ(run.exitCode, 0) << run.output.toStdString();
-    for (const char* line : {"] Qt ", "] VTK ", "] DCMTK ", "] OpenSSL ", "] Memory locking", "RLIMIT_MEMLOCK"}) {
+    for (const char* line :
+         {"] Qt ", "] VTK ", "] DCMTK ", "] OpenSSL ", "] Memory locking", "RLIMIT_MEMLOCK"}) {
         EXPECT_TRUE(run.output.contains(QLatin1String(line))) << line << "\n" << run.output.toStdString();
     }
     EXPECT_TRUE(run.output.contains(QStringLiteral("[ok  ] OpenGL"))) << run.output.toStdString();
     EXPECT_TRUE(run.output.contains(QStringLiteral("[ok  ] Core dumps"))) << run.output.toStdString();
-    EXPECT_TRUE(run.output.contains(QStringLiteral("[ok  ] PKCS#11 module  ") + kSoftHsm)) << run.output.toStdString();
+    EXPECT_TRUE(run.output.contains(QStringLiteral("[ok  ] PKCS#11 module  ") + kSoftHsm))
+        << run.output.toStdString();
     EXPECT_TRUE(run.output.contains(QStringLiteral("self-check passed")));
 }
 
@@ -72,15 +76,18 @@ TEST(SelfCheck, FailsWhenTheModuleIsNotPkcs11)
     ASSERT_TRUE(QFile::exists(notPkcs11));
     const ProcessResult run = runDokuei({QStringLiteral("--self-check")}, notPkcs11);
     EXPECT_NE(run.exitCode, 0) << run.output.toStdString();
-    EXPECT_TRUE(run.output.contains(QStringLiteral("could not be loaded as a PKCS#11 module"))) << run.output.toStdString();
+    EXPECT_TRUE(run.output.contains(QStringLiteral("could not be loaded as a PKCS#11 module")))
+        << run.output.toStdString();
 }
 
 TEST(SelfCheck, FailsWhenTheConfigurationIsInvalid)
 {
-    const ProcessResult run = runDokuei({QStringLiteral("--self-check")}, QStringLiteral("relative/module.so"));
+    const ProcessResult run =
+        runDokuei({QStringLiteral("--self-check")}, QStringLiteral("relative/module.so"));
     EXPECT_NE(run.exitCode, 0) << run.output.toStdString();
     EXPECT_TRUE(run.output.contains(QStringLiteral("[FAIL] Configuration"))) << run.output.toStdString();
-    EXPECT_TRUE(run.output.contains(QStringLiteral("pkcs11/module must be an absolute path"))) << run.output.toStdString();
+    EXPECT_TRUE(run.output.contains(QStringLiteral("pkcs11/module must be an absolute path")))
+        << run.output.toStdString();
 }
 
 TEST(CommandLine, PrintsTheVersion)

@@ -1,13 +1,12 @@
 #include "dokuei/viewer/render/TestVolume.h"
 #include "dokuei/viewer/render/VolumeScene.h"
 
+#include <gtest/gtest.h>
 #include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkUnsignedCharArray.h>
-
-#include <gtest/gtest.h>
 
 namespace {
 

@@ -32,7 +32,8 @@ TEST(AdminCli, ShowsPaths)
     const Result result = admin({QStringLiteral("paths")}, home.path());
     EXPECT_EQ(result.exitCode, 0) << result.err.toStdString();
     EXPECT_TRUE(result.out.contains(QStringLiteral("vault_dir=") + home.path() + QStringLiteral("/vault")));
-    EXPECT_TRUE(result.out.contains(QStringLiteral("system_config=") + home.path() + QStringLiteral("/etc/dokuei.conf")));
+    EXPECT_TRUE(result.out.contains(QStringLiteral("system_config=") + home.path() +
+                                    QStringLiteral("/etc/dokuei.conf")));
 }
 
 TEST(AdminCli, ConfigCheckAcceptsValidAndRejectsInvalid)

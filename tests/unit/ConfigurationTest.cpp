@@ -52,10 +52,11 @@ TEST_F(ConfigurationTest, UserFileOverridesSystemDefaults)
 {
     write(m_paths.systemConfigFile(),
           "[reading_centre]\nurl=https://centre.example.jp/dicom-web\n[pkcs11]\nmodule=/usr/lib/system.so\n");
-    write(m_paths.userConfigFile(), QStringLiteral("[reading_centre]\nurl=https://localhost:8443/dicom-web\nca_file=%1\n"
-                                                   "[ui]\nlanguage=ja\n")
-                                        .arg(m_caFile)
-                                        .toUtf8());
+    write(m_paths.userConfigFile(),
+          QStringLiteral("[reading_centre]\nurl=https://localhost:8443/dicom-web\nca_file=%1\n"
+                         "[ui]\nlanguage=ja\n")
+              .arg(m_caFile)
+              .toUtf8());
     auto config = Configuration::load(m_paths);
     ASSERT_TRUE(config) << config.error().toString().toStdString();
     EXPECT_EQ(config->readingCentreUrl.toString(), QStringLiteral("https://localhost:8443/dicom-web"));

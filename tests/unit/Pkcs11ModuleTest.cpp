@@ -22,9 +22,10 @@ public:
         m_conf = m_dir.filePath(QStringLiteral("softhsm2.conf"));
         QFile conf(m_conf);
         if (conf.open(QIODevice::WriteOnly)) {
-            conf.write(QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\nlog.level = ERROR\n")
-                           .arg(m_dir.path())
-                           .toUtf8());
+            conf.write(
+                QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\nlog.level = ERROR\n")
+                    .arg(m_dir.path())
+                    .toUtf8());
         }
         qputenv("SOFTHSM2_CONF", QFile::encodeName(m_conf));
     }
@@ -34,8 +35,8 @@ public:
     {
         QProcess process;
         process.start(QStringLiteral("softhsm2-util"),
-                      {QStringLiteral("--init-token"), QStringLiteral("--free"), QStringLiteral("--label"), label,
-                       QStringLiteral("--so-pin"), QStringLiteral("87654321"), QStringLiteral("--pin"),
+                      {QStringLiteral("--init-token"), QStringLiteral("--free"), QStringLiteral("--label"),
+                       label, QStringLiteral("--so-pin"), QStringLiteral("87654321"), QStringLiteral("--pin"),
                        QStringLiteral("123456")});
         return process.waitForFinished(30000) && process.exitCode() == 0;
     }
@@ -52,7 +53,8 @@ TEST(Pkcs11Module, LoadsSoftHsmAndListsItsTokens)
     auto module = Pkcs11Module::load(kSoftHsm);
     ASSERT_TRUE(module) << module.error().toString().toStdString();
     EXPECT_EQ((*module)->path(), kSoftHsm);
-    EXPECT_TRUE((*module)->manufacturer().contains(QStringLiteral("SoftHSM"))) << (*module)->manufacturer().toStdString();
+    EXPECT_TRUE((*module)->manufacturer().contains(QStringLiteral("SoftHSM")))
+        << (*module)->manufacturer().toStdString();
     auto tokens = (*module)->tokens();
     ASSERT_TRUE(tokens) << tokens.error().toString().toStdString();
     ASSERT_EQ(tokens->size(), 1);
@@ -96,7 +98,8 @@ TEST(Pkcs11Module, AFileThatIsNotALibraryIsRefused)
     const QString fake = dir.filePath(QStringLiteral("fake-pkcs11.so"));
     QFile file(fake);
     ASSERT_TRUE(file.open(QIODevice::WriteOnly));
-    file.write("\x7f" "ELF this is not a shared object");
+    file.write("\x7f"
+               "ELF this is not a shared object");
     file.close();
     auto module = Pkcs11Module::load(fake);
     ASSERT_FALSE(module);

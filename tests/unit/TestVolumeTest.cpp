@@ -1,8 +1,7 @@
 #include "dokuei/viewer/render/TestVolume.h"
 
-#include <vtkImageData.h>
-
 #include <gtest/gtest.h>
+#include <vtkImageData.h>
 
 namespace {
 

@@ -16,7 +16,8 @@ TEST(VolumeMapperPolicy, SoftwareRenderersGetTheCpuMapper)
 TEST(VolumeMapperPolicy, RealGpusGetTheGpuMapper)
 {
     EXPECT_EQ(chooseVolumeMapper("NVIDIA RTX A4000/PCIe/SSE2"), VolumeMapperKind::GpuRayCast);
-    EXPECT_EQ(chooseVolumeMapper("AMD Radeon Pro W6600 (radeonsi, navi23, LLVM 15.0.6)"), VolumeMapperKind::GpuRayCast);
+    EXPECT_EQ(chooseVolumeMapper("AMD Radeon Pro W6600 (radeonsi, navi23, LLVM 15.0.6)"),
+              VolumeMapperKind::GpuRayCast);
     EXPECT_EQ(chooseVolumeMapper("Mesa Intel(R) UHD Graphics 630 (CFL GT2)"), VolumeMapperKind::GpuRayCast);
 }
 

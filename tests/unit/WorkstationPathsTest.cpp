@@ -1,11 +1,12 @@
 #include "dokuei/common/WorkstationPaths.h"
 
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 namespace {
 
@@ -23,7 +24,8 @@ QProcessEnvironment environment(std::initializer_list<std::pair<const char*, con
 
 TEST(WorkstationPaths, DokueiHomeHoldsConfigurationAndVault)
 {
-    auto paths = WorkstationPaths::resolve(environment({{"DOKUEI_HOME", "/srv/dokuei/"}, {"HOME", "/home/u"}}));
+    auto paths =
+        WorkstationPaths::resolve(environment({{"DOKUEI_HOME", "/srv/dokuei/"}, {"HOME", "/home/u"}}));
     ASSERT_TRUE(paths) << paths.error().toString().toStdString();
     EXPECT_EQ(paths->configDir, QStringLiteral("/srv/dokuei"));
     EXPECT_EQ(paths->dataDir, QStringLiteral("/srv/dokuei"));
@@ -48,7 +50,8 @@ TEST(WorkstationPaths, FallsBackToXdgDirectories)
 
 TEST(WorkstationPaths, SystemDirectoryCanBeRedirectedForTests)
 {
-    auto paths = WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}));
+    auto paths =
+        WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}));
     ASSERT_TRUE(paths);
     EXPECT_EQ(paths->systemConfigFile(), QStringLiteral("/tmp/etc-dokuei/dokuei.conf"));
 }
@@ -73,7 +76,9 @@ TEST(WorkstationPaths, CreatesPrivateDirectories)
     auto paths = WorkstationPaths::resolve(environment({{"DOKUEI_HOME", home.toUtf8().constData()}}));
     ASSERT_TRUE(paths);
     ASSERT_TRUE(paths->ensureUserDirectories());
-    struct stat st{};
+    struct stat st
+    {
+    };
     ASSERT_EQ(::stat(QFile::encodeName(home).constData(), &st), 0);
     EXPECT_TRUE(S_ISDIR(st.st_mode));
     EXPECT_EQ(st.st_mode & 0777, 0700U);

@@ -1,9 +1,9 @@
 #include "dokuei/viewer/render/TestVolume.h"
 
-#include <vtkImageData.h>
-
 #include <cmath>
 #include <cstdint>
+
+#include <vtkImageData.h>
 
 namespace dokuei::viewer {
 

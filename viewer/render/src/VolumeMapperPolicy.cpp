@@ -10,10 +10,12 @@ namespace dokuei::viewer {
 bool isSoftwareRenderer(std::string_view glRenderer)
 {
     std::string lower(glRenderer);
-    std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::ranges::transform(lower, lower.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     static constexpr std::array<std::string_view, 5> kSoftware = {"llvmpipe", "softpipe", "swrast",
-                                                                   "software rasterizer", "basic render"};
-    return std::ranges::any_of(kSoftware, [&](std::string_view name) { return lower.find(name) != std::string::npos; });
+                                                                  "software rasterizer", "basic render"};
+    return std::ranges::any_of(kSoftware,
+                               [&](std::string_view name) { return lower.find(name) != std::string::npos; });
 }
 
 VolumeMapperKind chooseVolumeMapper(std::string_view glRenderer, std::string_view override)

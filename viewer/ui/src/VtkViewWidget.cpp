@@ -1,5 +1,7 @@
 #include "dokuei/viewer/ui/VtkViewWidget.h"
 
+#include <type_traits>
+
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
@@ -16,14 +18,11 @@
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
 
-#include <type_traits>
-
 namespace dokuei::viewer {
 namespace {
 
 /// Adapts a lambda to a VTK observer without a global or a static.
-template <typename Handler>
-void observe(vtkObject* subject, unsigned long event, Handler&& handler)
+template <typename Handler> void observe(vtkObject* subject, unsigned long event, Handler&& handler)
 {
     using F = std::decay_t<Handler>;
     auto* heapHandler = new F(std::forward<Handler>(handler));
@@ -39,8 +38,7 @@ void observe(vtkObject* subject, unsigned long event, Handler&& handler)
 } // namespace
 
 VtkViewWidget::VtkViewWidget(QWidget* parent)
-    : QOpenGLWidget(parent),
-      m_window(vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New()),
+    : QOpenGLWidget(parent), m_window(vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New()),
       m_interactor(vtkSmartPointer<vtkGenericRenderWindowInteractor>::New())
 {
     setFocusPolicy(Qt::StrongFocus);
@@ -64,7 +62,8 @@ VtkViewWidget::VtkViewWidget(QWidget* parent)
     observe(m_window, vtkCommand::WindowIsCurrentEvent, [this](void*) {
         m_window->SetIsCurrent(context() && QOpenGLContext::currentContext() == context());
     });
-    observe(m_window, vtkCommand::WindowSupportsOpenGLEvent, [this](void*) { m_window->SetSupportsOpenGL(1); });
+    observe(m_window, vtkCommand::WindowSupportsOpenGLEvent,
+            [this](void*) { m_window->SetSupportsOpenGL(1); });
     observe(m_window, vtkCommand::WindowIsDirectEvent, [this](void*) { m_window->SetIsDirect(1); });
 
     m_interactor->SetRenderWindow(m_window);
@@ -170,10 +169,9 @@ void VtkViewWidget::forwardMouse(QMouseEvent* event, unsigned long vtkEvent)
 {
     const qreal ratio = devicePixelRatioF();
     const QPointF position = event->position();
-    m_interactor->SetEventInformationFlipY(static_cast<int>(position.x() * ratio),
-                                           static_cast<int>(position.y() * ratio),
-                                           (event->modifiers() & Qt::ControlModifier) ? 1 : 0,
-                                           (event->modifiers() & Qt::ShiftModifier) ? 1 : 0);
+    m_interactor->SetEventInformationFlipY(
+        static_cast<int>(position.x() * ratio), static_cast<int>(position.y() * ratio),
+        (event->modifiers() & Qt::ControlModifier) ? 1 : 0, (event->modifiers() & Qt::ShiftModifier) ? 1 : 0);
     m_interactor->InvokeEvent(vtkEvent, event);
 }
 

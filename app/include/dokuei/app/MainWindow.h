@@ -1,8 +1,8 @@
 #pragma once
 
-#include <QMainWindow>
-
 #include <memory>
+
+#include <QMainWindow>
 
 class QLabel;
 

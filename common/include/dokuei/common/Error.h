@@ -1,8 +1,8 @@
 #pragma once
 
-#include <QString>
-
 #include <expected>
+
+#include <QString>
 
 namespace dokuei {
 
@@ -41,8 +41,7 @@ struct Error
     QString toString() const;
 };
 
-template <typename T>
-using Expected = std::expected<T, Error>;
+template <typename T> using Expected = std::expected<T, Error>;
 
 /// Shorthand for `std::unexpected(Error{code, message})`.
 inline std::unexpected<Error> fail(ErrorCode code, QString message)

@@ -12,8 +12,8 @@ namespace dokuei {
 /// - `$DOKUEI_HOME` set: configuration and vault both live in that one directory (tests, demo, kiosks).
 /// - otherwise the XDG base directories: `$XDG_CONFIG_HOME/dokuei` (default `~/.config/dokuei`) for the
 ///   configuration and `$XDG_DATA_HOME/dokuei` (default `~/.local/share/dokuei`) for the vault.
-/// - system-wide policy set by the administrator: `/etc/dokuei` (`$DOKUEI_SYSCONFDIR` overrides it for tests).
-/// Nothing here ever holds patient data in the clear: the vault is encrypted.
+/// - system-wide policy set by the administrator: `/etc/dokuei` (`$DOKUEI_SYSCONFDIR` overrides it for
+/// tests). Nothing here ever holds patient data in the clear: the vault is encrypted.
 struct WorkstationPaths
 {
     QString configDir;

@@ -2,10 +2,10 @@
 
 #include "dokuei/common/Error.h"
 
+#include <memory>
+
 #include <QString>
 #include <QStringList>
-
-#include <memory>
 
 namespace dokuei::security {
 
