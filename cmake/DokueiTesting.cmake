@@ -21,11 +21,12 @@ function(dokuei_add_gtest target)
   if(ARG_FIXTURES)
     list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
   endif()
-  list(APPEND ARG_ENVIRONMENT
-    "DOKUEI_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "DOKUEI_BINARY_DIR=${PROJECT_BINARY_DIR}")
-  list(JOIN ARG_ENVIRONMENT "\\;" env_joined)
+  # gtest_discover_tests cannot carry a list-valued ENVIRONMENT property, so every test (and discovery)
+  # runs through `env K=V ... <test>` instead.
+  set_target_properties(${target} PROPERTIES CROSSCOMPILING_EMULATOR
+    "/usr/bin/env;DOKUEI_SOURCE_DIR=${PROJECT_SOURCE_DIR};DOKUEI_BINARY_DIR=${PROJECT_BINARY_DIR};${ARG_ENVIRONMENT}")
   gtest_discover_tests(${target}
     DISCOVERY_MODE PRE_TEST
     DISCOVERY_TIMEOUT 60
-    PROPERTIES ${props} ENVIRONMENT "${env_joined}")
+    PROPERTIES ${props})
 endfunction()
