@@ -159,3 +159,11 @@ rc_state_get() {
 rc_port_listening() {
   [ -n "$(ss -Htln "( sport = :$1 )" 2>/dev/null)" ]
 }
+
+# rc_stop_all: stops nginx and Orthanc in parallel (each takes seconds to shut down gracefully).
+rc_stop_all() {
+  rc_stop_pidfile nginx "$RC_DIR/nginx/nginx.pid" &
+  local nginx_stop=$!
+  rc_stop_pidfile Orthanc "$RC_DIR/orthanc/orthanc.pid"
+  wait "$nginx_stop" || true
+}

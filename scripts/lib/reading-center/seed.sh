@@ -36,7 +36,7 @@ rc_seed_generate() {
   mkdir -p "$out"
   "$(rc_phantom_binary)" --preset "${f[1]}" --out "$out" --transfer-syntax "${f[2]}" \
     --charset "${f[3]}" --patient-name "${f[4]}" --patient-id "${f[5]}" --institution "${f[6]}" \
-    --accession "${f[7]}" --study-description "${f[8]}" --seed "${f[9]}" \
+    --accession "${f[7]}" --study-description "${f[8]}" --seed "${f[9]}" --quiet \
     >>"$RC_DIR/logs/phantom-${f[0]}.log" 2>&1
 }
 

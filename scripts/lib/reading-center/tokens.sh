@@ -62,7 +62,8 @@ rc_token_keys_and_csrs() {
       { echo "pkcs11-tool keypairgen failed for $id/$label (see $dir/p11.log)" >&2; return 1; }
   done
   objects=$(rc_p11 --token-label "$id" --login --pin "$pin" --list-objects --type privkey 2>&1)
-  if [ "$(grep -c 'sensitive, always sensitive, never extractable, local' <<<"$objects")" != 2 ]; then
+  # One word per true attribute: CKA_EXTRACTABLE false, CKA_SENSITIVE and CKA_NEVER_EXTRACTABLE true.
+  if [ "$(grep -c '^  Access: *sensitive, always sensitive, never extractable, local$' <<<"$objects")" != 2 ]; then
     echo "token keys of $id are not sensitive/non-extractable:" >&2
     echo "$objects" >&2
     return 1
