@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # constants used by scripts/reading-center, which sources this file
 # Shared helpers of scripts/reading-center: logging, phase timing, dependency checks, free ports,
 # daemon pid files and random secrets. Sourced, never executed.
 
@@ -140,7 +141,7 @@ rc_stop_pidfile() {
 rc_state_set() {
   local file=$1 key=$2 value=$3 tmp
   tmp="$file.tmp.$$"
-  { [ -e "$file" ] && grep -v "^$key=" "$file" || true; } >"$tmp"
+  if [ -e "$file" ]; then grep -v "^$key=" "$file" >"$tmp" || true; else : >"$tmp"; fi
   printf "%s='%s'\n" "$key" "$value" >>"$tmp"
   chmod 600 "$tmp"
   mv -f "$tmp" "$file"

@@ -105,7 +105,7 @@ rc_seed_finish_study() {
   [ -n "$first" ] || rc_die "dokuei-phantom wrote no .dcm files for $name (log: $RC_DIR/logs/phantom-$name.log)"
   study=$(rc_dicom_tag "$first" 0020,000d)
   series=$(rc_dicom_tag "$first" 0020,000e)
-  [ -n "$study" ] && [ -n "$series" ] || rc_die "cannot read the UIDs of $first"
+  if [ -z "$study" ] || [ -z "$series" ]; then rc_die "cannot read the UIDs of $first"; fi
   count=$(rc_seed_upload "$dir" "$name")
   stored=$(rc_seed_series_count "$series")
   [ "$stored" = "$count" ] || rc_die "Orthanc holds $stored instances of the $name series, expected $count"
@@ -144,4 +144,18 @@ $(tail -n 5 "$RC_DIR/logs/phantom-$name.log" 2>/dev/null)"
   done
   rc_state_set "$RC_DIR/seed/seed.env" PHANTOM_SHA256 "$(sha256sum "$(rc_phantom_binary)" | cut -c1-64)"
   : >"$RC_DIR/seed/.seeded"
+}
+
+# rc_seed_generator_changed: the generator binary differs from the one that seeded the stack.
+rc_seed_generator_changed() {
+  local bin recorded
+  bin=$(rc_phantom_binary)
+  [ -x "$bin" ] || return 1 # nothing to compare with: keep what is seeded
+  recorded=$(rc_state_get "$RC_DIR/seed/seed.env" PHANTOM_SHA256)
+  [ "$(sha256sum "$bin" | cut -c1-64)" != "$recorded" ]
+}
+
+# rc_seed_wipe: forgets the seeded studies (Orthanc must be stopped).
+rc_seed_wipe() {
+  rm -rf "$RC_DIR/orthanc/storage" "$RC_DIR/orthanc/index" "$RC_DIR/seed"
 }

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # constants used by scripts/reading-center, which sources this file
 # The demo and test users of the reading centre. One line per user:
 #   id|romanised name|role|kind
 # kind decides how the certificates are made:
