@@ -1,11 +1,21 @@
 #include "dokuei/viewer/render/TestVolume.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
 #include <vtkImageData.h>
 
 namespace dokuei::viewer {
+namespace {
+
+double smoothStep(double edge0, double edge1, double x)
+{
+    const double t = std::clamp((x - edge0) / (edge1 - edge0), 0.0, 1.0);
+    return t * t * (3.0 - 2.0 * t);
+}
+
+} // namespace
 
 vtkSmartPointer<vtkImageData> makeTestVolume(int size)
 {
@@ -26,21 +36,22 @@ vtkSmartPointer<vtkImageData> makeTestVolume(int size)
                 const double dy = y - half;
                 const double dz = z - half;
                 const double r = std::sqrt(dx * dx + dy * dy + dz * dz);
-                std::int16_t hu = -1000; // air
-                if (r < inner) {
-                    hu = 40; // soft tissue
-                    const double cx = dx - 0.12 * size;
-                    if (std::sqrt(cx * cx + dy * dy + dz * dz) < 0.09 * size) {
-                        hu = -1000; // cavity on one side
-                    }
-                    const double mx = dx + 0.15 * size;
-                    const double my = dy - 0.10 * size;
-                    if (std::sqrt(mx * mx + my * my + dz * dz) < 0.05 * size) {
-                        hu = 3000; // dense insert
-                    }
-                } else if (r < outer) {
-                    hu = 1200; // bone shell
+                // Inner content: soft tissue with an air cavity on one side and a dense insert.
+                double content = 40.0;
+                const double cx = dx - 0.12 * size;
+                if (std::sqrt(cx * cx + dy * dy + dz * dz) < 0.09 * size) {
+                    content = -1000.0;
                 }
+                const double mx = dx + 0.15 * size;
+                const double my = dy - 0.10 * size;
+                if (std::sqrt(mx * mx + my * my + dz * dz) < 0.05 * size) {
+                    content = 3000.0;
+                }
+                // Smooth surfaces (about 3 voxels wide) so shading shows a surface, not voxel steps.
+                const double body = 1.0 - smoothStep(outer - 1.5, outer + 1.5, r);
+                const double bone = smoothStep(inner - 1.5, inner + 1.5, r) * body;
+                const double value = (-1000.0 + body * (content + 1000.0)) * (1.0 - bone) + 1200.0 * bone;
+                auto hu = static_cast<std::int16_t>(std::lround(value));
                 // An L-shaped rod on the +x, -y side, only in the upper half: left/right, front/back and
                 // up/down are all unambiguous.
                 if (dz > 0 && std::abs(dx - 0.30 * size) < 2.5 && std::abs(dy + 0.30 * size) < 2.5) {
