@@ -23,8 +23,33 @@ enum class ErrorCode
     Pkcs11ModuleUnavailable = 300,
     Pkcs11Failure,
     HardeningFailed,
+    CardAbsent,     ///< no token in any slot
+    CardPinMissing, ///< a card is present but no PIN was given
+    CardPinIncorrect,
+    CardPinLocked,
+    CardNotBound,         ///< the card's certificate is not the one bound to this account
+    CertificateUntrusted, ///< no chain to the configured trust anchors
+    CertificateExpired,   ///< outside its validity period (or not yet valid)
+    CertificateRevoked,
+    CertificateInvalid,      ///< unparsable, wrong key usage or purpose
+    ProofOfPossessionFailed, ///< the card did not sign the challenge with the certificate's key
+    AuthenticationFailed,    ///< wrong ID or password (deliberately the same for both)
+    AccountDisabled,
+    AccountLocked,
+    PasswordExpired,
+    PasswordChangeRequired,
+    PasswordPolicyViolation,
+    Throttled,    ///< too many recent failures: wait before trying again
+    AccessDenied, ///< the role lacks the right
+    SecureMemoryUnavailable,
     // rendering
     GraphicsUnavailable = 400,
+    // vault and audit trail
+    VaultKeyInvalid = 500, ///< the key does not open the vault (wrong key or not a vault)
+    VaultCorrupt,          ///< authentication of a page failed: the file was altered or damaged
+    VaultFailure,          ///< any other SQLCipher error (message has the detail)
+    BackupInvalid,
+    AuditTrailBroken,
 };
 
 /// Stable, machine-readable name of a code ("Pkcs11ModuleUnavailable").
