@@ -1,15 +1,23 @@
 // dokuei-admin: the administrator's command-line tool. Scriptable; secrets are only ever read from
 // standard input, never from arguments.
+#include "admin/AdminCommands.h"
 #include "dokuei/common/BuildInfo.h"
 #include "dokuei/common/Configuration.h"
 #include "dokuei/common/WorkstationPaths.h"
 #include "dokuei/security/ProcessHardening.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <iostream>
+#include <pwd.h>
+#include <string>
+#include <termios.h>
+#include <unistd.h>
 
 #include <QCoreApplication>
 #include <QProcessEnvironment>
 #include <QStringList>
+#include <QTextStream>
 
 namespace {
 
@@ -25,13 +33,57 @@ void err(const QString& text)
     std::fputc('\n', stderr);
 }
 
+/// One line from standard input, echo off when it is a terminal (the prompt goes to stderr).
+QString readSecretLine(const QString& what)
+{
+    const bool terminal = ::isatty(STDIN_FILENO) != 0;
+    termios saved{};
+    if (terminal) {
+        std::fprintf(stderr, "%s: ", qPrintable(what));
+        std::fflush(stderr);
+        ::tcgetattr(STDIN_FILENO, &saved);
+        termios silent = saved;
+        silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+    }
+    std::string line;
+    const bool got = static_cast<bool>(std::getline(std::cin, line));
+    if (terminal) {
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::fputc('\n', stderr);
+    }
+    if (!got) {
+        return {};
+    }
+    if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+    }
+    QString secret = QString::fromStdString(line);
+    std::fill(line.begin(), line.end(), '\0');
+    return secret;
+}
+
+QString currentOsUser()
+{
+    if (const passwd* entry = ::getpwuid(::geteuid())) {
+        return QString::fromLocal8Bit(entry->pw_name);
+    }
+    return QStringLiteral("uid:%1").arg(::geteuid());
+}
+
 QString usage()
 {
-    return QStringLiteral("usage: dokuei-admin <command>\n"
-                          "  --version        print the version\n"
-                          "  paths            where this workstation keeps configuration, vault and policy\n"
-                          "  config check     read and validate the configuration files\n"
-                          "  help             this text");
+    return QStringLiteral(
+        "usage: dokuei-admin <command>\n"
+        "  --version        print the version\n"
+        "  paths            where this workstation keeps configuration, vault and policy\n"
+        "  config check     read and validate the configuration files\n"
+        "  user ...         accounts: add|list|disable|enable|unlock|reset-password|set-role|bind-card\n"
+        "  policy ...       password and session policy: show|set\n"
+        "  audit ...        audit trail: verify|report|export\n"
+        "  vault ...        encrypted vault: backup|restore\n"
+        "  help             this text\n"
+        "Secrets are read from standard input, one per line, never from arguments.");
 }
 
 int showPaths()
@@ -94,6 +146,34 @@ int main(int argc, char** argv)
     }
     if (args == QStringList{QStringLiteral("config"), QStringLiteral("check")}) {
         return checkConfig();
+    }
+    using Group = int (*)(const QStringList&, dokuei::admin::AdminContext&);
+    const std::pair<QString, Group> groups[] = {
+        {QStringLiteral("user"), &dokuei::admin::runUserCommand},
+        {QStringLiteral("policy"), &dokuei::admin::runPolicyCommand},
+        {QStringLiteral("audit"), &dokuei::admin::runAuditCommand},
+        {QStringLiteral("vault"), &dokuei::admin::runVaultCommand},
+    };
+    for (const auto& [name, run] : groups) {
+        if (args.first() != name) {
+            continue;
+        }
+        auto paths = dokuei::WorkstationPaths::resolve(QProcessEnvironment::systemEnvironment());
+        if (!paths) {
+            err(paths.error().message);
+            return 1;
+        }
+        if (auto ok = paths->ensureUserDirectories(); !ok) {
+            err(ok.error().message);
+            return 1;
+        }
+        QTextStream outStream(stdout);
+        QTextStream errStream(stderr);
+        dokuei::admin::AdminContext context{*paths, outStream, errStream, &readSecretLine, currentOsUser()};
+        const int code = run(args.mid(1), context);
+        outStream.flush();
+        errStream.flush();
+        return code;
     }
     err(QStringLiteral("unknown command \"%1\"\n%2").arg(args.join(QLatin1Char(' ')), usage()));
     return 2;

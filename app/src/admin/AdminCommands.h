@@ -1,0 +1,34 @@
+#pragma once
+
+#include "dokuei/common/WorkstationPaths.h"
+
+#include <functional>
+
+#include <QString>
+#include <QStringList>
+#include <QTextStream>
+
+namespace dokuei::admin {
+
+/// What every dokuei-admin command group gets. Secrets (passwords, identity-check records that must not
+/// appear in `ps`) are read from standard input only, one line each, never from arguments.
+struct AdminContext
+{
+    WorkstationPaths paths;
+    QTextStream& out;
+    QTextStream& err;
+    /// Reads one line from standard input (without echo on a terminal); `what` names it in the prompt
+    /// written to stderr when stdin is a terminal. Returns a null QString at end of input.
+    std::function<QString(const QString& what)> readSecret;
+    /// The operating-system account running the tool (recorded in audit records as the actor).
+    QString osUser;
+};
+
+/// Exit codes: 0 success, 1 the operation failed (message on err), 2 usage error.
+/// Each group prints its own usage for `<group> help` or an unknown sub-command.
+int runUserCommand(const QStringList& args, AdminContext& context);   ///< user add|list|disable|...
+int runPolicyCommand(const QStringList& args, AdminContext& context); ///< policy show|set
+int runAuditCommand(const QStringList& args, AdminContext& context);  ///< audit verify|report|export
+int runVaultCommand(const QStringList& args, AdminContext& context);  ///< vault backup|restore
+
+} // namespace dokuei::admin

@@ -1,0 +1,12 @@
+// Placeholder until the policy command group lands in this session (replaced by its implementation).
+#include "admin/AdminCommands.h"
+
+namespace dokuei::admin {
+
+int runPolicyCommand(const QStringList&, AdminContext& context)
+{
+    context.err << "dokuei-admin: the policy commands are not available in this build\n";
+    return 1;
+}
+
+} // namespace dokuei::admin
