@@ -7,12 +7,14 @@
 namespace dokuei {
 namespace {
 
-/// Returns the value of `key` from the user file unless the system file locks it (the [policy] group),
-/// together with the file it came from, for error messages.
+/// Returns the value of `key` and the file it came from (for error messages). The user file overrides the
+/// system file, except for keys the administrator owns: `policy/*` always, and `smart_card/*` (the trust
+/// anchors for physicians' cards) whenever the system file sets them.
 std::pair<QString, QString> lookup(const QSettings& system, const QSettings& user, const QString& key)
 {
-    const bool locked = key.startsWith(QStringLiteral("policy/"));
-    if (!locked && user.contains(key)) {
+    const bool policy = key.startsWith(QStringLiteral("policy/"));
+    const bool lockedBySystem = key.startsWith(QStringLiteral("smart_card/")) && system.contains(key);
+    if (!policy && !lockedBySystem && user.contains(key)) {
         return {user.value(key).toString().trimmed(), user.fileName()};
     }
     return {system.value(key).toString().trimmed(), system.fileName()};
@@ -90,6 +92,17 @@ Expected<Configuration> Configuration::load(const WorkstationPaths& paths)
                         .arg(moduleSource, module));
     }
     config.pkcs11Module = module;
+
+    const auto [anchors, anchorsSource] = lookup(system, user, QStringLiteral("smart_card/trust_anchors"));
+    if (auto ok = checkReadable(anchors, QStringLiteral("smart_card/trust_anchors"), anchorsSource); !ok) {
+        return std::unexpected(ok.error());
+    }
+    config.cardTrustAnchorFile = anchors;
+    const auto [cardCrl, cardCrlSource] = lookup(system, user, QStringLiteral("smart_card/crl_file"));
+    if (auto ok = checkReadable(cardCrl, QStringLiteral("smart_card/crl_file"), cardCrlSource); !ok) {
+        return std::unexpected(ok.error());
+    }
+    config.cardCrlFile = cardCrl;
 
     const auto [language, languageSource] = lookup(system, user, QStringLiteral("ui/language"));
     if (!language.isEmpty() && language != QStringLiteral("ja") && language != QStringLiteral("en")) {

@@ -114,3 +114,27 @@ TEST_F(ConfigurationTest, HostileFileContentIsAnErrorNotACrash)
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(ConfigurationTest, CardTrustAnchorsSetByTheAdministratorCannotBeReplacedByUsers)
+{
+    const QString rogue = m_root.filePath(QStringLiteral("rogue.pem"));
+    write(rogue, "rogue");
+    write(m_paths.systemConfigFile(), QStringLiteral("[smart_card]\ntrust_anchors=%1\n").arg(m_caFile).toUtf8());
+    write(m_paths.userConfigFile(), QStringLiteral("[smart_card]\ntrust_anchors=%1\n").arg(rogue).toUtf8());
+    auto config = Configuration::load(m_paths);
+    ASSERT_TRUE(config) << config.error().toString().toStdString();
+    EXPECT_EQ(config->cardTrustAnchorFile, m_caFile);
+}
+
+TEST_F(ConfigurationTest, CardTrustAnchorsFromTheUserFileWhenTheSystemSetsNone)
+{
+    write(m_paths.userConfigFile(), QStringLiteral("[smart_card]\ntrust_anchors=%1\ncrl_file=%1\n").arg(m_caFile).toUtf8());
+    auto config = Configuration::load(m_paths);
+    ASSERT_TRUE(config);
+    EXPECT_EQ(config->cardTrustAnchorFile, m_caFile);
+    EXPECT_EQ(config->cardCrlFile, m_caFile);
+}
+
+} // namespace
