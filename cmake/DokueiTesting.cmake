@@ -8,6 +8,7 @@ find_package(GTest REQUIRED)
 function(dokuei_add_gtest target)
   cmake_parse_arguments(ARG "NO_MAIN" "TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE dokuei_zeroing_free) # zeroes freed heap memory, as in the app
   if(ARG_NO_MAIN)
     target_link_libraries(${target} PRIVATE dokuei_options GTest::gtest GTest::gmock ${ARG_LIBS})
   else()
@@ -30,3 +31,9 @@ function(dokuei_add_gtest target)
     DISCOVERY_TIMEOUT 60
     PROPERTIES ${props})
 endfunction()
+
+# The reading-centre stack the `reading_center` CTest fixture brings up for this build tree (a short path
+# under /tmp, keyed by the build directory so that several build trees do not share one stack).
+string(SHA256 _dokuei_rc_hash "${PROJECT_BINARY_DIR}")
+string(SUBSTRING "${_dokuei_rc_hash}" 0 10 _dokuei_rc_hash)
+set(DOKUEI_RC_CTEST_DIR "/tmp/dokuei-rc-ctest-${_dokuei_rc_hash}")
