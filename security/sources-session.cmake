@@ -1,7 +1,7 @@
 # Session state machine, sign-in orchestration.
 # QObject headers are listed so that AUTOMOC sees them (they live apart from their sources).
 list(APPEND DOKUEI_SECURITY_SOURCES include/dokuei/security/Session.h src/Session.cpp)
-if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include/dokuei/security/SmartCard.h
+if(DOKUEI_WITH_SIGNIN AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include/dokuei/security/SmartCard.h
    AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include/dokuei/security/AccountStore.h
    AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include/dokuei/security/UserKeyring.h
    AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/src/SmartCard.cpp)
