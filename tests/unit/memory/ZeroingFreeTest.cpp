@@ -105,6 +105,29 @@ TEST(ZeroingFree, FreeZeroesAlignedBlocks)
     expectFreedCopiesGone(marker);
 }
 
+// Large blocks get a mapping of their own from glibc, which unmaps it on free and moves it with mremap()
+// on realloc: the zeroing free leaves them alone (zeroing would only cost time), and nothing stays behind,
+// with or without it.
+TEST(ZeroingFree, LargeBlocksLeaveWithTheirMapping)
+{
+    const PhiMarker marker = PhiMarker::random(32);
+    constexpr std::size_t kLarge = 4 * 1024 * 1024;
+    auto* freed = static_cast<std::byte*>(callMalloc(kLarge));
+    auto* moved = static_cast<std::byte*>(callMalloc(kLarge));
+    ASSERT_NE(freed, nullptr);
+    ASSERT_NE(moved, nullptr);
+    plant(marker, freed, kLarge - 100);
+    plant(marker, moved, kLarge - 100);
+    ASSERT_EQ(marker.hits(), 2);
+    callFree(freed);
+    auto* grown = static_cast<std::byte*>(callRealloc(moved, 4 * kLarge));
+    ASSERT_NE(grown, nullptr);
+    ASSERT_EQ(marker.hits(), 1) << "realloc lost the contents or left a copy";
+    explicit_bzero(grown + kLarge - 100, 32);
+    EXPECT_EQ(marker.hits(), 0);
+    callFree(grown);
+}
+
 TEST(ZeroingFree, FreeOfNullIsHarmless)
 {
     callFree(nullptr);
