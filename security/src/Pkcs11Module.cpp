@@ -1,5 +1,9 @@
 #include "dokuei/security/Pkcs11Module.h"
 
+#include "Pkcs11Session.h"
+
+#include <dlfcn.h>
+
 #include <QFileInfo>
 
 #include <libp11.h>
@@ -31,6 +35,31 @@ struct ContextDeleter
 };
 using ContextPtr = std::unique_ptr<PKCS11_CTX, ContextDeleter>;
 
+/// The module's own function list, from a second dlopen of the library libp11 already loaded (RTLD_NOLOAD:
+/// the same mapping, so the same initialised module). Holding this reference keeps the library mapped
+/// across reload(), so function pointers stay valid.
+struct LibraryHandle
+{
+    void* handle = nullptr;
+    ~LibraryHandle()
+    {
+        if (handle) {
+            dlclose(handle);
+        }
+    }
+};
+
+Expected<CK_FUNCTION_LIST*> functionListOf(void* library, const QString& path)
+{
+    auto* getFunctionList = reinterpret_cast<CK_C_GetFunctionList>(dlsym(library, "C_GetFunctionList"));
+    CK_FUNCTION_LIST* functions = nullptr;
+    if (!getFunctionList || getFunctionList(&functions) != CKR_OK || !functions) {
+        return fail(ErrorCode::Pkcs11ModuleUnavailable,
+                    QStringLiteral("\"%1\" does not provide a PKCS#11 function list").arg(path));
+    }
+    return functions;
+}
+
 } // namespace
 
 struct Pkcs11Module::Impl
@@ -38,14 +67,56 @@ struct Pkcs11Module::Impl
     QString path;
     ContextPtr ctx;
     bool loaded = false;
+    LibraryHandle library;
+    CK_FUNCTION_LIST* functions = nullptr;
+    quint64 generation = 0;
 
-    ~Impl()
+    ~Impl() { unload(); }
+
+    /// Loads and initialises the module (ctx, functions).
+    Expected<void> load();
+
+    void unload()
     {
         if (loaded) {
             PKCS11_CTX_unload(ctx.get());
+            loaded = false;
         }
+        functions = nullptr;
     }
 };
+
+Expected<void> Pkcs11Module::Impl::load()
+{
+    Impl& impl = *this;
+    impl.ctx.reset(PKCS11_CTX_new());
+    if (!impl.ctx) {
+        return fail(ErrorCode::Pkcs11Failure, QStringLiteral("Cannot allocate a PKCS#11 context"));
+    }
+    ERR_clear_error();
+    if (PKCS11_CTX_load(impl.ctx.get(), QFile::encodeName(impl.path).constData()) != 0) {
+        return fail(
+            ErrorCode::Pkcs11ModuleUnavailable,
+            QStringLiteral("\"%1\" could not be loaded as a PKCS#11 module (missing C_GetFunctionList or "
+                           "C_Initialize failed): %2")
+                .arg(impl.path, takeOpenSslErrors()));
+    }
+    impl.loaded = true;
+    if (!impl.library.handle) {
+        impl.library.handle = dlopen(QFile::encodeName(impl.path).constData(), RTLD_NOW | RTLD_NOLOAD);
+        if (!impl.library.handle) {
+            return fail(ErrorCode::Pkcs11ModuleUnavailable,
+                        QStringLiteral("\"%1\" was loaded by libp11 but cannot be opened again: %2")
+                            .arg(impl.path, QString::fromLocal8Bit(dlerror())));
+        }
+    }
+    auto functionList = functionListOf(impl.library.handle, impl.path);
+    if (!functionList) {
+        return std::unexpected(functionList.error());
+    }
+    impl.functions = *functionList;
+    return {};
+}
 
 Pkcs11Module::Pkcs11Module(std::unique_ptr<Impl> impl) : m_impl(std::move(impl))
 {}
@@ -71,19 +142,9 @@ Expected<std::unique_ptr<Pkcs11Module>> Pkcs11Module::load(const QString& path)
     }
     auto impl = std::make_unique<Impl>();
     impl->path = path;
-    impl->ctx.reset(PKCS11_CTX_new());
-    if (!impl->ctx) {
-        return fail(ErrorCode::Pkcs11Failure, QStringLiteral("Cannot allocate a PKCS#11 context"));
+    if (auto loaded = impl->load(); !loaded) {
+        return std::unexpected(loaded.error());
     }
-    ERR_clear_error();
-    if (PKCS11_CTX_load(impl->ctx.get(), QFile::encodeName(path).constData()) != 0) {
-        return fail(
-            ErrorCode::Pkcs11ModuleUnavailable,
-            QStringLiteral("\"%1\" could not be loaded as a PKCS#11 module (missing C_GetFunctionList or "
-                           "C_Initialize failed): %2")
-                .arg(path, takeOpenSslErrors()));
-    }
-    impl->loaded = true;
     return std::unique_ptr<Pkcs11Module>(new Pkcs11Module(std::move(impl)));
 }
 
@@ -104,32 +165,56 @@ QString Pkcs11Module::description() const
 
 Expected<QList<Pkcs11TokenInfo>> Pkcs11Module::tokens() const
 {
-    PKCS11_SLOT* slotList = nullptr;
-    unsigned int count = 0;
-    ERR_clear_error();
-    if (PKCS11_enumerate_slots(m_impl->ctx.get(), &slotList, &count) != 0) {
-        return fail(ErrorCode::Pkcs11Failure,
-                    QStringLiteral("Cannot list the slots of PKCS#11 module \"%1\": %2")
-                        .arg(m_impl->path, takeOpenSslErrors()));
+    // Not PKCS11_enumerate_slots: releasing libp11's slot list calls C_CloseAllSessions on every slot,
+    // which would log an open SmartCard (and the pkcs11 engine) out.
+    auto present = presentTokens(m_impl->functions, m_impl->path);
+    if (!present) {
+        return std::unexpected(present.error());
     }
     QList<Pkcs11TokenInfo> result;
-    for (unsigned int i = 0; i < count; ++i) {
-        const PKCS11_TOKEN* token = slotList[i].token;
-        if (!token || !token->initialized) {
-            continue;
-        }
+    for (const Pkcs11PresentToken& token : *present) {
         Pkcs11TokenInfo info;
-        info.label = fromC(token->label);
-        info.serialNumber = fromC(token->serialnr);
-        info.manufacturer = fromC(token->manufacturer);
-        info.userPinSet = token->userPinSet != 0;
-        info.userPinCountLow = token->userPinCountLow != 0;
-        info.userPinFinalTry = token->userPinFinalTry != 0;
-        info.userPinLocked = token->userPinLocked != 0;
+        info.label = pkcs11Text(token.info.label, sizeof token.info.label);
+        info.serialNumber = pkcs11Text(token.info.serialNumber, sizeof token.info.serialNumber);
+        info.manufacturer = pkcs11Text(token.info.manufacturerID, sizeof token.info.manufacturerID);
+        info.userPinSet = (token.info.flags & CKF_USER_PIN_INITIALIZED) != 0;
+        info.userPinCountLow = (token.info.flags & CKF_USER_PIN_COUNT_LOW) != 0;
+        info.userPinFinalTry = (token.info.flags & CKF_USER_PIN_FINAL_TRY) != 0;
+        info.userPinLocked = (token.info.flags & CKF_USER_PIN_LOCKED) != 0;
         result << info;
     }
-    PKCS11_release_all_slots(m_impl->ctx.get(), slotList, count);
     return result;
+}
+
+Expected<bool> Pkcs11Module::tokenPresent(const QString& serialNumber) const
+{
+    auto present = presentTokens(m_impl->functions, m_impl->path);
+    if (!present) {
+        return std::unexpected(present.error());
+    }
+    for (const Pkcs11PresentToken& token : *present) {
+        if (pkcs11Text(token.info.serialNumber, sizeof token.info.serialNumber) == serialNumber) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Expected<void> Pkcs11Module::reload()
+{
+    m_impl->unload();
+    ++m_impl->generation;
+    return m_impl->load();
+}
+
+CK_FUNCTION_LIST* Pkcs11ModuleAccess::functions(const Pkcs11Module& module)
+{
+    return module.m_impl->functions;
+}
+
+quint64 Pkcs11ModuleAccess::generation(const Pkcs11Module& module)
+{
+    return module.m_impl->generation;
 }
 
 } // namespace dokuei::security
