@@ -2,5 +2,7 @@
 list(APPEND DOKUEI_SECURITY_SOURCES
   src/Roles.cpp
   src/SecurityPolicy.cpp
-  src/PasswordPolicy.cpp)
-list(APPEND DOKUEI_SECURITY_PRIVATE_LIBS PkgConfig::PWQUALITY)
+  src/PasswordPolicy.cpp
+  src/PasswordHasher.cpp
+  src/AccountStore.cpp)
+list(APPEND DOKUEI_SECURITY_PRIVATE_LIBS PkgConfig::ARGON2 PkgConfig::PWQUALITY)
