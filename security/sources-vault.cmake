@@ -7,5 +7,8 @@ list(APPEND DOKUEI_SECURITY_SOURCES
   src/SystemVault.cpp
   src/ClockStatus.cpp
   src/AuditRecord.cpp
-  src/AuditTrail.cpp)
+  src/AuditTrail.cpp
+  src/AesGcm.cpp
+  src/UserKeyring.cpp
+  src/VaultBackup.cpp)
 list(APPEND DOKUEI_SECURITY_PRIVATE_LIBS PkgConfig::SQLCIPHER PkgConfig::ARGON2 OpenSSL::Crypto)

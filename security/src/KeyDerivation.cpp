@@ -11,7 +11,7 @@
 namespace dokuei::security {
 namespace {
 
-constexpr qsizetype kMinimumSaltSize = 16;
+constexpr qsizetype kMinimumSaltSize = 8; // libargon2's minimum; dokuei generates 16-byte salts
 
 struct PkeyContextDeleter
 {

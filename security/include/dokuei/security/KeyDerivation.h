@@ -26,8 +26,8 @@ struct Argon2Params
 bool argon2ParamsPlausible(const Argon2Params& params);
 
 /// Argon2id (libargon2, version 0x13) over the password's bytes (UTF-8 for text) and a salt of at least
-/// 16 bytes. Fails with InvalidArgument for a short salt or implausible parameters, and VaultFailure when
-/// libargon2 reports an error (for example not enough memory), with its message.
+/// 8 bytes (dokuei uses 16). Fails with InvalidArgument for a short salt or implausible parameters, and
+/// VaultFailure when libargon2 reports an error (for example not enough memory), with its message.
 Expected<SecretKey> deriveKeyArgon2id(QByteArrayView password, QByteArrayView salt,
                                       const Argon2Params& params);
 
