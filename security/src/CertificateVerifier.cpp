@@ -110,6 +110,17 @@ Error verificationError(X509_STORE_CTX* ctx, const CertificateInfo& leaf, const 
                            "2048 bits and SHA-2 signatures are required.")
                 .arg(who, reason, subjectAtFault)};
     }
+    if (error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+        error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT || error == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+        error == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
+        const QString issuer = current ? nameOf(X509_get_issuer_name(current)) : leaf.issuer;
+        return {ErrorCode::CertificateUntrusted,
+                QStringLiteral(
+                    "The certificate %1 is not trusted: its issuer \"%2\" is not one of the configured "
+                    "trust anchors (reading_centre/ca_file). Use a card issued by the reading centre's "
+                    "certificate authority.")
+                    .arg(who, issuer)};
+    }
     return {
         ErrorCode::CertificateUntrusted,
         QStringLiteral("The certificate %1 is not trusted: %2 (at \"%3\"). Only certificates issued by the "

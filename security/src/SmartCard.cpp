@@ -8,8 +8,11 @@
 #include <optional>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 namespace dokuei::security {
 namespace {
@@ -245,7 +248,9 @@ struct SmartCard::Impl
     }
 
     /// One RSA operation (sign or decrypt) on the authentication key.
-    Expected<QByteArray> rsaOperation(bool decrypt, CK_MECHANISM* mechanism, QByteArrayView input)
+    /// `rvOut` receives the card's answer (CKR_OK when the card was not asked).
+    Expected<QByteArray> rsaOperation(bool decrypt, CK_MECHANISM* mechanism, QByteArrayView input,
+                                      CK_RV* rvOut = nullptr)
     {
         if (auto ok = requireLogin(); !ok) {
             return std::unexpected(ok.error());
@@ -268,6 +273,9 @@ struct SmartCard::Impl
             auto* out = reinterpret_cast<CK_BYTE*>(output.data());
             rv = decrypt ? functions->C_Decrypt(handle, in, static_cast<CK_ULONG>(input.size()), out, &length)
                          : functions->C_Sign(handle, in, static_cast<CK_ULONG>(input.size()), out, &length);
+        }
+        if (rvOut) {
+            *rvOut = rv;
         }
         if (rv == CKR_OK && length <= kMaxRsaBytes) {
             output.resize(static_cast<qsizetype>(length));
@@ -478,8 +486,70 @@ Expected<QByteArray> SmartCard::decryptWithAuthenticationKey(QByteArrayView ciph
     parameters.source = CKZ_DATA_SPECIFIED;
     parameters.pSourceData = nullptr;
     parameters.ulSourceDataLen = 0;
-    CK_MECHANISM mechanism = {CKM_RSA_PKCS_OAEP, &parameters, sizeof parameters};
-    return m_impl->rsaOperation(true, &mechanism, ciphertext);
+    CK_MECHANISM oaep = {CKM_RSA_PKCS_OAEP, &parameters, sizeof parameters};
+    CK_RV rv = CKR_OK;
+    auto onCard = m_impl->rsaOperation(true, &oaep, ciphertext, &rv);
+    if (onCard ||
+        (rv != CKR_MECHANISM_INVALID && rv != CKR_MECHANISM_PARAM_INVALID && rv != CKR_ARGUMENTS_BAD)) {
+        return onCard;
+    }
+    // The module implements OAEP with SHA-1 only (SoftHSM 2.6 answers CKR_ARGUMENTS_BAD to SHA-256
+    // parameters): raw RSA on the card, OAEP-SHA256 decoding here.
+    return decryptRawThenDecodeOaep(ciphertext);
+}
+
+Expected<QByteArray> SmartCard::decryptRawThenDecodeOaep(QByteArrayView ciphertext)
+{
+    auto der = authenticationCertificateDer();
+    if (!der) {
+        return std::unexpected(der.error());
+    }
+    const auto* cursor = reinterpret_cast<const unsigned char*>(der->constData());
+    X509* certificate = d2i_X509(nullptr, &cursor, der->size());
+    const int modulusBytes = certificate ? EVP_PKEY_get_size(X509_get0_pubkey(certificate)) : 0;
+    X509_free(certificate);
+    if (modulusBytes <= 0 || ciphertext.size() != modulusBytes) {
+        return fail(
+            ErrorCode::Pkcs11Failure,
+            QStringLiteral("The smart card cannot decrypt these %1 bytes: they were not made for this "
+                           "card's key")
+                .arg(ciphertext.size()));
+    }
+    CK_MECHANISM raw = {CKM_RSA_X_509, nullptr, 0};
+    CK_RV rv = CKR_OK;
+    auto block = m_impl->rsaOperation(true, &raw, ciphertext, &rv);
+    if (!block) {
+        if (rv == CKR_MECHANISM_INVALID) {
+            return fail(ErrorCode::Unsupported,
+                        QStringLiteral("The smart card supports neither RSA-OAEP with SHA-256 nor raw RSA "
+                                       "decryption: it cannot unwrap the data key"));
+        }
+        return block;
+    }
+    // The encoded message, left-padded to the modulus length (modules may strip leading zeros).
+    QByteArray encoded(modulusBytes - std::min<qsizetype>(block->size(), modulusBytes), '\0');
+    encoded.append(*block);
+    wipe(*block);
+    QByteArray plaintext(modulusBytes, '\0');
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    // Constant-time OAEP decoding (OpenSSL's own, as used by its RSA decryption).
+    const int length =
+        RSA_padding_check_PKCS1_OAEP_mgf1(reinterpret_cast<unsigned char*>(plaintext.data()), modulusBytes,
+                                          reinterpret_cast<const unsigned char*>(encoded.constData()),
+                                          modulusBytes, modulusBytes, nullptr, 0, EVP_sha256(), EVP_sha256());
+#pragma GCC diagnostic pop
+    wipe(encoded);
+    ERR_clear_error();
+    if (length < 0) {
+        wipe(plaintext);
+        return fail(
+            ErrorCode::Pkcs11Failure,
+            QStringLiteral("The data could not be decrypted with the smart card's key: it was not made "
+                           "for this card or was altered"));
+    }
+    plaintext.resize(length);
+    return plaintext;
 }
 
 void SmartCard::logout()

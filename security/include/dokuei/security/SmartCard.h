@@ -72,9 +72,12 @@ public:
     /// otherwise).
     Expected<QByteArray> signWithAuthenticationKey(QByteArrayView data);
 
-    /// RSA-OAEP decryption with the authentication key: CKM_RSA_PKCS_OAEP, SHA-256, MGF1-SHA-256, no label.
-    /// Requires login. Pkcs11Failure naming the reason when the card refuses (for example a key without
-    /// CKA_DECRYPT).
+    /// RSA-OAEP decryption (SHA-256, MGF1-SHA-256, no label) with the authentication key. Requires login.
+    /// On the card with CKM_RSA_PKCS_OAEP when the module accepts SHA-256 parameters; modules that only do
+    /// OAEP with SHA-1 (SoftHSM 2.6: CKR_ARGUMENTS_BAD) get raw RSA (CKM_RSA_X_509) on the card and the
+    /// OAEP decoding on the host (OpenSSL, constant time). Pkcs11Failure when the ciphertext was not made
+    /// for this key or was altered, or the card refuses (for example a key without CKA_DECRYPT);
+    /// Unsupported when the card offers neither mechanism.
     Expected<QByteArray> decryptWithAuthenticationKey(QByteArrayView ciphertext);
 
     /// Ends the login (C_Logout). Note: PKCS#11 login state belongs to the whole application, so this also
@@ -88,6 +91,7 @@ public:
 private:
     struct Impl;
     explicit SmartCard(std::unique_ptr<Impl> impl);
+    Expected<QByteArray> decryptRawThenDecodeOaep(QByteArrayView ciphertext);
     std::unique_ptr<Impl> m_impl;
 };
 
