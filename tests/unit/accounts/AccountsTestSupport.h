@@ -36,18 +36,21 @@ public:
     bool failing = false;
 };
 
-/// A self-signed certificate made by the openssl command (PEM), with subject CN=`commonName`.
-inline QByteArray makeCertificatePem(const QString& directory, const QString& commonName)
+/// A self-signed certificate made by the openssl command (PEM), with subject CN=`commonName`; an EC P-256
+/// key, or RSA 2048 when `rsa` (card wraps of user data keys need RSA).
+inline QByteArray makeCertificatePem(const QString& directory, const QString& commonName, bool rsa = false)
 {
     const QString key = directory + QStringLiteral("/") + commonName + QStringLiteral(".key");
     const QString certificate = directory + QStringLiteral("/") + commonName + QStringLiteral(".pem");
     QProcess openssl;
     openssl.start(
         QStringLiteral("openssl"),
-        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-         QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-         QStringLiteral("-keyout"), key, QStringLiteral("-out"), certificate, QStringLiteral("-days"),
-         QStringLiteral("30"), QStringLiteral("-subj"), QStringLiteral("/O=Test Hospital/CN=") + commonName});
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+         rsa ? QStringLiteral("rsa:2048") : QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+         rsa ? QStringLiteral("rsa_keygen_pubexp:65537") : QStringLiteral("ec_paramgen_curve:P-256"),
+         QStringLiteral("-nodes"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), certificate,
+         QStringLiteral("-days"), QStringLiteral("30"), QStringLiteral("-subj"),
+         QStringLiteral("/O=Test Hospital/CN=") + commonName});
     if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0) {
         return {};
     }
