@@ -1,5 +1,6 @@
 #include "dokuei/app/MainWindow.h"
 
+#include "dokuei/app/PatientBanner.h"
 #include "dokuei/common/BuildInfo.h"
 #include "dokuei/viewer/render/TestVolume.h"
 #include "dokuei/viewer/render/VolumeMapperPolicy.h"
@@ -13,6 +14,7 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include <vtkImageData.h>
 #include <vtkRenderer.h>
@@ -22,14 +24,23 @@ namespace {
 constexpr int kTestVolumeSize = 128;
 }
 
-MainWindow::MainWindow(QWidget* parent)
+MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
     : QMainWindow(parent), m_view(new viewer::VtkViewWidget(this)),
-      m_scene(std::make_unique<viewer::VolumeScene>()), m_rendererLabel(new QLabel(this))
+      m_scene(std::make_unique<viewer::VolumeScene>()), m_rendererLabel(new QLabel(this)),
+      m_userLabel(new QLabel(this)), m_patientBanner(new PatientBanner(wipeRegistry, this))
 {
     setWindowTitle(tr("dokuei — CT reading workstation"));
     setObjectName(QStringLiteral("MainWindow"));
     m_view->setObjectName(QStringLiteral("VolumeView"));
-    setCentralWidget(m_view);
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_patientBanner);
+    layout->addWidget(m_view, 1);
+    setCentralWidget(central);
+    m_userLabel->setObjectName(QStringLiteral("userLabel"));
+    statusBar()->addPermanentWidget(m_userLabel);
     statusBar()->addPermanentWidget(m_rendererLabel);
     statusBar()->showMessage(tr("Test volume (no patient data)"));
     createActions();
@@ -54,6 +65,13 @@ QString MainWindow::volumeMapperName() const
 void MainWindow::createActions()
 {
     QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    m_lockAction = fileMenu->addAction(tr("&Lock now"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_L), this,
+                                       &MainWindow::lockRequested);
+    m_lockAction->setObjectName(QStringLiteral("actionLock"));
+    m_lockAction->setToolTip(tr("Privacy lock: hide everything now (Ctrl+Alt+L)"));
+    QAction* signOut = fileMenu->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
+    signOut->setObjectName(QStringLiteral("actionSignOut"));
+    fileMenu->addSeparator();
     QAction* quit =
         fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
     quit->setObjectName(QStringLiteral("actionQuit"));
@@ -70,7 +88,13 @@ void MainWindow::createActions()
 
     QToolBar* toolBar = addToolBar(tr("Main"));
     toolBar->setObjectName(QStringLiteral("MainToolBar"));
+    toolBar->addAction(m_lockAction);
     toolBar->addAction(resetView);
+}
+
+void MainWindow::setSignedInUser(const QString& userId, const QString& role)
+{
+    m_userLabel->setText(userId.isEmpty() ? QString() : tr("%1 (%2)").arg(userId, role));
 }
 
 void MainWindow::onGlInitialized(const QString& renderer, const QString& version)

@@ -1,7 +1,7 @@
 // dokuei: the radiologist's workstation. Thin: hardening, configuration, then the windows.
-#include "dokuei/app/MainWindow.h"
 #include "dokuei/app/SelfCheck.h"
 #include "dokuei/app/Translations.h"
+#include "dokuei/app/Workstation.h"
 #include "dokuei/common/BuildInfo.h"
 #include "dokuei/common/Configuration.h"
 #include "dokuei/common/WorkstationPaths.h"
@@ -128,7 +128,12 @@ int main(int argc, char** argv)
         return 1;
     }
 
-    dokuei::app::MainWindow window;
-    window.show();
+    auto workstation = dokuei::app::Workstation::create(startup.paths, startup.config);
+    if (!workstation) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "dokuei cannot start"),
+                              workstation.error().message);
+        return 1;
+    }
+    (*workstation)->start();
     return QApplication::exec();
 }

@@ -2,6 +2,67 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>dokuei::app::ChangePasswordDialog</name>
+    <message>
+        <source>Choose a new password</source>
+        <translation>新しいパスワードを設定してください</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新しいパスワード</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>新しいパスワード（確認）</translation>
+    </message>
+    <message>
+        <source>Enter a new password.</source>
+        <translation>新しいパスワードを入力してください。</translation>
+    </message>
+    <message>
+        <source>The two entries differ.</source>
+        <translation>2 回の入力が一致しません。</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::LockScreen</name>
+    <message>
+        <source>dokuei — locked</source>
+        <translation>dokuei — ロック中</translation>
+    </message>
+    <message>
+        <source>&lt;h1&gt;dokuei is locked&lt;/h1&gt;&lt;p&gt;%1&lt;/p&gt;</source>
+        <translation>&lt;h1&gt;dokuei はロックされています&lt;/h1&gt;&lt;p&gt;%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>ロック解除</translation>
+    </message>
+    <message>
+        <source>Sign in as another user (ends this session)</source>
+        <translation>別のユーザーでサインイン（このセッションは終了します）</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>サインイン</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::LoginWindow</name>
+    <message>
+        <source>dokuei — sign in</source>
+        <translation>dokuei — サインイン</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;dokuei&lt;/h2&gt;&lt;p&gt;CT reading workstation&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;dokuei&lt;/h2&gt;&lt;p&gt;CT 読影ワークステーション&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Sign in with your user ID, password, and your smart card with its PIN.</source>
+        <translation>ユーザー ID、パスワード、IC カードと PIN でサインインしてください。</translation>
+    </message>
+</context>
+<context>
     <name>dokuei::app::MainWindow</name>
     <message>
         <source>dokuei — CT reading workstation</source>
@@ -50,6 +111,29 @@
     <message>
         <source>&lt;p&gt;&lt;b&gt;dokuei&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;Remote CT reading workstation for radiologists.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;dokuei&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;放射線科医のための遠隔 CT 読影ワークステーション&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Lock now</source>
+        <translation>今すぐロック(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Privacy lock: hide everything now (Ctrl+Alt+L)</source>
+        <translation>プライバシーロック: すぐに画面を隠します（Ctrl+Alt+L）</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>サインアウト(&amp;O)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::PatientBanner</name>
+    <message>
+        <source>%1  (ID %2)  %3</source>
+        <translation>%1  （ID %2）  %3</translation>
     </message>
 </context>
 <context>
@@ -149,6 +233,135 @@
         <translation>
             <numerusform>セルフチェック不合格: 必須項目 %n 件が失敗</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::SignInForm</name>
+    <message>
+        <source>Sign in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <source>User ID</source>
+        <translation>ユーザー ID</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <source>Card PIN</source>
+        <translation>カード PIN</translation>
+    </message>
+    <message>
+        <source>Too many failed attempts. Try again in %1 seconds.</source>
+        <translation>失敗が続いたため、%1 秒後に再試行してください。</translation>
+    </message>
+    <message>
+        <source>Checking the card reader...</source>
+        <translation>カードリーダーを確認しています...</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::Workstation</name>
+    <message>
+        <source>Card reader error: %1</source>
+        <translation>カードリーダーのエラー: %1</translation>
+    </message>
+    <message>
+        <source>No smart card: insert your card.</source>
+        <translation>IC カードがありません: カードを挿入してください。</translation>
+    </message>
+    <message>
+        <source>Smart card ready: %1</source>
+        <translation>IC カードを認識しました: %1</translation>
+    </message>
+    <message>
+        <source> — warning: few PIN tries left</source>
+        <translation> — 注意: PIN の残り試行回数が少なくなっています</translation>
+    </message>
+    <message>
+        <source>Locked after a period without input.</source>
+        <translation>一定時間操作がなかったためロックしました。</translation>
+    </message>
+    <message>
+        <source>Locked by the user.</source>
+        <translation>ユーザーの操作でロックしました。</translation>
+    </message>
+    <message>
+        <source>Locked because the smart card was removed. Insert it to unlock.</source>
+        <translation>IC カードが抜かれたためロックしました。カードを挿入してロックを解除してください。</translation>
+    </message>
+    <message>
+        <source>Locked: the maximum session time has passed. Sign in again.</source>
+        <translation>セッションの最長時間を過ぎたためロックしました。再度サインインしてください。</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::security::SignInService</name>
+    <message>
+        <source>The user ID or password is not correct.</source>
+        <translation>ユーザー ID またはパスワードが正しくありません。</translation>
+    </message>
+    <message>
+        <source>Too many failed attempts. Try again in %1 seconds.</source>
+        <translation>失敗が続いたため、%1 秒後に再試行してください。</translation>
+    </message>
+    <message>
+        <source>This account is locked after too many failed attempts. Ask an administrator to unlock it.</source>
+        <translation>失敗が続いたためアカウントがロックされました。管理者にロック解除を依頼してください。</translation>
+    </message>
+    <message>
+        <source>This account is disabled. Ask an administrator.</source>
+        <translation>このアカウントは無効です。管理者に問い合わせてください。</translation>
+    </message>
+    <message>
+        <source>No smart card found. Insert your card and try again.</source>
+        <translation>IC カードが見つかりません。カードを挿入して再試行してください。</translation>
+    </message>
+    <message>
+        <source>Enter the PIN of your smart card.</source>
+        <translation>IC カードの PIN を入力してください。</translation>
+    </message>
+    <message>
+        <source>The card PIN is not correct. The card locks itself after a few wrong PINs.</source>
+        <translation>カードの PIN が正しくありません。誤りが続くとカードがロックされます。</translation>
+    </message>
+    <message>
+        <source>The card&apos;s PIN is locked. Contact the card issuer.</source>
+        <translation>カードの PIN がロックされています。カード発行元に連絡してください。</translation>
+    </message>
+    <message>
+        <source>This card is not registered for this user ID. Use your own card, or ask an administrator.</source>
+        <translation>このカードはこのユーザー ID に登録されていません。ご自身のカードを使うか、管理者に問い合わせてください。</translation>
+    </message>
+    <message>
+        <source>The certificate on this card has expired (or is not yet valid).</source>
+        <translation>このカードの証明書は有効期限切れ（または有効期間前）です。</translation>
+    </message>
+    <message>
+        <source>The certificate on this card has been revoked.</source>
+        <translation>このカードの証明書は失効しています。</translation>
+    </message>
+    <message>
+        <source>The certificate on this card is not issued by a trusted authority.</source>
+        <translation>このカードの証明書は信頼された認証局が発行したものではありません。</translation>
+    </message>
+    <message>
+        <source>The card could not be verified.</source>
+        <translation>カードを検証できませんでした。</translation>
+    </message>
+    <message>
+        <source>Your password has expired. Choose a new one.</source>
+        <translation>パスワードの有効期限が切れました。新しいパスワードを設定してください。</translation>
+    </message>
+    <message>
+        <source>You must choose a new password now.</source>
+        <translation>新しいパスワードを設定する必要があります。</translation>
+    </message>
+    <message>
+        <source>Sign-in failed: %1</source>
+        <translation>サインインに失敗しました: %1</translation>
     </message>
 </context>
 <context>

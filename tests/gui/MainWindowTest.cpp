@@ -1,9 +1,12 @@
 #include "dokuei/app/MainWindow.h"
 
 #include "ImageStatistics.h"
+#include "dokuei/app/PatientBanner.h"
 #include "dokuei/app/Translations.h"
+#include "dokuei/security/WipeRegistry.h"
 #include "dokuei/viewer/ui/VtkViewWidget.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QMenuBar>
 #include <QTest>
@@ -18,7 +21,8 @@ const QColor kBackground(13, 15, 20);
 
 TEST(MainWindow, ShowsTheVtkViewWithRenderedVolume)
 {
-    dokuei::app::MainWindow window;
+    dokuei::security::WipeRegistry registry;
+    dokuei::app::MainWindow window(registry);
     window.show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
     auto* view = window.view();
@@ -44,7 +48,8 @@ TEST(MainWindow, ShowsTheVtkViewWithRenderedVolume)
 TEST(MainWindow, ChoosesTheCpuMapperOnSoftwareOpenGl)
 {
     qunsetenv("DOKUEI_VOLUME_MAPPER");
-    dokuei::app::MainWindow window;
+    dokuei::security::WipeRegistry registry;
+    dokuei::app::MainWindow window(registry);
     window.show();
     ASSERT_TRUE(QTest::qWaitFor([&] { return window.view()->framesRendered() > 0; }, 30000));
     if (window.view()->glRenderer().contains(QStringLiteral("llvmpipe"))) {
@@ -57,8 +62,9 @@ TEST(MainWindow, ChoosesTheCpuMapperOnSoftwareOpenGl)
 TEST(MainWindow, SpeaksJapanese)
 {
     ASSERT_TRUE(dokuei::app::installTranslations(*qApp, QStringLiteral("ja")));
+    dokuei::security::WipeRegistry registry;
     {
-        dokuei::app::MainWindow window;
+        dokuei::app::MainWindow window(registry);
         EXPECT_EQ(window.windowTitle(), QStringLiteral("dokuei — CT 読影ワークステーション"));
         QStringList menus;
         for (QAction* action : window.menuBar()->actions()) {
@@ -72,8 +78,37 @@ TEST(MainWindow, SpeaksJapanese)
         QCoreApplication::removeTranslator(translator);
         delete translator;
     }
-    dokuei::app::MainWindow english;
+    dokuei::app::MainWindow english(registry);
     EXPECT_EQ(english.windowTitle(), QStringLiteral("dokuei — CT reading workstation"));
+}
+
+} // namespace
+
+namespace {
+
+TEST(MainWindow, PatientBannerIsWipedWithTheRegistry)
+{
+    dokuei::security::WipeRegistry registry;
+    dokuei::app::MainWindow window(registry);
+    window.patientBanner()->showPatient(QStringLiteral("Yamada^Taro=山田^太郎"), QStringLiteral("P123"),
+                                        QStringLiteral("CT chest"));
+    EXPECT_TRUE(window.patientBanner()->text().contains(QStringLiteral("山田")));
+    const auto report = registry.wipeAll();
+    EXPECT_EQ(report.components, 1);
+    EXPECT_GT(report.bytesWiped, 0U);
+    EXPECT_TRUE(window.patientBanner()->text().isEmpty());
+}
+
+TEST(MainWindow, PrivacyLockActionHasAShortcutAndSignalsALock)
+{
+    dokuei::security::WipeRegistry registry;
+    dokuei::app::MainWindow window(registry);
+    ASSERT_NE(window.lockAction(), nullptr);
+    EXPECT_EQ(window.lockAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_L));
+    int requests = 0;
+    QObject::connect(&window, &dokuei::app::MainWindow::lockRequested, [&] { ++requests; });
+    window.lockAction()->trigger();
+    EXPECT_EQ(requests, 1);
 }
 
 } // namespace

@@ -1,4 +1,5 @@
 #include "dokuei/security/Session.h"
+
 #include "dokuei/security/WipeRegistry.h"
 
 #include <QCoreApplication>
@@ -45,9 +46,11 @@ protected:
         }
     }
 
-    SessionIdentity sato() const { return {QStringLiteral("dr.sato"), QStringLiteral("Sato Hanako"),
-                                           QStringLiteral("radiologist"), QStringLiteral("serial-1"),
-                                           QStringLiteral("ab12")}; }
+    SessionIdentity sato() const
+    {
+        return {QStringLiteral("dr.sato"), QStringLiteral("Sato Hanako"), QStringLiteral("radiologist"),
+                QStringLiteral("serial-1"), QStringLiteral("ab12")};
+    }
 
     WipeRegistry m_registry;
     FakeHolder m_holder;

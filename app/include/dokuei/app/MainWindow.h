@@ -4,7 +4,12 @@
 
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
+
+namespace dokuei::security {
+class WipeRegistry;
+}
 
 namespace dokuei::viewer {
 class VolumeScene;
@@ -13,6 +18,8 @@ class VtkViewWidget;
 
 namespace dokuei::app {
 
+class PatientBanner;
+
 /// The reading window. For now it shows a generated test volume (no patient data) in a volume-rendered
 /// VTK view, proving that Qt 6 and VTK render together on this workstation.
 class MainWindow : public QMainWindow
@@ -20,12 +27,21 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     viewer::VtkViewWidget* view() const { return m_view; }
+    PatientBanner* patientBanner() const { return m_patientBanner; }
+    QAction* lockAction() const { return m_lockAction; }
+    /// Shows who is signed in (ID and role) in the status bar; empty when nobody is.
+    void setSignedInUser(const QString& userId, const QString& role);
     /// "GPU ray casting" / "CPU ray casting" once the renderer is known.
     QString volumeMapperName() const;
+
+signals:
+    /// The instant privacy lock (toolbar button or Ctrl+Alt+L).
+    void lockRequested();
+    void signOutRequested();
 
 private:
     void createActions();
@@ -35,6 +51,9 @@ private:
     viewer::VtkViewWidget* m_view = nullptr;
     std::unique_ptr<viewer::VolumeScene> m_scene;
     QLabel* m_rendererLabel = nullptr;
+    QLabel* m_userLabel = nullptr;
+    PatientBanner* m_patientBanner = nullptr;
+    QAction* m_lockAction = nullptr;
 };
 
 } // namespace dokuei::app

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <chrono>
+
 #include <QDateTime>
 #include <QObject>
 #include <QString>
 #include <QTimer>
-
-#include <chrono>
 
 namespace dokuei::security {
 
@@ -51,17 +51,17 @@ public:
 
     enum class LockReason
     {
-        Idle,                  ///< no input for the idle timeout
-        Privacy,               ///< the user's instant privacy lock (shortcut or toolbar)
-        CardRemoved,           ///< the smart card left the reader
-        ReauthenticationDue,   ///< the maximum session age passed
+        Idle,                ///< no input for the idle timeout
+        Privacy,             ///< the user's instant privacy lock (shortcut or toolbar)
+        CardRemoved,         ///< the smart card left the reader
+        ReauthenticationDue, ///< the maximum session age passed
     };
     Q_ENUM(LockReason)
 
     enum class EndReason
     {
-        SignOut,               ///< the user signed out
-        AnotherUserSignedIn,   ///< someone else signed in at the lock screen
+        SignOut,             ///< the user signed out
+        AnotherUserSignedIn, ///< someone else signed in at the lock screen
         ApplicationExit,
     };
     Q_ENUM(EndReason)

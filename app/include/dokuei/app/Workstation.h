@@ -1,0 +1,83 @@
+#pragma once
+
+#include "dokuei/common/Configuration.h"
+#include "dokuei/common/Error.h"
+#include "dokuei/common/WorkstationPaths.h"
+#include "dokuei/security/SignInService.h"
+
+#include <memory>
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+namespace dokuei::security {
+class AccountStore;
+class AuditTrail;
+class CardPresenceMonitor;
+class CertificateVerifier;
+class Pkcs11Module;
+class Session;
+struct SessionSummary;
+class SignInService;
+class SmartCard;
+class UserKeyring;
+class Vault;
+class WipeRegistry;
+} // namespace dokuei::security
+
+namespace dokuei::app {
+
+class LockScreen;
+class LoginWindow;
+class MainWindow;
+
+/// The composition root of the dokuei executable: builds every service once (vault, audit trail,
+/// accounts, smart card module, certificate verifier, wipe registry, session) and drives the windows
+/// through the session's states: sign-in -> reading window -> lock screen -> reading window | sign-in.
+class Workstation : public QObject
+{
+    Q_OBJECT
+
+public:
+    ~Workstation() override;
+
+    /// Opens the system vault and loads the smart card module named in the configuration; fails with a
+    /// message an administrator can act on (e.g. no PKCS#11 module configured, vault key missing).
+    static Expected<std::unique_ptr<Workstation>> create(const WorkstationPaths& paths,
+                                                         const Configuration& config);
+
+    /// Shows the sign-in window.
+    void start();
+
+    security::Session& session() const;
+    security::WipeRegistry& wipeRegistry() const;
+    security::AuditTrail& auditTrail() const;
+    security::AccountStore& accounts() const;
+    LoginWindow* loginWindow() const;
+    MainWindow* mainWindow() const;
+    LockScreen* lockScreen() const;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    Workstation();
+    void submitSignIn();
+    void submitLockScreen();
+    void beginSession(security::SignInService::Success success);
+    /// Runs the change-password dialog until the new password is accepted or the user cancels.
+    Expected<security::SignInService::Success>
+    changePasswordAndSignIn(const security::SignInService::Request& request, const Error& reason,
+                            QWidget* parent);
+    void onLocked(int reason);
+    void onEnded(int reason);
+    void refreshCardStatus();
+    void auditActivity(const QString& eventType, const QString& details);
+    void auditSessionEnd(int reason, const security::SessionSummary& summary);
+
+    struct Services;
+    std::unique_ptr<Services> m_services;
+};
+
+} // namespace dokuei::app

@@ -1,0 +1,437 @@
+#include "dokuei/app/Workstation.h"
+
+#include "dokuei/app/ChangePasswordDialog.h"
+#include "dokuei/app/LockScreen.h"
+#include "dokuei/app/LoginWindow.h"
+#include "dokuei/app/MainWindow.h"
+#include "dokuei/app/SignInForm.h"
+#include "dokuei/security/AccountStore.h"
+#include "dokuei/security/AuditTrail.h"
+#include "dokuei/security/CardPresenceMonitor.h"
+#include "dokuei/security/CertificateVerifier.h"
+#include "dokuei/security/Pkcs11Module.h"
+#include "dokuei/security/Roles.h"
+#include "dokuei/security/Session.h"
+#include "dokuei/security/SmartCard.h"
+#include "dokuei/security/SystemVault.h"
+#include "dokuei/security/UserKeyring.h"
+#include "dokuei/security/Vault.h"
+#include "dokuei/security/WipeRegistry.h"
+
+#include <QApplication>
+#include <QEvent>
+
+namespace dokuei::app {
+
+using security::Session;
+using security::SignInService;
+
+struct Workstation::Services
+{
+    WorkstationPaths paths;
+    Configuration config;
+    std::unique_ptr<security::WipeRegistry> wipeRegistry;
+    std::unique_ptr<security::Vault> systemVault;
+    std::unique_ptr<security::AuditTrail> audit;
+    std::unique_ptr<security::AccountStore> accounts;
+    std::unique_ptr<security::UserKeyring> keyring;
+    std::unique_ptr<security::Pkcs11Module> module;
+    std::unique_ptr<security::CertificateVerifier> verifier;
+    std::unique_ptr<SignInService> signIn;
+    std::unique_ptr<Session> session;
+
+    // Session-bound state, dropped on lock and sign-out.
+    std::unique_ptr<security::SmartCard> card;
+    std::unique_ptr<security::CardPresenceMonitor> cardMonitor;
+    std::optional<security::SecretKey> userDataKey;
+    QString role;
+
+    std::unique_ptr<LoginWindow> loginWindow;
+    std::unique_ptr<MainWindow> mainWindow;
+    std::unique_ptr<LockScreen> lockScreen;
+    QTimer cardStatusTimer;
+};
+
+Workstation::Workstation() : m_services(std::make_unique<Services>())
+{}
+
+Workstation::~Workstation()
+{
+    qApp->removeEventFilter(this);
+    if (m_services->session) {
+        // Closing the application ends the session like a sign-out: PHI wiped, session recorded.
+        m_services->session->end(Session::EndReason::ApplicationExit);
+    }
+}
+
+Expected<std::unique_ptr<Workstation>> Workstation::create(const WorkstationPaths& paths,
+                                                           const Configuration& config)
+{
+    std::unique_ptr<Workstation> workstation(new Workstation());
+    Services& s = *workstation->m_services;
+    s.paths = paths;
+    s.config = config;
+    s.wipeRegistry = std::make_unique<security::WipeRegistry>();
+
+    auto vault = security::openSystemVault(paths);
+    if (!vault) {
+        return std::unexpected(vault.error());
+    }
+    s.systemVault = std::move(*vault);
+    s.audit = std::make_unique<security::AuditTrail>(*s.systemVault);
+    s.accounts = std::make_unique<security::AccountStore>(*s.systemVault, *s.audit);
+    s.keyring = std::make_unique<security::UserKeyring>(*s.systemVault);
+
+    auto module = security::Pkcs11Module::load(config.pkcs11Module);
+    if (!module) {
+        return std::unexpected(module.error());
+    }
+    s.module = std::move(*module);
+
+    if (config.cardTrustAnchorFile.isEmpty()) {
+        return fail(ErrorCode::ConfigurationInvalid,
+                    QStringLiteral("No trust anchors for smart card certificates are configured: set "
+                                   "smart_card/trust_anchors (and smart_card/crl_file) in %1")
+                        .arg(paths.systemConfigFile()));
+    }
+    QStringList crls;
+    if (!config.cardCrlFile.isEmpty()) {
+        crls << config.cardCrlFile;
+    }
+    auto verifier = security::CertificateVerifier::create({config.cardTrustAnchorFile}, crls);
+    if (!verifier) {
+        return std::unexpected(verifier.error());
+    }
+    s.verifier = std::make_unique<security::CertificateVerifier>(std::move(*verifier));
+
+    security::Pkcs11Module* modulePtr = s.module.get();
+    s.signIn = std::make_unique<SignInService>(*s.accounts, *s.audit, *s.keyring, *s.verifier, [modulePtr] {
+        // A card inserted after start-up is only seen after the module is re-initialised.
+        auto card = security::SmartCard::open(*modulePtr);
+        if (!card && card.error().code == ErrorCode::CardAbsent && modulePtr->reload()) {
+            card = security::SmartCard::open(*modulePtr);
+        }
+        return card;
+    });
+
+    s.session = std::make_unique<Session>(*s.wipeRegistry);
+    Workstation* self = workstation.get();
+    connect(s.session.get(), &Session::locked, self,
+            [self](Session::LockReason reason) { self->onLocked(static_cast<int>(reason)); });
+    connect(s.session.get(), &Session::ended, self,
+            [self](Session::EndReason reason, const security::SessionSummary& summary) {
+                self->auditSessionEnd(static_cast<int>(reason), summary);
+                self->onEnded(static_cast<int>(reason));
+            });
+
+    s.loginWindow = std::make_unique<LoginWindow>();
+    s.mainWindow = std::make_unique<MainWindow>(*s.wipeRegistry);
+    s.lockScreen = std::make_unique<LockScreen>();
+    connect(s.loginWindow->form(), &SignInForm::submitted, self, &Workstation::submitSignIn);
+    connect(s.lockScreen.get(), &LockScreen::submitted, self, &Workstation::submitLockScreen);
+    connect(s.mainWindow.get(), &MainWindow::lockRequested, self,
+            [self] { self->m_services->session->lock(Session::LockReason::Privacy); });
+    connect(s.mainWindow.get(), &MainWindow::signOutRequested, self,
+            [self] { self->m_services->session->end(Session::EndReason::SignOut); });
+
+    s.cardStatusTimer.setInterval(1000);
+    connect(&s.cardStatusTimer, &QTimer::timeout, self, &Workstation::refreshCardStatus);
+    qApp->installEventFilter(self);
+    return workstation;
+}
+
+void Workstation::start()
+{
+    m_services->loginWindow->show();
+    refreshCardStatus();
+    m_services->cardStatusTimer.start();
+}
+
+security::Session& Workstation::session() const
+{
+    return *m_services->session;
+}
+
+security::WipeRegistry& Workstation::wipeRegistry() const
+{
+    return *m_services->wipeRegistry;
+}
+
+security::AuditTrail& Workstation::auditTrail() const
+{
+    return *m_services->audit;
+}
+
+security::AccountStore& Workstation::accounts() const
+{
+    return *m_services->accounts;
+}
+
+LoginWindow* Workstation::loginWindow() const
+{
+    return m_services->loginWindow.get();
+}
+
+MainWindow* Workstation::mainWindow() const
+{
+    return m_services->mainWindow.get();
+}
+
+LockScreen* Workstation::lockScreen() const
+{
+    return m_services->lockScreen.get();
+}
+
+bool Workstation::eventFilter(QObject* watched, QEvent* event)
+{
+    switch (event->type()) {
+    case QEvent::KeyPress:
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseMove:
+    case QEvent::Wheel:
+    case QEvent::TouchBegin:
+        if (m_services->session) {
+            m_services->session->noteActivity();
+        }
+        break;
+    default:
+        break;
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+void Workstation::refreshCardStatus()
+{
+    SignInForm* forms[] = {m_services->loginWindow->form(), m_services->lockScreen->form()};
+    auto tokens = m_services->module->tokens();
+    if (tokens && tokens->isEmpty() && m_services->session->state() == Session::State::SignedOut) {
+        // Only re-initialise the module while nobody is signed in: a signed-in session holds a card session.
+        if (m_services->module->reload()) {
+            tokens = m_services->module->tokens();
+        }
+    }
+    QString text;
+    bool present = false;
+    if (!tokens) {
+        text = tr("Card reader error: %1").arg(tokens.error().message);
+    } else if (tokens->isEmpty()) {
+        text = tr("No smart card: insert your card.");
+    } else {
+        present = true;
+        const auto& token = tokens->front();
+        text = tr("Smart card ready: %1").arg(token.label);
+        if (token.userPinCountLow || token.userPinFinalTry) {
+            text += tr(" — warning: few PIN tries left");
+        }
+    }
+    for (SignInForm* form : forms) {
+        if (form) {
+            form->setCardStatus(text, present);
+        }
+    }
+}
+
+Expected<SignInService::Success> Workstation::changePasswordAndSignIn(const SignInService::Request& request,
+                                                                      const Error& reason, QWidget* parent)
+{
+    ChangePasswordDialog dialog(SignInService::userMessage(reason), parent);
+    while (dialog.exec() == QDialog::Accepted) {
+        auto result = m_services->signIn->signInChangingPassword(request, dialog.newPassword());
+        if (result) {
+            return result;
+        }
+        if (result.error().code != ErrorCode::PasswordPolicyViolation) {
+            return result;
+        }
+        dialog.showError(result.error().message);
+    }
+    return fail(ErrorCode::PasswordChangeRequired, QStringLiteral("password change cancelled"));
+}
+
+void Workstation::submitSignIn()
+{
+    SignInForm* form = m_services->loginWindow->form();
+    const SignInService::Request request{form->userId(), form->password(), form->pin()};
+    form->clearSecrets();
+    auto result = m_services->signIn->signIn(request);
+    if (!result && (result.error().code == ErrorCode::PasswordChangeRequired ||
+                    result.error().code == ErrorCode::PasswordExpired)) {
+        result = changePasswordAndSignIn(request, result.error(), m_services->loginWindow.get());
+    }
+    if (!result) {
+        if (result.error().code == ErrorCode::Throttled) {
+            form->holdFor(result.error().message.toInt());
+        } else {
+            form->showError(SignInService::userMessage(result.error()));
+        }
+        return;
+    }
+    form->showInfo({});
+    beginSession(std::move(*result));
+}
+
+void Workstation::beginSession(SignInService::Success success)
+{
+    Services& s = *m_services;
+    s.cardMonitor.reset();
+    s.card = std::move(success.card);
+    s.userDataKey.emplace(std::move(success.dataKey));
+    s.role = security::roleName(success.account.role);
+    const security::SessionIdentity identity{success.account.id, success.account.displayName, s.role,
+                                             s.card->info().serialNumber,
+                                             success.certificate.fingerprintSha256Hex};
+    if (auto policy = s.accounts->policy()) {
+        s.session->setIdleTimeout(std::chrono::minutes(policy->idleLockMinutes));
+        s.session->setReauthenticationInterval(std::chrono::hours(policy->reauthenticateHours));
+    }
+    s.session->begin(identity);
+    auditActivity(QStringLiteral("SessionStart"), QStringLiteral("session started"));
+
+    s.cardMonitor = std::make_unique<security::CardPresenceMonitor>(*s.module, identity.cardSerial);
+    connect(s.cardMonitor.get(), &security::CardPresenceMonitor::cardRemoved, this,
+            [this] { m_services->session->lock(Session::LockReason::CardRemoved); });
+    s.cardMonitor->start();
+
+    s.lockScreen->hide();
+    s.loginWindow->hide();
+    s.mainWindow->setSignedInUser(identity.userId, s.role);
+    s.mainWindow->show();
+    s.mainWindow->raise();
+}
+
+void Workstation::onLocked(int reason)
+{
+    Services& s = *m_services;
+    const auto lockReason = static_cast<Session::LockReason>(reason);
+    // The session already wiped every registered PHI holder; drop the session's keys and card session too.
+    s.userDataKey.reset();
+    if (s.card) {
+        s.card->logout();
+    }
+    s.mainWindow->hide();
+    QString text;
+    switch (lockReason) {
+    case Session::LockReason::Idle:
+        text = tr("Locked after a period without input.");
+        break;
+    case Session::LockReason::Privacy:
+        text = tr("Locked by the user.");
+        break;
+    case Session::LockReason::CardRemoved:
+        text = tr("Locked because the smart card was removed. Insert it to unlock.");
+        break;
+    case Session::LockReason::ReauthenticationDue:
+        text = tr("Locked: the maximum session time has passed. Sign in again.");
+        break;
+    }
+    const auto& wipe = s.session->lastWipe();
+    auditActivity(QStringLiteral("Lock"), QStringLiteral("%1; wiped %2 bytes from %3 components in %4 us")
+                                              .arg(Session::lockReasonName(lockReason))
+                                              .arg(wipe.bytesWiped)
+                                              .arg(wipe.components)
+                                              .arg(wipe.duration.count()));
+    s.lockScreen->show(s.session->identity().userId, text);
+}
+
+void Workstation::submitLockScreen()
+{
+    Services& s = *m_services;
+    SignInForm* form = s.lockScreen->form();
+    if (!form) {
+        return;
+    }
+    const SignInService::Request request{form->userId(), form->password(), form->pin()};
+    form->clearSecrets();
+    const QString sessionUser = s.session->identity().userId;
+    const bool sameUser = request.userId == sessionUser;
+    // The card in the reader may have changed: its monitor and session belong to the locked session.
+    s.cardMonitor.reset();
+    s.card.reset();
+    auto result = sameUser ? s.signIn->reauthenticate(sessionUser, request) : s.signIn->signIn(request);
+    if (!result && (result.error().code == ErrorCode::PasswordChangeRequired ||
+                    result.error().code == ErrorCode::PasswordExpired)) {
+        result = changePasswordAndSignIn(request, result.error(), s.lockScreen->windows().value(0));
+    }
+    if (!result) {
+        if (result.error().code == ErrorCode::Throttled) {
+            form->holdFor(result.error().message.toInt());
+        } else {
+            form->showError(SignInService::userMessage(result.error()));
+        }
+        return;
+    }
+    if (!sameUser) {
+        // Another person signs in at the lock screen: the locked session ends first (already wiped).
+        s.session->end(Session::EndReason::AnotherUserSignedIn);
+        beginSession(std::move(*result));
+        return;
+    }
+    s.card = std::move(result->card);
+    s.userDataKey.emplace(std::move(result->dataKey));
+    s.session->unlock();
+    auditActivity(QStringLiteral("Unlock"), QStringLiteral("session unlocked"));
+    s.cardMonitor = std::make_unique<security::CardPresenceMonitor>(*s.module, s.card->info().serialNumber);
+    connect(s.cardMonitor.get(), &security::CardPresenceMonitor::cardRemoved, this,
+            [this] { m_services->session->lock(Session::LockReason::CardRemoved); });
+    s.cardMonitor->start();
+    s.lockScreen->hide();
+    s.mainWindow->show();
+    s.mainWindow->raise();
+}
+
+void Workstation::onEnded(int reason)
+{
+    Services& s = *m_services;
+    const auto endReason = static_cast<Session::EndReason>(reason);
+    s.cardMonitor.reset();
+    if (s.card) {
+        s.card->logout();
+    }
+    s.card.reset();
+    s.userDataKey.reset();
+    s.mainWindow->setSignedInUser({}, {});
+    if (endReason == Session::EndReason::ApplicationExit) {
+        return;
+    }
+    s.mainWindow->hide();
+    if (endReason == Session::EndReason::SignOut) {
+        s.lockScreen->hide();
+        s.loginWindow->show();
+    }
+}
+
+void Workstation::auditSessionEnd(int reason, const security::SessionSummary& summary)
+{
+    security::AuditRecord record;
+    record.userId = summary.identity.userId;
+    record.role = summary.identity.role;
+    record.cardFingerprint = summary.identity.cardFingerprint;
+    record.sessionId = summary.sessionId;
+    record.event = security::AuditEventId::UserAuthentication;
+    record.eventType = QStringLiteral("Logout");
+    record.outcome = security::AuditOutcome::Success;
+    const qint64 seconds = summary.startedUtc.secsTo(summary.endedUtc);
+    record.details =
+        QStringLiteral("%1; signed in %2, signed out %3, duration %4 s")
+            .arg(Session::endReasonName(static_cast<Session::EndReason>(reason)),
+                 summary.startedUtc.toString(Qt::ISODate), summary.endedUtc.toString(Qt::ISODate))
+            .arg(seconds);
+    (void)m_services->audit->record(record);
+}
+
+void Workstation::auditActivity(const QString& eventType, const QString& details)
+{
+    const Session& session = *m_services->session;
+    security::AuditRecord record;
+    record.userId = session.identity().userId;
+    record.role = session.identity().role;
+    record.cardFingerprint = session.identity().cardFingerprint;
+    record.sessionId = session.sessionId();
+    record.event = security::AuditEventId::ApplicationActivity;
+    record.eventType = eventType;
+    record.outcome = security::AuditOutcome::Success;
+    record.details = details;
+    (void)m_services->audit->record(record);
+}
+
+} // namespace dokuei::app

@@ -1,0 +1,286 @@
+#include "../integration/ReadingCenterEnv.h"
+#include "dokuei/app/LockScreen.h"
+#include "dokuei/app/LoginWindow.h"
+#include "dokuei/app/MainWindow.h"
+#include "dokuei/app/PatientBanner.h"
+#include "dokuei/app/SignInForm.h"
+#include "dokuei/app/Workstation.h"
+#include "dokuei/security/AccountStore.h"
+#include "dokuei/security/AuditTrail.h"
+#include "dokuei/security/CertificateInfo.h"
+#include "dokuei/security/Roles.h"
+#include "dokuei/security/Session.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScreen>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace dokuei;
+using dokuei::integration::ReadingCenterEnv;
+using security::Session;
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+/// Everything a person could read on the visible top-level windows.
+QString visibleText()
+{
+    QStringList texts;
+    for (QWidget* top : QApplication::topLevelWidgets()) {
+        if (!top->isVisible()) {
+            continue;
+        }
+        texts << top->windowTitle();
+        for (QLabel* label : top->findChildren<QLabel*>()) {
+            if (label->isVisible()) {
+                texts << label->text();
+            }
+        }
+        for (QLineEdit* edit : top->findChildren<QLineEdit*>()) {
+            if (edit->isVisible()) {
+                texts << edit->text();
+            }
+        }
+        for (QAbstractButton* button : top->findChildren<QAbstractButton*>()) {
+            if (button->isVisible()) {
+                texts << button->text();
+            }
+        }
+    }
+    return texts.join(QLatin1Char('\n'));
+}
+
+class SignInWindowTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        auto env = ReadingCenterEnv::load();
+        ASSERT_TRUE(env) << env.error().toStdString();
+        m_env = *env;
+        for (const QByteArray& line : readFile(m_env.value(QStringLiteral("SOFTHSM2_CONF"))).split('\n')) {
+            if (line.trimmed().startsWith("directories.tokendir")) {
+                m_stackTokens = QString::fromUtf8(line.mid(line.indexOf('=') + 1).trimmed());
+            }
+        }
+        // A private card reader: a SoftHSM2 store holding copies of the cards "inserted".
+        m_tokens = m_dir.filePath(QStringLiteral("tokens"));
+        QDir().mkpath(m_tokens);
+        const QString conf = m_dir.filePath(QStringLiteral("softhsm2.conf"));
+        QFile file(conf);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(
+            QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\nlog.level = ERROR\n")
+                .arg(m_tokens)
+                .toUtf8());
+        file.close();
+        qputenv("SOFTHSM2_CONF", QFile::encodeName(conf));
+        insertCard(QStringLiteral("dr.sato"));
+
+        m_paths.configDir = m_dir.filePath(QStringLiteral("home"));
+        m_paths.dataDir = m_paths.configDir;
+        m_paths.systemDir = m_dir.filePath(QStringLiteral("etc"));
+        ASSERT_TRUE(m_paths.ensureUserDirectories());
+        m_config.pkcs11Module = m_env.value(QStringLiteral("DOKUEI_PKCS11_MODULE"));
+        m_config.cardTrustAnchorFile = m_env.caFile();
+        m_config.cardCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
+        auto workstation = app::Workstation::create(m_paths, m_config);
+        ASSERT_TRUE(workstation) << workstation.error().toString().toStdString();
+        m_workstation = std::move(*workstation);
+        addUser(QStringLiteral("dr.sato"), kSato);
+        addUser(QStringLiteral("dr.tanaka"), kTanaka);
+    }
+
+    void TearDown() override { m_workstation.reset(); }
+
+    void addUser(const QString& id, const QString& password)
+    {
+        auto& accounts = m_workstation->accounts();
+        const QString initial = password + QStringLiteral("-0");
+        ASSERT_TRUE(accounts.addUser(id, id, security::Role::Radiologist, initial, QStringLiteral("test")));
+        ASSERT_TRUE(accounts.changePassword(id, initial, password));
+        auto certificate = security::parseCertificate(readFile(m_env.user(id).authCert));
+        ASSERT_TRUE(certificate);
+        ASSERT_TRUE(accounts.bindCard(id, certificate->der, QStringLiteral("test")));
+    }
+
+    QString tokenDirOf(const QString& label) const
+    {
+        QDirIterator it(m_stackTokens, QDir::Dirs | QDir::NoDotAndDotDot);
+        while (it.hasNext()) {
+            const QString dir = it.next();
+            if (readFile(dir + QStringLiteral("/token.object"))
+                    .contains(label.toUtf8().leftJustified(32, ' '))) {
+                return dir;
+            }
+        }
+        return {};
+    }
+
+    void insertCard(const QString& label)
+    {
+        const QString source = tokenDirOf(label);
+        ASSERT_FALSE(source.isEmpty()) << label.toStdString();
+        const QString target = m_tokens + QLatin1Char('/') + QFileInfo(source).fileName();
+        QDir().mkpath(target);
+        QDirIterator it(source, QDir::Files);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            ASSERT_TRUE(QFile::copy(file, target + QLatin1Char('/') + it.fileName()));
+        }
+    }
+
+    void removeCard(const QString& label)
+    {
+        const QString source = tokenDirOf(label);
+        ASSERT_TRUE(QDir(m_tokens + QLatin1Char('/') + QFileInfo(source).fileName()).removeRecursively());
+    }
+
+    static void fill(app::SignInForm* form, const QString& id, const QString& password, const QString& pin)
+    {
+        auto* userId = form->findChild<QLineEdit*>(QStringLiteral("userId"));
+        if (!userId->isReadOnly()) {
+            userId->clear();
+            QTest::keyClicks(userId, id);
+        }
+        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("password")), password);
+        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("pin")), pin);
+        QTest::mouseClick(form->findChild<QPushButton*>(QStringLiteral("submit")), Qt::LeftButton);
+    }
+
+    void signInThroughTheWindow()
+    {
+        m_workstation->start();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_workstation->loginWindow()));
+        auto* password = m_workstation->loginWindow()->findChild<QLineEdit*>(QStringLiteral("password"));
+        EXPECT_EQ(password->echoMode(), QLineEdit::Password) << "the password is masked";
+        fill(m_workstation->loginWindow()->form(), QStringLiteral("dr.sato"), kSato,
+             m_env.user(QStringLiteral("dr.sato")).pin);
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] { return m_workstation->session().state() == Session::State::Active; }, 20000))
+            << visibleText().toStdString();
+        EXPECT_TRUE(m_workstation->mainWindow()->isVisible());
+        EXPECT_FALSE(m_workstation->loginWindow()->isVisible());
+    }
+
+    const QString kSato = QStringLiteral("Kx9#mQ2v!Lp-sato");
+    const QString kTanaka = QStringLiteral("Rw7$eT4y@Zn-tanaka");
+    ReadingCenterEnv m_env;
+    QTemporaryDir m_dir;
+    QString m_stackTokens;
+    QString m_tokens;
+    WorkstationPaths m_paths;
+    Configuration m_config;
+    std::unique_ptr<app::Workstation> m_workstation;
+};
+
+TEST_F(SignInWindowTest, SignInLockShowsNoPatientDataAndUnlock)
+{
+    signInThroughTheWindow();
+    const QString marker = QStringLiteral("MARKER^%1=山田^太郎").arg(QCoreApplication::applicationPid());
+    m_workstation->mainWindow()->patientBanner()->showPatient(marker, QStringLiteral("PID-4711"),
+                                                              QStringLiteral("CT"));
+    ASSERT_TRUE(visibleText().contains(marker));
+
+    // The instant privacy lock.
+    m_workstation->mainWindow()->lockAction()->trigger();
+    EXPECT_EQ(m_workstation->session().state(), Session::State::Locked) << "immediate";
+    const auto windows = m_workstation->lockScreen()->windows();
+    ASSERT_EQ(windows.size(), QGuiApplication::screens().size()) << "one lock window per screen";
+    for (int i = 0; i < windows.size(); ++i) {
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(windows[i]));
+        EXPECT_EQ(windows[i]->geometry(), QGuiApplication::screens()[i]->geometry())
+            << "covers the whole screen";
+    }
+    EXPECT_FALSE(m_workstation->mainWindow()->isVisible());
+    const QString onScreen = visibleText();
+    EXPECT_FALSE(onScreen.contains(QStringLiteral("MARKER"))) << onScreen.toStdString();
+    EXPECT_FALSE(onScreen.contains(QStringLiteral("山田")));
+    EXPECT_FALSE(onScreen.contains(QStringLiteral("PID-4711")));
+    EXPECT_TRUE(m_workstation->mainWindow()->patientBanner()->text().isEmpty()) << "wiped, not just hidden";
+    EXPECT_GE(m_workstation->session().lastWipe().components, 1);
+
+    // A wrong PIN does not unlock; the right password and PIN of the same user do.
+    app::SignInForm* form = m_workstation->lockScreen()->form();
+    ASSERT_NE(form, nullptr);
+    fill(form, QStringLiteral("dr.sato"), kSato, QStringLiteral("00000000"));
+    EXPECT_EQ(m_workstation->session().state(), Session::State::Locked);
+    EXPECT_FALSE(form->findChild<QLabel*>(QStringLiteral("message"))->text().isEmpty());
+    fill(form, QStringLiteral("dr.sato"), kSato, m_env.user(QStringLiteral("dr.sato")).pin);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Active; }, 20000))
+        << visibleText().toStdString();
+    EXPECT_TRUE(m_workstation->mainWindow()->isVisible());
+    EXPECT_FALSE(m_workstation->lockScreen()->isShown());
+}
+
+TEST_F(SignInWindowTest, RemovingTheCardLocksWithinTwoSecondsAndAnotherUserEndsTheSession)
+{
+    signInThroughTheWindow();
+    const QString firstSession = m_workstation->session().sessionId();
+    QElapsedTimer timer;
+    timer.start();
+    removeCard(QStringLiteral("dr.sato"));
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Locked; }, 5000));
+    const qint64 latency = timer.elapsed();
+    std::printf("card removal -> lock: %lld ms\n", static_cast<long long>(latency));
+    EXPECT_LT(latency, 2000);
+
+    // Another person signs in at the lock screen with their own card: the first session ends.
+    insertCard(QStringLiteral("dr.tanaka"));
+    app::SignInForm* form = m_workstation->lockScreen()->form();
+    ASSERT_NE(form, nullptr);
+    auto* switchUser =
+        m_workstation->lockScreen()->windows().front()->findChild<QPushButton*>(QStringLiteral("switchUser"));
+    ASSERT_NE(switchUser, nullptr);
+    QTest::mouseClick(switchUser, Qt::LeftButton);
+    fill(form, QStringLiteral("dr.tanaka"), kTanaka, m_env.user(QStringLiteral("dr.tanaka")).pin);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return m_workstation->session().identity().userId == QStringLiteral("dr.tanaka"); }, 20000))
+        << visibleText().toStdString();
+    EXPECT_EQ(m_workstation->session().state(), Session::State::Active);
+    EXPECT_NE(m_workstation->session().sessionId(), firstSession);
+    auto records = m_workstation->auditTrail().records(QDateTime::currentDateTimeUtc().addSecs(-600),
+                                                       QDateTime::currentDateTimeUtc().addSecs(60));
+    ASSERT_TRUE(records);
+    bool firstEnded = false;
+    for (const auto& record : *records) {
+        if (record.eventType == QStringLiteral("Logout") && record.sessionId == firstSession &&
+            record.details.contains(QStringLiteral("AnotherUserSignedIn"))) {
+            firstEnded = true;
+        }
+    }
+    EXPECT_TRUE(firstEnded) << "the first session's end is audited";
+}
+
+TEST_F(SignInWindowTest, IdleTimeLocks)
+{
+    signInThroughTheWindow();
+    m_workstation->session().setIdleTimeout(std::chrono::milliseconds(400));
+    QElapsedTimer timer;
+    timer.start();
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Locked; }, 5000));
+    EXPECT_GE(timer.elapsed(), 350);
+    EXPECT_TRUE(m_workstation->lockScreen()->isShown());
+}
+
+} // namespace

@@ -1,0 +1,357 @@
+#include "../ReadingCenterEnv.h"
+#include "dokuei/security/AccountStore.h"
+#include "dokuei/security/AuditTrail.h"
+#include "dokuei/security/CertificateInfo.h"
+#include "dokuei/security/CertificateVerifier.h"
+#include "dokuei/security/Pkcs11Module.h"
+#include "dokuei/security/SignInService.h"
+#include "dokuei/security/SmartCard.h"
+#include "dokuei/security/SystemVault.h"
+#include "dokuei/security/UserKeyring.h"
+#include "dokuei/security/Vault.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace dokuei;
+using namespace dokuei::security;
+using dokuei::integration::ReadingCenterEnv;
+
+const QString kSatoPassword = QStringLiteral("Kx9#mQ2v!Lp-sato");
+const QString kTanakaPassword = QStringLiteral("Rw7$eT4y@Zn-tanaka");
+const QString kOtherPassword = QStringLiteral("Hb3%uI8o^Xc-test");
+
+/// Reads a whole file.
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+/// Copies a directory tree (a SoftHSM2 token).
+bool copyTree(const QString& from, const QString& to)
+{
+    if (!QDir().mkpath(to)) {
+        return false;
+    }
+    QDirIterator it(from, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        const QString target = to + path.mid(from.size());
+        if (it.fileInfo().isDir()) {
+            QDir().mkpath(target);
+        } else if (!QFile::copy(path, target)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+class SignInIntegrationTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        auto env = ReadingCenterEnv::load();
+        ASSERT_TRUE(env) << env.error().toStdString();
+        m_env = *env;
+        ASSERT_TRUE(m_home.isValid());
+
+        // The stack's token store: map token labels to their directories.
+        const QByteArray conf = readFile(m_env.value(QStringLiteral("SOFTHSM2_CONF")));
+        for (const QByteArray& line : conf.split('\n')) {
+            if (line.trimmed().startsWith("directories.tokendir")) {
+                m_stackTokens = QString::fromUtf8(line.mid(line.indexOf('=') + 1).trimmed());
+            }
+        }
+        ASSERT_FALSE(m_stackTokens.isEmpty());
+
+        m_paths.configDir = m_home.filePath(QStringLiteral("home"));
+        m_paths.dataDir = m_paths.configDir;
+        m_paths.systemDir = m_home.filePath(QStringLiteral("etc"));
+        ASSERT_TRUE(m_paths.ensureUserDirectories());
+        auto vault = openSystemVault(m_paths);
+        ASSERT_TRUE(vault) << vault.error().toString().toStdString();
+        m_vault = std::move(*vault);
+        m_audit = std::make_unique<AuditTrail>(*m_vault);
+        AccountStoreOptions options;
+        options.hashParams = Argon2Params{1, 8192, 1};
+        options.clock = [this] { return QDateTime::currentDateTimeUtc().addDays(m_daysAhead); };
+        m_accounts = std::make_unique<AccountStore>(*m_vault, *m_audit, options);
+        m_keyring = std::make_unique<UserKeyring>(*m_vault);
+        auto verifier =
+            CertificateVerifier::create({m_env.caFile()}, {m_env.value(QStringLiteral("DOKUEI_RC_CRL"))});
+        ASSERT_TRUE(verifier) << verifier.error().toString().toStdString();
+        m_verifier = std::make_unique<CertificateVerifier>(std::move(*verifier));
+        m_service = std::make_unique<SignInService>(*m_accounts, *m_audit, *m_keyring, *m_verifier,
+                                                    [this] { return SmartCard::open(*m_module); });
+
+        addBoundUser(QStringLiteral("dr.sato"), kSatoPassword);
+        addBoundUser(QStringLiteral("dr.tanaka"), kTanakaPassword);
+        for (const char* id : {"test.expired", "test.revoked", "test.untrusted"}) {
+            addBoundUser(QString::fromLatin1(id), kOtherPassword);
+        }
+    }
+
+    void addBoundUser(const QString& id, const QString& password)
+    {
+        const QString initial = password + QStringLiteral("-initial");
+        ASSERT_TRUE(m_accounts->addUser(id, id, Role::Radiologist, initial, QStringLiteral("test")));
+        ASSERT_TRUE(m_accounts->changePassword(id, initial, password));
+        auto certificate = parseCertificate(readFile(m_env.user(id).authCert));
+        ASSERT_TRUE(certificate) << id.toStdString();
+        ASSERT_TRUE(m_accounts->bindCard(id, certificate->der, QStringLiteral("test")));
+    }
+
+    /// "Inserts" exactly these cards: a private SoftHSM2 store holding copies of their tokens.
+    void insertCards(const QStringList& labels)
+    {
+        m_module.reset();
+        m_store = std::make_unique<QTemporaryDir>();
+        const QString tokens = m_store->filePath(QStringLiteral("tokens"));
+        QDir().mkpath(tokens);
+        QDirIterator it(m_stackTokens, QDir::Dirs | QDir::NoDotAndDotDot);
+        while (it.hasNext()) {
+            const QString dir = it.next();
+            const QByteArray object = readFile(dir + QStringLiteral("/token.object"));
+            for (const QString& label : labels) {
+                // The label is stored space-padded to 32 bytes.
+                if (object.contains(label.toUtf8().leftJustified(32, ' '))) {
+                    ASSERT_TRUE(copyTree(dir, tokens + QLatin1Char('/') + it.fileName()));
+                }
+            }
+        }
+        const QString conf = m_store->filePath(QStringLiteral("softhsm2.conf"));
+        QFile file(conf);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(
+            QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\nlog.level = ERROR\n")
+                .arg(tokens)
+                .toUtf8());
+        file.close();
+        qputenv("SOFTHSM2_CONF", QFile::encodeName(conf));
+        auto module = Pkcs11Module::load(m_env.value(QStringLiteral("DOKUEI_PKCS11_MODULE")));
+        ASSERT_TRUE(module) << module.error().toString().toStdString();
+        m_module = std::move(*module);
+        auto present = m_module->tokens();
+        ASSERT_TRUE(present);
+        ASSERT_EQ(present->size(), labels.size()) << "cards inserted";
+    }
+
+    QString pin(const QString& id) const { return m_env.user(id).pin; }
+
+    Expected<SignInService::Success> signIn(const QString& id, const QString& password,
+                                            const QString& cardPin)
+    {
+        return m_service->signIn({id, password, cardPin});
+    }
+
+    /// The last audit record about `userId` with this event type.
+    std::optional<AuditRecord> lastAudit(const QString& userId, const QString& eventType)
+    {
+        auto records = m_audit->records(QDateTime::currentDateTimeUtc().addDays(-1),
+                                        QDateTime::currentDateTimeUtc().addDays(400));
+        EXPECT_TRUE(records);
+        std::optional<AuditRecord> found;
+        for (const AuditRecord& record : *records) {
+            if (record.userId == userId && record.eventType == eventType) {
+                found = record;
+            }
+        }
+        return found;
+    }
+
+    void expectRefused(const Expected<SignInService::Success>& result, ErrorCode code, const QString& userId)
+    {
+        ASSERT_FALSE(result) << "signed in although it must be refused with "
+                             << errorCodeName(code).toStdString();
+        EXPECT_EQ(result.error().code, code) << result.error().toString().toStdString();
+        auto record = lastAudit(userId, QStringLiteral("Failure"));
+        ASSERT_TRUE(record) << "no audit record for the refusal";
+        EXPECT_EQ(record->event, AuditEventId::UserAuthentication);
+        EXPECT_NE(record->outcome, AuditOutcome::Success);
+        EXPECT_TRUE(record->details.contains(errorCodeName(code)) ||
+                    (code == ErrorCode::AccountLocked && record->details.contains(QStringLiteral("Failed"))))
+            << record->details.toStdString();
+        EXPECT_FALSE(SignInService::userMessage(result.error()).isEmpty());
+    }
+
+    ReadingCenterEnv m_env;
+    QTemporaryDir m_home;
+    QString m_stackTokens;
+    WorkstationPaths m_paths;
+    int m_daysAhead = 0;
+    std::unique_ptr<Vault> m_vault;
+    std::unique_ptr<AuditTrail> m_audit;
+    std::unique_ptr<AccountStore> m_accounts;
+    std::unique_ptr<UserKeyring> m_keyring;
+    std::unique_ptr<CertificateVerifier> m_verifier;
+    std::unique_ptr<QTemporaryDir> m_store;
+    std::unique_ptr<Pkcs11Module> m_module;
+    std::unique_ptr<SignInService> m_service;
+};
+
+TEST_F(SignInIntegrationTest, AllFourFactorsSignIn)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    auto result = signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(result) << result.error().toString().toStdString();
+    EXPECT_EQ(result->account.id, QStringLiteral("dr.sato"));
+    EXPECT_TRUE(result->certificate.hcRoles.contains(QStringLiteral("Medical Doctor")));
+    auto login = lastAudit(QStringLiteral("dr.sato"), QStringLiteral("Login"));
+    ASSERT_TRUE(login);
+    EXPECT_EQ(login->outcome, AuditOutcome::Success);
+    EXPECT_EQ(login->cardFingerprint, result->certificate.fingerprintSha256Hex);
+}
+
+TEST_F(SignInIntegrationTest, WrongPasswordAndUnknownIdLookTheSame)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    QElapsedTimer timer;
+    timer.start();
+    auto wrong =
+        signIn(QStringLiteral("dr.sato"), QStringLiteral("Wrong#Pass1word"), pin(QStringLiteral("dr.sato")));
+    const qint64 wrongMs = timer.restart();
+    auto unknown = signIn(QStringLiteral("dr.nobody"), QStringLiteral("Wrong#Pass1word"),
+                          pin(QStringLiteral("dr.sato")));
+    const qint64 unknownMs = timer.elapsed();
+    expectRefused(wrong, ErrorCode::AuthenticationFailed, QStringLiteral("dr.sato"));
+    expectRefused(unknown, ErrorCode::AuthenticationFailed, QStringLiteral("dr.nobody"));
+    EXPECT_EQ(SignInService::userMessage(wrong.error()), SignInService::userMessage(unknown.error()));
+    // Same work for both (a dummy hash for the unknown ID): within a factor of 3 of each other.
+    EXPECT_LT(unknownMs, 3 * std::max<qint64>(wrongMs, 5));
+    EXPECT_LT(wrongMs, 3 * std::max<qint64>(unknownMs, 5));
+}
+
+TEST_F(SignInIntegrationTest, WrongPinIsRefused)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    expectRefused(signIn(QStringLiteral("dr.sato"), kSatoPassword, QStringLiteral("00000000")),
+                  ErrorCode::CardPinIncorrect, QStringLiteral("dr.sato"));
+}
+
+TEST_F(SignInIntegrationTest, AnotherUsersCardIsRefused)
+{
+    insertCards({QStringLiteral("dr.tanaka")});
+    expectRefused(signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.tanaka"))),
+                  ErrorCode::CardNotBound, QStringLiteral("dr.sato"));
+    EXPECT_TRUE(lastAudit(QStringLiteral("dr.sato"), QStringLiteral("AuthenticationAlert")))
+        << "security alert";
+}
+
+TEST_F(SignInIntegrationTest, ExpiredRevokedAndUntrustedCertificatesAreRefused)
+{
+    const std::pair<const char*, ErrorCode> cases[] = {{"test.expired", ErrorCode::CertificateExpired},
+                                                       {"test.revoked", ErrorCode::CertificateRevoked},
+                                                       {"test.untrusted", ErrorCode::CertificateUntrusted}};
+    for (const auto& [id, code] : cases) {
+        SCOPED_TRACE(id);
+        const QString user = QString::fromLatin1(id);
+        insertCards({user});
+        expectRefused(signIn(user, kOtherPassword, pin(user)), code, user);
+    }
+}
+
+TEST_F(SignInIntegrationTest, NoCardOrNoPinIsRefused)
+{
+    insertCards({});
+    expectRefused(signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato"))),
+                  ErrorCode::CardAbsent, QStringLiteral("dr.sato"));
+    insertCards({QStringLiteral("dr.sato")});
+    expectRefused(signIn(QStringLiteral("dr.sato"), kSatoPassword, QString()), ErrorCode::CardPinMissing,
+                  QStringLiteral("dr.sato"));
+}
+
+TEST_F(SignInIntegrationTest, DisabledAndLockedAccountsAreRefused)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    ASSERT_TRUE(m_accounts->setDisabled(QStringLiteral("dr.sato"), true, QStringLiteral("test")));
+    expectRefused(signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato"))),
+                  ErrorCode::AccountDisabled, QStringLiteral("dr.sato"));
+    ASSERT_TRUE(m_accounts->setDisabled(QStringLiteral("dr.sato"), false, QStringLiteral("test")));
+
+    // Ten wrong passwords lock the account (the delays from the 5th pass on the injected clock).
+    Expected<SignInService::Success> last = std::unexpected(Error{ErrorCode::NotFound, {}});
+    for (int i = 0; i < 10; ++i) {
+        m_daysAhead += 1; // a day later each time: no throttling delay pending
+        last = signIn(QStringLiteral("dr.sato"), QStringLiteral("Wrong#Pass1word"),
+                      pin(QStringLiteral("dr.sato")));
+    }
+    ASSERT_FALSE(last);
+    EXPECT_EQ(last.error().code, ErrorCode::AccountLocked);
+    m_daysAhead += 1;
+    expectRefused(signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato"))),
+                  ErrorCode::AccountLocked, QStringLiteral("dr.sato"));
+    ASSERT_TRUE(m_accounts->unlock(QStringLiteral("dr.sato"), QStringLiteral("test")));
+    EXPECT_TRUE(signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato"))));
+}
+
+TEST_F(SignInIntegrationTest, ThrottledAccountIsNotEvenChecked)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    for (int i = 0; i < 5; ++i) {
+        (void)signIn(QStringLiteral("dr.sato"), QStringLiteral("Wrong#Pass1word"),
+                     pin(QStringLiteral("dr.sato")));
+    }
+    auto throttled = signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato")));
+    ASSERT_FALSE(throttled) << "the right password must wait for the delay too";
+    EXPECT_EQ(throttled.error().code, ErrorCode::Throttled);
+    EXPECT_GT(throttled.error().message.toInt(), 0);
+}
+
+TEST_F(SignInIntegrationTest, InitialAndExpiredPasswordsGoToTheChangeFlow)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    // Legacy profile: passwords expire after 60 days.
+    auto policy = m_accounts->policy();
+    ASSERT_TRUE(policy);
+    policy->profile = PasswordProfile::JpMhlwLegacy;
+    ASSERT_TRUE(m_accounts->setPolicy(*policy, QStringLiteral("test")));
+    m_daysAhead = 61;
+    auto expired = signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato")));
+    ASSERT_FALSE(expired);
+    EXPECT_EQ(expired.error().code, ErrorCode::PasswordExpired);
+    const QString next = QStringLiteral("Nq5&vB1m!Ws-sato");
+    auto changed = m_service->signInChangingPassword(
+        {QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato"))}, next);
+    ASSERT_TRUE(changed) << changed.error().toString().toStdString();
+    EXPECT_TRUE(signIn(QStringLiteral("dr.sato"), next, pin(QStringLiteral("dr.sato"))));
+}
+
+TEST_F(SignInIntegrationTest, AdministratorResetKeepsTheUsersDataThroughTheCard)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    auto first = signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(first) << first.error().toString().toStdString();
+    const QByteArray key(reinterpret_cast<const char*>(first->dataKey.bytes().data()), SecretKey::kSize);
+
+    const QString reset = QStringLiteral("Tm6*pK2s#Qd-reset");
+    ASSERT_TRUE(m_accounts->resetPassword(QStringLiteral("dr.sato"), reset,
+                                          QStringLiteral("identity checked in person against staff ID card"),
+                                          QStringLiteral("test")));
+    ASSERT_TRUE(m_keyring->dropPasswordWrap(QStringLiteral("dr.sato")));
+    auto mustChange = signIn(QStringLiteral("dr.sato"), reset, pin(QStringLiteral("dr.sato")));
+    ASSERT_FALSE(mustChange);
+    EXPECT_EQ(mustChange.error().code, ErrorCode::PasswordChangeRequired);
+    const QString own = QStringLiteral("Zc8!rN4w%Ht-sato");
+    auto second = m_service->signInChangingPassword(
+        {QStringLiteral("dr.sato"), reset, pin(QStringLiteral("dr.sato"))}, own);
+    ASSERT_TRUE(second) << second.error().toString().toStdString();
+    const QByteArray recovered(reinterpret_cast<const char*>(second->dataKey.bytes().data()),
+                               SecretKey::kSize);
+    EXPECT_EQ(recovered, key) << "the user's data key (drafts, outbox) survives the reset";
+    EXPECT_TRUE(lastAudit(QStringLiteral("dr.sato"), QStringLiteral("DataKeyRecovered")));
+    auto third = signIn(QStringLiteral("dr.sato"), own, pin(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(third);
+    EXPECT_EQ(QByteArray(reinterpret_cast<const char*>(third->dataKey.bytes().data()), SecretKey::kSize),
+              key);
+}
+
+} // namespace
