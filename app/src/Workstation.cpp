@@ -20,6 +20,8 @@
 
 #include <QApplication>
 #include <QEvent>
+#include <QGuiApplication>
+#include <QScreen>
 
 namespace dokuei::app {
 
@@ -142,7 +144,12 @@ Expected<std::unique_ptr<Workstation>> Workstation::create(const WorkstationPath
 
 void Workstation::start()
 {
-    m_services->loginWindow->show();
+    LoginWindow* login = m_services->loginWindow.get();
+    login->adjustSize();
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        login->move(screen->availableGeometry().center() - login->rect().center());
+    }
+    login->show();
     refreshCardStatus();
     m_services->cardStatusTimer.start();
 }
