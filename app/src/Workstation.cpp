@@ -266,11 +266,7 @@ void Workstation::submitSignIn()
         result = changePasswordAndSignIn(request, result.error(), m_services->loginWindow.get());
     }
     if (!result) {
-        if (result.error().code == ErrorCode::Throttled) {
-            form->holdFor(result.error().message.toInt());
-        } else {
-            form->showError(SignInService::userMessage(result.error()));
-        }
+        showRefusal(form, result.error());
         return;
     }
     form->showInfo({});
@@ -294,16 +290,31 @@ void Workstation::beginSession(SignInService::Success success)
     s.session->begin(identity);
     auditActivity(QStringLiteral("SessionStart"), QStringLiteral("session started"));
 
-    s.cardMonitor = std::make_unique<security::CardPresenceMonitor>(*s.module, identity.cardSerial);
+    s.loginWindow->hide();
+    s.mainWindow->setSignedInUser(identity.userId, s.role);
+    showReadingWindow();
+}
+
+void Workstation::showReadingWindow()
+{
+    Services& s = *m_services;
+    // Pulling the card locks the session: watch the card the session was opened (or unlocked) with.
+    s.cardMonitor = std::make_unique<security::CardPresenceMonitor>(*s.module, s.card->info().serialNumber);
     connect(s.cardMonitor.get(), &security::CardPresenceMonitor::cardRemoved, this,
             [this] { m_services->session->lock(Session::LockReason::CardRemoved); });
     s.cardMonitor->start();
-
     s.lockScreen->hide();
-    s.loginWindow->hide();
-    s.mainWindow->setSignedInUser(identity.userId, s.role);
     s.mainWindow->show();
     s.mainWindow->raise();
+}
+
+void Workstation::showRefusal(SignInForm* form, const Error& error)
+{
+    if (error.code == ErrorCode::Throttled) {
+        form->holdFor(error.message.toInt());
+    } else {
+        form->showError(SignInService::userMessage(error));
+    }
 }
 
 void Workstation::onLocked(int reason)
@@ -360,11 +371,7 @@ void Workstation::submitLockScreen()
         result = changePasswordAndSignIn(request, result.error(), s.lockScreen->windows().value(0));
     }
     if (!result) {
-        if (result.error().code == ErrorCode::Throttled) {
-            form->holdFor(result.error().message.toInt());
-        } else {
-            form->showError(SignInService::userMessage(result.error()));
-        }
+        showRefusal(form, result.error());
         return;
     }
     if (!sameUser) {
@@ -377,13 +384,7 @@ void Workstation::submitLockScreen()
     s.userDataKey.emplace(std::move(result->dataKey));
     s.session->unlock();
     auditActivity(QStringLiteral("Unlock"), QStringLiteral("session unlocked"));
-    s.cardMonitor = std::make_unique<security::CardPresenceMonitor>(*s.module, s.card->info().serialNumber);
-    connect(s.cardMonitor.get(), &security::CardPresenceMonitor::cardRemoved, this,
-            [this] { m_services->session->lock(Session::LockReason::CardRemoved); });
-    s.cardMonitor->start();
-    s.lockScreen->hide();
-    s.mainWindow->show();
-    s.mainWindow->raise();
+    showReadingWindow();
 }
 
 void Workstation::onEnded(int reason)

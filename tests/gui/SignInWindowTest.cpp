@@ -1,3 +1,4 @@
+#include "../integration/PrivateCardReader.h"
 #include "../integration/ReadingCenterEnv.h"
 #include "dokuei/app/LockScreen.h"
 #include "dokuei/app/LoginWindow.h"
@@ -14,8 +15,6 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
-#include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -75,24 +74,10 @@ protected:
         auto env = ReadingCenterEnv::load();
         ASSERT_TRUE(env) << env.error().toStdString();
         m_env = *env;
-        for (const QByteArray& line : readFile(m_env.value(QStringLiteral("SOFTHSM2_CONF"))).split('\n')) {
-            if (line.trimmed().startsWith("directories.tokendir")) {
-                m_stackTokens = QString::fromUtf8(line.mid(line.indexOf('=') + 1).trimmed());
-            }
-        }
-        // A private card reader: a SoftHSM2 store holding copies of the cards "inserted".
-        m_tokens = m_dir.filePath(QStringLiteral("tokens"));
-        QDir().mkpath(m_tokens);
-        const QString conf = m_dir.filePath(QStringLiteral("softhsm2.conf"));
-        QFile file(conf);
-        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
-        file.write(
-            QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\nlog.level = ERROR\n")
-                .arg(m_tokens)
-                .toUtf8());
-        file.close();
-        qputenv("SOFTHSM2_CONF", QFile::encodeName(conf));
-        insertCard(QStringLiteral("dr.sato"));
+        // A private card reader holding copies of the cards "inserted".
+        m_reader = std::make_unique<dokuei::integration::PrivateCardReader>(m_env);
+        ASSERT_TRUE(m_reader->error().isEmpty()) << m_reader->error().toStdString();
+        ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.sato")));
 
         m_paths.configDir = m_dir.filePath(QStringLiteral("home"));
         m_paths.dataDir = m_paths.configDir;
@@ -119,38 +104,6 @@ protected:
         auto certificate = security::parseCertificate(readFile(m_env.user(id).authCert));
         ASSERT_TRUE(certificate);
         ASSERT_TRUE(accounts.bindCard(id, certificate->der, QStringLiteral("test")));
-    }
-
-    QString tokenDirOf(const QString& label) const
-    {
-        QDirIterator it(m_stackTokens, QDir::Dirs | QDir::NoDotAndDotDot);
-        while (it.hasNext()) {
-            const QString dir = it.next();
-            if (readFile(dir + QStringLiteral("/token.object"))
-                    .contains(label.toUtf8().leftJustified(32, ' '))) {
-                return dir;
-            }
-        }
-        return {};
-    }
-
-    void insertCard(const QString& label)
-    {
-        const QString source = tokenDirOf(label);
-        ASSERT_FALSE(source.isEmpty()) << label.toStdString();
-        const QString target = m_tokens + QLatin1Char('/') + QFileInfo(source).fileName();
-        QDir().mkpath(target);
-        QDirIterator it(source, QDir::Files);
-        while (it.hasNext()) {
-            const QString file = it.next();
-            ASSERT_TRUE(QFile::copy(file, target + QLatin1Char('/') + it.fileName()));
-        }
-    }
-
-    void removeCard(const QString& label)
-    {
-        const QString source = tokenDirOf(label);
-        ASSERT_TRUE(QDir(m_tokens + QLatin1Char('/') + QFileInfo(source).fileName()).removeRecursively());
     }
 
     static void fill(app::SignInForm* form, const QString& id, const QString& password, const QString& pin)
@@ -184,8 +137,7 @@ protected:
     const QString kTanaka = QStringLiteral("Rw7$eT4y@Zn-tanaka");
     ReadingCenterEnv m_env;
     QTemporaryDir m_dir;
-    QString m_stackTokens;
-    QString m_tokens;
+    std::unique_ptr<dokuei::integration::PrivateCardReader> m_reader;
     WorkstationPaths m_paths;
     Configuration m_config;
     std::unique_ptr<app::Workstation> m_workstation;
@@ -237,7 +189,7 @@ TEST_F(SignInWindowTest, RemovingTheCardLocksWithinTwoSecondsAndAnotherUserEndsT
     const QString firstSession = m_workstation->session().sessionId();
     QElapsedTimer timer;
     timer.start();
-    removeCard(QStringLiteral("dr.sato"));
+    ASSERT_TRUE(m_reader->remove(QStringLiteral("dr.sato")));
     ASSERT_TRUE(
         QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Locked; }, 5000));
     const qint64 latency = timer.elapsed();
@@ -245,7 +197,7 @@ TEST_F(SignInWindowTest, RemovingTheCardLocksWithinTwoSecondsAndAnotherUserEndsT
     EXPECT_LT(latency, 2000);
 
     // Another person signs in at the lock screen with their own card: the first session ends.
-    insertCard(QStringLiteral("dr.tanaka"));
+    ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.tanaka")));
     app::SignInForm* form = m_workstation->lockScreen()->form();
     ASSERT_NE(form, nullptr);
     auto* switchUser =

@@ -1,3 +1,4 @@
+#include "../PrivateCardReader.h"
 #include "../ReadingCenterEnv.h"
 #include "dokuei/security/AccountStore.h"
 #include "dokuei/security/AuditTrail.h"
@@ -10,8 +11,6 @@
 #include "dokuei/security/UserKeyring.h"
 #include "dokuei/security/Vault.h"
 
-#include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
@@ -35,25 +34,6 @@ QByteArray readFile(const QString& path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-/// Copies a directory tree (a SoftHSM2 token).
-bool copyTree(const QString& from, const QString& to)
-{
-    if (!QDir().mkpath(to)) {
-        return false;
-    }
-    QDirIterator it(from, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        const QString target = to + path.mid(from.size());
-        if (it.fileInfo().isDir()) {
-            QDir().mkpath(target);
-        } else if (!QFile::copy(path, target)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 class SignInIntegrationTest : public ::testing::Test
 {
 protected:
@@ -64,14 +44,8 @@ protected:
         m_env = *env;
         ASSERT_TRUE(m_home.isValid());
 
-        // The stack's token store: map token labels to their directories.
-        const QByteArray conf = readFile(m_env.value(QStringLiteral("SOFTHSM2_CONF")));
-        for (const QByteArray& line : conf.split('\n')) {
-            if (line.trimmed().startsWith("directories.tokendir")) {
-                m_stackTokens = QString::fromUtf8(line.mid(line.indexOf('=') + 1).trimmed());
-            }
-        }
-        ASSERT_FALSE(m_stackTokens.isEmpty());
+        m_reader = std::make_unique<dokuei::integration::PrivateCardReader>(m_env);
+        ASSERT_TRUE(m_reader->error().isEmpty()) << m_reader->error().toStdString();
 
         m_paths.configDir = m_home.filePath(QStringLiteral("home"));
         m_paths.dataDir = m_paths.configDir;
@@ -110,33 +84,11 @@ protected:
         ASSERT_TRUE(m_accounts->bindCard(id, certificate->der, QStringLiteral("test")));
     }
 
-    /// "Inserts" exactly these cards: a private SoftHSM2 store holding copies of their tokens.
+    /// "Inserts" exactly these cards and loads the module afresh (SoftHSM2 reads its store at C_Initialize).
     void insertCards(const QStringList& labels)
     {
         m_module.reset();
-        m_store = std::make_unique<QTemporaryDir>();
-        const QString tokens = m_store->filePath(QStringLiteral("tokens"));
-        QDir().mkpath(tokens);
-        QDirIterator it(m_stackTokens, QDir::Dirs | QDir::NoDotAndDotDot);
-        while (it.hasNext()) {
-            const QString dir = it.next();
-            const QByteArray object = readFile(dir + QStringLiteral("/token.object"));
-            for (const QString& label : labels) {
-                // The label is stored space-padded to 32 bytes.
-                if (object.contains(label.toUtf8().leftJustified(32, ' '))) {
-                    ASSERT_TRUE(copyTree(dir, tokens + QLatin1Char('/') + it.fileName()));
-                }
-            }
-        }
-        const QString conf = m_store->filePath(QStringLiteral("softhsm2.conf"));
-        QFile file(conf);
-        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
-        file.write(
-            QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\nlog.level = ERROR\n")
-                .arg(tokens)
-                .toUtf8());
-        file.close();
-        qputenv("SOFTHSM2_CONF", QFile::encodeName(conf));
+        ASSERT_TRUE(m_reader->insertOnly(labels));
         auto module = Pkcs11Module::load(m_env.value(QStringLiteral("DOKUEI_PKCS11_MODULE")));
         ASSERT_TRUE(module) << module.error().toString().toStdString();
         m_module = std::move(*module);
@@ -185,7 +137,7 @@ protected:
 
     ReadingCenterEnv m_env;
     QTemporaryDir m_home;
-    QString m_stackTokens;
+    std::unique_ptr<dokuei::integration::PrivateCardReader> m_reader;
     WorkstationPaths m_paths;
     int m_daysAhead = 0;
     std::unique_ptr<Vault> m_vault;
@@ -193,7 +145,6 @@ protected:
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<UserKeyring> m_keyring;
     std::unique_ptr<CertificateVerifier> m_verifier;
-    std::unique_ptr<QTemporaryDir> m_store;
     std::unique_ptr<Pkcs11Module> m_module;
     std::unique_ptr<SignInService> m_service;
 };

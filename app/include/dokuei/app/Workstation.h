@@ -29,6 +29,7 @@ class WipeRegistry;
 namespace dokuei::app {
 
 class LockScreen;
+class SignInForm;
 class LoginWindow;
 class MainWindow;
 
@@ -70,6 +71,8 @@ private:
     Expected<security::SignInService::Success>
     changePasswordAndSignIn(const security::SignInService::Request& request, const Error& reason,
                             QWidget* parent);
+    void showReadingWindow();
+    void showRefusal(SignInForm* form, const Error& error);
     void onLocked(int reason);
     void onEnded(int reason);
     void refreshCardStatus();
