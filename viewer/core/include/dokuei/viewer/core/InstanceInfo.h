@@ -1,0 +1,44 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include <QString>
+
+namespace dokuei::viewer {
+
+using Vec3 = std::array<double, 3>;
+
+/// The header of one decoded image (for a multi-frame Enhanced CT instance: of one frame, with the
+/// per-frame functional groups applied). Text is decoded to Unicode through the Specific Character Set.
+struct InstanceInfo
+{
+    QString sopInstanceUid;
+    QString seriesInstanceUid;
+    QString studyInstanceUid;
+    QString transferSyntaxUid;
+    QString patientName; ///< e.g. "Yamada^Taro=山田^太郎=やまだ^たろう"
+    QString patientId;
+    QString studyDescription;
+    int rows = 0;
+    int columns = 0;
+    int bitsAllocated = 0;
+    int bitsStored = 0;
+    int pixelRepresentation = 0; ///< 0 unsigned, 1 two's complement
+    /// Rescale Slope / Intercept; integers (HU = stored x slope + intercept, exact).
+    std::int64_t rescaleSlope = 1;
+    std::int64_t rescaleIntercept = 0;
+    Vec3 imagePosition{};                     ///< Image Position (Patient), LPS mm
+    std::array<double, 6> imageOrientation{}; ///< row direction cosines, then column direction cosines
+    double rowSpacing = 0;                    ///< Pixel Spacing[0]: mm between rows
+    double columnSpacing = 0;                 ///< Pixel Spacing[1]: mm between columns
+    double sliceThickness = 0;
+    double gantryTilt = 0; ///< Gantry/Detector Tilt, degrees
+    int instanceNumber = 0;
+    int numberOfFrames = 1;
+    int frameIndex = 0; ///< 0-based frame in the instance
+    bool hasPosition = false;
+    bool hasOrientation = false;
+};
+
+} // namespace dokuei::viewer

@@ -1,0 +1,12 @@
+# Decoding from memory, series geometry, volume assembly (Step 3).
+list(APPEND DOKUEI_VIEWER_CORE_SOURCES
+  include/dokuei/viewer/core/InstanceInfo.h
+  include/dokuei/viewer/core/InstanceDecoder.h
+  src/InstanceDecoder.cpp
+  include/dokuei/viewer/core/SeriesGeometry.h
+  src/SeriesGeometry.cpp
+  include/dokuei/viewer/core/Volume.h
+  src/Volume.cpp
+)
+list(APPEND DOKUEI_VIEWER_CORE_PRIVATE_LIBS
+  DCMTK::dcmdata DCMTK::dcmjpeg DCMTK::dcmjpls DCMTK::dcmimgle PkgConfig::CHARLS PkgConfig::OPENJPEG)

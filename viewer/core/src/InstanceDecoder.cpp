@@ -1,0 +1,757 @@
+#include "dokuei/viewer/core/InstanceDecoder.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charls/charls.h>
+#include <cmath>
+#include <cstring>
+#include <iconv.h>
+#include <limits>
+#include <mutex>
+#include <new>
+#include <openjpeg.h>
+#include <string.h> // explicit_bzero
+#include <string>
+#include <string_view>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
+
+namespace dokuei::viewer {
+namespace {
+
+std::atomic<InstanceDecoder::JpegLsBackend> g_jpegLsBackend{InstanceDecoder::JpegLsBackend::CharLS};
+
+void registerCodecs()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        DJDecoderRegistration::registerCodecs();
+        DcmRLEDecoderRegistration::registerCodecs();
+        DJLSDecoderRegistration::registerCodecs();
+    });
+}
+
+void zeroBytes(void* data, std::size_t size)
+{
+    if (data != nullptr && size > 0)
+        explicit_bzero(data, size);
+}
+
+void zeroString(std::string& text)
+{
+    zeroBytes(text.data(), text.capacity());
+    text.clear();
+    text.shrink_to_fit();
+}
+
+QString fromUtf8(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+/// iconv of one piece of text into UTF-8; nullopt when the conversion is not available or fails.
+std::optional<std::string> iconvToUtf8(std::string_view text, const char* from)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == reinterpret_cast<iconv_t>(-1))
+        return std::nullopt;
+    std::string out(text.size() * 4 + 16, '\0');
+    std::string in(text);
+    char* inPtr = in.data();
+    std::size_t inLeft = in.size();
+    char* outPtr = out.data();
+    std::size_t outLeft = out.size();
+    const std::size_t rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft);
+    const bool ok = rc != static_cast<std::size_t>(-1) &&
+                    iconv(cd, nullptr, nullptr, &outPtr, &outLeft) != static_cast<std::size_t>(-1);
+    iconv_close(cd);
+    zeroString(in);
+    if (!ok) {
+        zeroString(out);
+        return std::nullopt;
+    }
+    out.resize(out.size() - outLeft);
+    return out;
+}
+
+/// Decodes a text value through the data set's Specific Character Set (the raw value as stored).
+QString decodeText(std::string_view raw, std::string_view charset)
+{
+    if (raw.empty())
+        return {};
+    const bool iso2022 = charset.find("ISO 2022") != std::string_view::npos;
+    if (iso2022) {
+        // DCMTK on Debian cannot convert ISO 2022 IR 87; glibc's ISO-2022-JP handles ESC $ B / ESC ( B / ESC
+        // ( J. Each component group ('=' separated) starts in ASCII (PS3.5 6.1.2.5.3), so convert them one by
+        // one.
+        QString result;
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t end = raw.find('=', start);
+            const std::string_view group =
+                raw.substr(start, end == std::string_view::npos ? raw.npos : end - start);
+            auto converted = iconvToUtf8(group, "ISO-2022-JP");
+            if (converted) {
+                result += fromUtf8(*converted);
+                zeroString(*converted);
+            } else {
+                result += QString::fromLatin1(group.data(), qsizetype(group.size()));
+            }
+            if (end == std::string_view::npos)
+                break;
+            result += QLatin1Char('=');
+            start = end + 1;
+        }
+        return result;
+    }
+    if (charset.find("ISO_IR 192") != std::string_view::npos)
+        return fromUtf8(raw);
+    struct Mapping
+    {
+        const char* term;
+        const char* iconvName;
+    };
+    static constexpr Mapping mappings[] = {
+        {"ISO_IR 100", "ISO-8859-1"},
+        {"ISO_IR 101", "ISO-8859-2"},
+        {"ISO_IR 109", "ISO-8859-3"},
+        {"ISO_IR 110", "ISO-8859-4"},
+        {"ISO_IR 144", "ISO-8859-5"},
+        {"ISO_IR 127", "ISO-8859-6"},
+        {"ISO_IR 126", "ISO-8859-7"},
+        {"ISO_IR 138", "ISO-8859-8"},
+        {"ISO_IR 148", "ISO-8859-9"},
+        {"ISO_IR 13", "SHIFT_JIS"},
+        {"ISO_IR 166", "TIS-620"},
+        {"GB18030", "GB18030"},
+        {"GBK", "GBK"},
+    };
+    for (const auto& m : mappings) {
+        if (charset.find(m.term) != std::string_view::npos) {
+            auto converted = iconvToUtf8(raw, m.iconvName);
+            if (converted) {
+                QString result = fromUtf8(*converted);
+                zeroString(*converted);
+                return result;
+            }
+            break;
+        }
+    }
+    return QString::fromLatin1(raw.data(), qsizetype(raw.size()));
+}
+
+struct Dataset
+{
+    DcmFileFormat file;
+    DcmDataset* data = nullptr;
+    E_TransferSyntax xfer = EXS_Unknown;
+    std::string charset;
+};
+
+Expected<void> parse(QByteArrayView bytes, Dataset& ds)
+{
+    if (bytes.size() < 8)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the instance has %1 bytes: too short to be DICOM").arg(bytes.size()));
+    DcmInputBufferStream stream;
+    stream.setBuffer(bytes.data(), offile_off_t(bytes.size()));
+    stream.setEos();
+    ds.file.transferInit();
+    const OFCondition cond = ds.file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    ds.file.transferEnd();
+    if (cond.bad())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the instance is not readable DICOM (%1 bytes): %2")
+                        .arg(bytes.size())
+                        .arg(QString::fromLatin1(cond.text())));
+    ds.data = ds.file.getDataset();
+    if (ds.data == nullptr)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the instance holds no data set"));
+    ds.xfer = ds.data->getOriginalXfer();
+    OFString cs;
+    if (ds.data->findAndGetOFStringArray(DCM_SpecificCharacterSet, cs).good())
+        ds.charset = cs.c_str();
+    return {};
+}
+
+std::string rawString(DcmItem* item, const DcmTagKey& tag)
+{
+    OFString value;
+    if (item == nullptr || item->findAndGetOFStringArray(tag, value).bad())
+        return {};
+    return std::string(value.c_str(), value.length());
+}
+
+QString asciiString(DcmItem* item, const DcmTagKey& tag)
+{
+    std::string s = rawString(item, tag);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\0'))
+        s.pop_back();
+    return QString::fromLatin1(s.data(), qsizetype(s.size()));
+}
+
+QString textString(DcmItem* item, const DcmTagKey& tag, const std::string& charset)
+{
+    std::string raw = rawString(item, tag);
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\0'))
+        raw.pop_back();
+    QString text = decodeText(raw, charset);
+    zeroString(raw);
+    return text;
+}
+
+bool getDoubles(DcmItem* item, const DcmTagKey& tag, double* out, unsigned long count)
+{
+    if (item == nullptr)
+        return false;
+    for (unsigned long i = 0; i < count; ++i) {
+        Float64 v = 0;
+        if (item->findAndGetFloat64(tag, v, i).bad() || !std::isfinite(v))
+            return false;
+        out[i] = v;
+    }
+    return true;
+}
+
+/// The first item of a functional group sequence: per-frame first, then shared.
+DcmItem* functionalGroup(DcmItem* perFrame, DcmItem* shared, const DcmTagKey& sequence)
+{
+    DcmItem* item = nullptr;
+    if (perFrame != nullptr && perFrame->findAndGetSequenceItem(sequence, item, 0).good() && item != nullptr)
+        return item;
+    item = nullptr;
+    if (shared != nullptr && shared->findAndGetSequenceItem(sequence, item, 0).good() && item != nullptr)
+        return item;
+    return nullptr;
+}
+
+Expected<std::int64_t> integerRescale(double value, const char* what)
+{
+    if (!std::isfinite(value) || std::abs(value) > 1e6 || std::abs(value - std::round(value)) > 1e-6)
+        return fail(ErrorCode::Unsupported, QStringLiteral("%1 %2 is not an integer: HU would not be exact")
+                                                .arg(QLatin1StringView(what))
+                                                .arg(value));
+    return std::llround(value);
+}
+
+Expected<std::vector<InstanceInfo>> readInfo(Dataset& ds, const DecodeLimits& limits)
+{
+    DcmDataset* d = ds.data;
+    InstanceInfo base;
+    base.sopInstanceUid = asciiString(d, DCM_SOPInstanceUID);
+    base.seriesInstanceUid = asciiString(d, DCM_SeriesInstanceUID);
+    base.studyInstanceUid = asciiString(d, DCM_StudyInstanceUID);
+    DcmXfer xfer(ds.xfer);
+    base.transferSyntaxUid = QString::fromLatin1(xfer.getXferID());
+    base.patientName = textString(d, DCM_PatientName, ds.charset);
+    base.patientId = textString(d, DCM_PatientID, ds.charset);
+    base.studyDescription = textString(d, DCM_StudyDescription, ds.charset);
+
+    Uint16 rows = 0, columns = 0, bitsAllocated = 0, bitsStored = 0, pixelRep = 0, samples = 1;
+    if (d->findAndGetUint16(DCM_Rows, rows).bad() || d->findAndGetUint16(DCM_Columns, columns).bad())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1 has no Rows/Columns").arg(base.sopInstanceUid));
+    if (rows == 0 || columns == 0 || rows > limits.maxRows || columns > limits.maxColumns)
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("instance %1 claims %2 x %3 pixels; accepted are 1..%4 rows and 1..%5 columns")
+                .arg(base.sopInstanceUid)
+                .arg(rows)
+                .arg(columns)
+                .arg(limits.maxRows)
+                .arg(limits.maxColumns));
+    d->findAndGetUint16(DCM_BitsAllocated, bitsAllocated);
+    if (d->findAndGetUint16(DCM_BitsStored, bitsStored).bad())
+        bitsStored = bitsAllocated;
+    d->findAndGetUint16(DCM_PixelRepresentation, pixelRep);
+    d->findAndGetUint16(DCM_SamplesPerPixel, samples);
+    if (bitsAllocated != 16 || bitsStored < 1 || bitsStored > 16 || samples != 1 || pixelRep > 1)
+        return fail(
+            ErrorCode::Unsupported,
+            QStringLiteral("instance %1: %2 bits allocated, %3 stored, %4 samples per pixel: only 16-bit "
+                           "single-sample CT pixels are supported")
+                .arg(base.sopInstanceUid)
+                .arg(bitsAllocated)
+                .arg(bitsStored)
+                .arg(samples));
+    base.rows = rows;
+    base.columns = columns;
+    base.bitsAllocated = bitsAllocated;
+    base.bitsStored = bitsStored;
+    base.pixelRepresentation = pixelRep;
+
+    Sint32 frames = 1;
+    {
+        OFString value;
+        if (d->findAndGetOFString(DCM_NumberOfFrames, value).good()) {
+            bool ok = false;
+            frames = QString::fromLatin1(value.c_str()).trimmed().toInt(&ok);
+            if (!ok)
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("instance %1: Number of Frames '%2' is not a number")
+                                .arg(base.sopInstanceUid, QString::fromLatin1(value.c_str())));
+        }
+    }
+    if (frames < 1 || frames > limits.maxFrames)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1 claims %2 frames; accepted are 1..%3")
+                        .arg(base.sopInstanceUid)
+                        .arg(frames)
+                        .arg(limits.maxFrames));
+    base.numberOfFrames = frames;
+    Sint32 instanceNumber = 0;
+    {
+        OFString value;
+        if (d->findAndGetOFString(DCM_InstanceNumber, value).good())
+            instanceNumber = QString::fromLatin1(value.c_str()).trimmed().toInt();
+    }
+    base.instanceNumber = instanceNumber;
+    double tilt = 0;
+    if (getDoubles(d, DCM_GantryDetectorTilt, &tilt, 1))
+        base.gantryTilt = tilt;
+
+    DcmItem* shared = nullptr;
+    d->findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0);
+    DcmSequenceOfItems* perFrameSeq = nullptr;
+    d->findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, perFrameSeq);
+    const bool enhanced = shared != nullptr || perFrameSeq != nullptr;
+    if (enhanced && perFrameSeq != nullptr && perFrameSeq->card() < static_cast<unsigned long>(frames))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1: %2 frames but %3 per-frame functional groups")
+                        .arg(base.sopInstanceUid)
+                        .arg(frames)
+                        .arg(perFrameSeq->card()));
+
+    std::vector<InstanceInfo> result;
+    result.reserve(std::size_t(frames));
+    for (int f = 0; f < frames; ++f) {
+        InstanceInfo info = base;
+        info.frameIndex = f;
+        DcmItem* perFrame =
+            perFrameSeq != nullptr ? perFrameSeq->getItem(static_cast<unsigned long>(f)) : nullptr;
+        DcmItem* positionItem = enhanced ? functionalGroup(perFrame, shared, DCM_PlanePositionSequence) : d;
+        DcmItem* orientationItem =
+            enhanced ? functionalGroup(perFrame, shared, DCM_PlaneOrientationSequence) : d;
+        DcmItem* measuresItem = enhanced ? functionalGroup(perFrame, shared, DCM_PixelMeasuresSequence) : d;
+        DcmItem* rescaleItem =
+            enhanced ? functionalGroup(perFrame, shared, DCM_PixelValueTransformationSequence) : d;
+        if (enhanced)
+            info.instanceNumber = f + 1;
+        info.hasPosition = getDoubles(positionItem, DCM_ImagePositionPatient, info.imagePosition.data(), 3);
+        info.hasOrientation =
+            getDoubles(orientationItem, DCM_ImageOrientationPatient, info.imageOrientation.data(), 6);
+        double spacing[2] = {0, 0};
+        if (getDoubles(measuresItem != nullptr ? measuresItem : d, DCM_PixelSpacing, spacing, 2)) {
+            info.rowSpacing = spacing[0];
+            info.columnSpacing = spacing[1];
+        }
+        double thickness = 0;
+        if (getDoubles(measuresItem != nullptr ? measuresItem : d, DCM_SliceThickness, &thickness, 1))
+            info.sliceThickness = thickness;
+        double slope = 1, intercept = 0;
+        DcmItem* r = rescaleItem != nullptr ? rescaleItem : d;
+        if (!getDoubles(r, DCM_RescaleSlope, &slope, 1))
+            slope = 1;
+        if (!getDoubles(r, DCM_RescaleIntercept, &intercept, 1))
+            intercept = 0;
+        auto s = integerRescale(slope, "Rescale Slope");
+        if (!s)
+            return std::unexpected(s.error());
+        auto i = integerRescale(intercept, "Rescale Intercept");
+        if (!i)
+            return std::unexpected(i.error());
+        info.rescaleSlope = *s;
+        info.rescaleIntercept = *i;
+        result.push_back(std::move(info));
+    }
+    return result;
+}
+
+/// stored words -> HU in place or into dst (src and dst may be the same memory).
+Expected<void> toHu(const std::uint16_t* src, std::int16_t* dst, std::size_t count, const InstanceInfo& info)
+{
+    const int bits = info.bitsStored;
+    const std::uint32_t mask = bits >= 16 ? 0xFFFFu : ((1u << bits) - 1u);
+    const std::int32_t signBit = std::int32_t(1) << (bits - 1);
+    const bool isSigned = info.pixelRepresentation == 1;
+    const std::int64_t slope = info.rescaleSlope;
+    const std::int64_t intercept = info.rescaleIntercept;
+    for (std::size_t i = 0; i < count; ++i) {
+        std::int32_t v = std::int32_t(src[i] & mask);
+        if (isSigned && (v & signBit) != 0)
+            v -= (signBit << 1);
+        const std::int64_t hu = std::int64_t(v) * slope + intercept;
+        if (hu < std::numeric_limits<std::int16_t>::min() || hu > std::numeric_limits<std::int16_t>::max())
+            return fail(
+                ErrorCode::Unsupported,
+                QStringLiteral("instance %1 frame %2: pixel %3 (stored %4) gives HU %5, outside int16")
+                    .arg(info.sopInstanceUid)
+                    .arg(info.frameIndex + 1)
+                    .arg(i)
+                    .arg(v)
+                    .arg(hu));
+        dst[i] = std::int16_t(hu);
+    }
+    return {};
+}
+
+Expected<std::span<std::int16_t>> target(const InstanceDecoder::FrameTarget& t, const InstanceInfo& info)
+{
+    auto span = t(info);
+    if (!span)
+        return span;
+    if (span->size() != std::size_t(info.rows) * std::size_t(info.columns))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the destination of instance %1 frame %2 has %3 voxels, not %4")
+                        .arg(info.sopInstanceUid)
+                        .arg(info.frameIndex + 1)
+                        .arg(span->size())
+                        .arg(std::size_t(info.rows) * std::size_t(info.columns)));
+    return span;
+}
+
+Expected<void> decodeNative(Dataset& ds, std::vector<InstanceInfo>& infos,
+                            const InstanceDecoder::FrameTarget& t, std::vector<InstanceInfo>& done)
+{
+    DcmElement* element = nullptr;
+    if (ds.data->findAndGetElement(DCM_PixelData, element).bad() || element == nullptr)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1 has no Pixel Data").arg(infos.front().sopInstanceUid));
+    Uint16* words = nullptr;
+    if (element->getUint16Array(words).bad() || words == nullptr)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1: Pixel Data is not readable as 16-bit words")
+                        .arg(infos.front().sopInstanceUid));
+    const std::size_t frameVoxels = std::size_t(infos.front().rows) * std::size_t(infos.front().columns);
+    const std::size_t available = element->getLength() / 2;
+    if (available < frameVoxels * infos.size())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1: Pixel Data holds %2 values, %3 frames of %4 x %5 need %6")
+                        .arg(infos.front().sopInstanceUid)
+                        .arg(available)
+                        .arg(infos.size())
+                        .arg(infos.front().rows)
+                        .arg(infos.front().columns)
+                        .arg(frameVoxels * infos.size()));
+    for (const auto& info : infos) {
+        auto dst = target(t, info);
+        if (!dst)
+            return std::unexpected(dst.error());
+        auto ok = toHu(words + frameVoxels * std::size_t(info.frameIndex), dst->data(), frameVoxels, info);
+        if (!ok)
+            return ok;
+        done.push_back(info);
+    }
+    return {};
+}
+
+Expected<void> decodeWithCharLS(const std::uint8_t* data, std::size_t size, const InstanceInfo& info,
+                                std::span<std::int16_t> dst)
+{
+    try {
+        charls::jpegls_decoder decoder;
+        decoder.source(data, size);
+        decoder.read_header();
+        const charls::frame_info fi = decoder.frame_info();
+        if (fi.width != std::uint32_t(info.columns) || fi.height != std::uint32_t(info.rows) ||
+            fi.component_count != 1 || fi.bits_per_sample < 2 || fi.bits_per_sample > 16)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("instance %1 frame %2: JPEG-LS frame is %3 x %4, %5 components, %6 "
+                                       "bits; the header says %7 x %8")
+                            .arg(info.sopInstanceUid)
+                            .arg(info.frameIndex + 1)
+                            .arg(fi.width)
+                            .arg(fi.height)
+                            .arg(fi.component_count)
+                            .arg(fi.bits_per_sample)
+                            .arg(info.columns)
+                            .arg(info.rows));
+        auto* out = reinterpret_cast<std::uint8_t*>(dst.data());
+        const std::size_t needed = decoder.destination_size();
+        if (needed > dst.size_bytes())
+            return fail(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("instance %1: JPEG-LS frame larger than its image").arg(info.sopInstanceUid));
+        decoder.decode(out, dst.size_bytes());
+        auto* words = reinterpret_cast<std::uint16_t*>(dst.data());
+        if (fi.bits_per_sample <= 8) {
+            for (std::size_t i = dst.size(); i-- > 0;)
+                words[i] = out[i];
+        }
+        return toHu(words, dst.data(), dst.size(), info);
+    } catch (const charls::jpegls_error& e) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1 frame %2: JPEG-LS decoding failed: %3")
+                        .arg(info.sopInstanceUid)
+                        .arg(info.frameIndex + 1)
+                        .arg(QString::fromLatin1(e.what())));
+    }
+}
+
+// ---- JPEG 2000 through OpenJPEG from memory ----
+struct MemoryStream
+{
+    const std::uint8_t* data;
+    std::size_t size;
+    std::size_t offset;
+};
+
+OPJ_SIZE_T opjRead(void* buffer, OPJ_SIZE_T bytes, void* user)
+{
+    auto* m = static_cast<MemoryStream*>(user);
+    if (m->offset >= m->size)
+        return static_cast<OPJ_SIZE_T>(-1);
+    const std::size_t n = std::min<std::size_t>(bytes, m->size - m->offset);
+    std::memcpy(buffer, m->data + m->offset, n);
+    m->offset += n;
+    return n;
+}
+
+OPJ_OFF_T opjSkip(OPJ_OFF_T bytes, void* user)
+{
+    auto* m = static_cast<MemoryStream*>(user);
+    if (bytes < 0) {
+        const std::size_t back = std::min<std::size_t>(std::size_t(-bytes), m->offset);
+        m->offset -= back;
+        return -OPJ_OFF_T(back);
+    }
+    const std::size_t n = std::min<std::size_t>(std::size_t(bytes), m->size - m->offset);
+    m->offset += n;
+    return OPJ_OFF_T(n);
+}
+
+OPJ_BOOL opjSeek(OPJ_OFF_T position, void* user)
+{
+    auto* m = static_cast<MemoryStream*>(user);
+    if (position < 0 || std::size_t(position) > m->size)
+        return OPJ_FALSE;
+    m->offset = std::size_t(position);
+    return OPJ_TRUE;
+}
+
+void opjQuiet(const char*, void*)
+{}
+
+Expected<void> decodeWithOpenJpeg(const std::uint8_t* data, std::size_t size, const InstanceInfo& info,
+                                  std::span<std::int16_t> dst)
+{
+    const bool jp2 = size >= 12 && data[4] == 'j' && data[5] == 'P';
+    opj_codec_t* codec = opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K);
+    opj_set_info_handler(codec, opjQuiet, nullptr);
+    opj_set_warning_handler(codec, opjQuiet, nullptr);
+    opj_set_error_handler(codec, opjQuiet, nullptr);
+    opj_dparameters_t params;
+    opj_set_default_decoder_parameters(&params);
+    MemoryStream memory{data, size, 0};
+    opj_stream_t* stream = opj_stream_default_create(OPJ_TRUE);
+    opj_stream_set_user_data(stream, &memory, nullptr);
+    opj_stream_set_user_data_length(stream, size);
+    opj_stream_set_read_function(stream, opjRead);
+    opj_stream_set_skip_function(stream, opjSkip);
+    opj_stream_set_seek_function(stream, opjSeek);
+    opj_image_t* image = nullptr;
+    Expected<void> result;
+    if (!opj_setup_decoder(codec, &params) || !opj_read_header(stream, codec, &image) || image == nullptr ||
+        !opj_decode(codec, stream, image) || !opj_end_decompress(codec, stream)) {
+        result =
+            fail(ErrorCode::InvalidArgument, QStringLiteral("instance %1 frame %2: JPEG 2000 decoding failed")
+                                                 .arg(info.sopInstanceUid)
+                                                 .arg(info.frameIndex + 1));
+    } else if (image->numcomps != 1 || image->comps[0].w != OPJ_UINT32(info.columns) ||
+               image->comps[0].h != OPJ_UINT32(info.rows) || image->comps[0].data == nullptr) {
+        result =
+            fail(ErrorCode::InvalidArgument,
+                 QStringLiteral("instance %1 frame %2: JPEG 2000 image does not match the header (%3 x %4)")
+                     .arg(info.sopInstanceUid)
+                     .arg(info.frameIndex + 1)
+                     .arg(info.columns)
+                     .arg(info.rows));
+    } else {
+        const OPJ_INT32* samples = image->comps[0].data;
+        auto* words = reinterpret_cast<std::uint16_t*>(dst.data());
+        for (std::size_t i = 0; i < dst.size(); ++i)
+            words[i] = std::uint16_t(samples[i]);
+        result = toHu(words, dst.data(), dst.size(), info);
+    }
+    if (image != nullptr) {
+        for (OPJ_UINT32 c = 0; c < image->numcomps; ++c)
+            if (image->comps[c].data != nullptr)
+                zeroBytes(image->comps[c].data,
+                          std::size_t(image->comps[c].w) * image->comps[c].h * sizeof(OPJ_INT32));
+        opj_image_destroy(image);
+    }
+    opj_stream_destroy(stream);
+    opj_destroy_codec(codec);
+    return result;
+}
+
+/// Splits the fragments of an encapsulated Pixel Data into frames (a frame begins with a fragment that starts
+/// with a JPEG SOI / J2K SOC marker, or one fragment per frame when their counts match).
+Expected<void> decodeFragments(Dataset& ds, std::vector<InstanceInfo>& infos,
+                               const InstanceDecoder::FrameTarget& t, std::vector<InstanceInfo>& done,
+                               bool jpeg2000)
+{
+    const InstanceInfo& first = infos.front();
+    DcmElement* element = nullptr;
+    if (ds.data->findAndGetElement(DCM_PixelData, element).bad() || element == nullptr)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1 has no Pixel Data").arg(first.sopInstanceUid));
+    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+    DcmPixelSequence* sequence = nullptr;
+    if (pixelData == nullptr || pixelData->getEncapsulatedRepresentation(ds.xfer, nullptr, sequence).bad() ||
+        sequence == nullptr)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1: encapsulated Pixel Data missing").arg(first.sopInstanceUid));
+    struct Fragment
+    {
+        const std::uint8_t* data;
+        std::size_t size;
+    };
+    std::vector<std::vector<Fragment>> frames;
+    const unsigned long count = sequence->card();
+    const bool onePerFrame = count >= 1 && count - 1 == infos.size();
+    for (unsigned long i = 1; i < count; ++i) {
+        DcmPixelItem* item = nullptr;
+        Uint8* bytes = nullptr;
+        if (sequence->getItem(item, i).bad() || item == nullptr)
+            continue;
+        const Uint32 length = item->getLength();
+        if (length == 0 || item->getUint8Array(bytes).bad() || bytes == nullptr)
+            continue;
+        const bool starts = length >= 2 && bytes[0] == 0xFF && (bytes[1] == 0xD8 || bytes[1] == 0x4F);
+        if (frames.empty() || onePerFrame || (starts && infos.size() > 1))
+            frames.emplace_back();
+        frames.back().push_back({bytes, length});
+    }
+    if (frames.size() != infos.size())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1: %2 compressed frames found, %3 expected")
+                        .arg(first.sopInstanceUid)
+                        .arg(frames.size())
+                        .arg(infos.size()));
+    for (auto& info : infos) {
+        const auto& fragments = frames[std::size_t(info.frameIndex)];
+        std::vector<std::uint8_t> joined;
+        const std::uint8_t* data = fragments.front().data;
+        std::size_t size = fragments.front().size;
+        if (fragments.size() > 1) {
+            for (const auto& f : fragments)
+                joined.insert(joined.end(), f.data, f.data + f.size);
+            data = joined.data();
+            size = joined.size();
+        }
+        auto dst = target(t, info);
+        if (!dst)
+            return std::unexpected(dst.error());
+        auto ok =
+            jpeg2000 ? decodeWithOpenJpeg(data, size, info, *dst) : decodeWithCharLS(data, size, info, *dst);
+        zeroBytes(joined.data(), joined.size());
+        if (!ok)
+            return ok;
+        done.push_back(info);
+    }
+    return {};
+}
+
+Expected<std::vector<InstanceInfo>> run(QByteArrayView bytes, const InstanceDecoder::FrameTarget* t,
+                                        const DecodeLimits& limits)
+{
+    registerCodecs();
+    Dataset ds;
+    auto parsed = parse(bytes, ds);
+    if (!parsed)
+        return std::unexpected(parsed.error());
+    auto infos = readInfo(ds, limits);
+    if (!infos || t == nullptr)
+        return infos;
+    std::vector<InstanceInfo> done;
+    Expected<void> ok;
+    switch (ds.xfer) {
+    case EXS_LittleEndianImplicit:
+    case EXS_LittleEndianExplicit:
+    case EXS_BigEndianExplicit:
+    case EXS_DeflatedLittleEndianExplicit:
+        ok = decodeNative(ds, *infos, *t, done);
+        break;
+    case EXS_JPEG2000LosslessOnly:
+    case EXS_JPEG2000:
+        ok = decodeFragments(ds, *infos, *t, done, true);
+        break;
+    case EXS_JPEGLSLossless:
+    case EXS_JPEGLSLossy:
+        if (g_jpegLsBackend.load() == InstanceDecoder::JpegLsBackend::CharLS) {
+            ok = decodeFragments(ds, *infos, *t, done, false);
+            break;
+        }
+        [[fallthrough]];
+    case EXS_JPEGProcess1:
+    case EXS_JPEGProcess2_4:
+    case EXS_JPEGProcess14:
+    case EXS_JPEGProcess14SV1:
+    case EXS_RLELossless: {
+        const OFCondition cond = ds.data->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
+        if (cond.bad() || !ds.data->canWriteXfer(EXS_LittleEndianExplicit, ds.xfer)) {
+            ok = fail(ErrorCode::InvalidArgument,
+                      QStringLiteral("instance %1: decompression failed: %2")
+                          .arg(infos->front().sopInstanceUid, QString::fromLatin1(cond.text())));
+            break;
+        }
+        ok = decodeNative(ds, *infos, *t, done);
+        break;
+    }
+    default:
+        ok = fail(ErrorCode::Unsupported,
+                  QStringLiteral("instance %1: transfer syntax %2 is not supported")
+                      .arg(infos->front().sopInstanceUid, infos->front().transferSyntaxUid));
+    }
+    if (!ok)
+        return std::unexpected(ok.error());
+    return done;
+}
+
+} // namespace
+
+Expected<std::vector<InstanceInfo>> InstanceDecoder::readHeaders(QByteArrayView bytes,
+                                                                 const DecodeLimits& limits)
+{
+    try {
+        return run(bytes, nullptr, limits);
+    } catch (const std::bad_alloc&) {
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("the instance (%1 bytes) claims more memory than available").arg(bytes.size()));
+    }
+}
+
+Expected<std::vector<InstanceInfo>> InstanceDecoder::decode(QByteArrayView bytes, const FrameTarget& target,
+                                                            const DecodeLimits& limits)
+{
+    if (!target)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("InstanceDecoder::decode needs a frame target"));
+    try {
+        return run(bytes, &target, limits);
+    } catch (const std::bad_alloc&) {
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("the instance (%1 bytes) claims more memory than available").arg(bytes.size()));
+    }
+}
+
+void InstanceDecoder::setJpegLsBackend(JpegLsBackend backend)
+{
+    g_jpegLsBackend.store(backend);
+}
+
+} // namespace dokuei::viewer
