@@ -1,0 +1,217 @@
+#include "dokuei/exchange/DicomWebError.h"
+
+#include <dokuei/security/AuditRecord.h>
+#include <dokuei/security/IAuditSink.h>
+
+#include <QDateTime>
+
+namespace dokuei::exchange {
+
+bool DicomWebError::isSecurityRelevant(DicomWebFailure failure)
+{
+    switch (failure) {
+    case DicomWebFailure::ServerCertificateUntrusted:
+    case DicomWebFailure::ServerCertificateExpired:
+    case DicomWebFailure::ServerCertificateRevoked:
+    case DicomWebFailure::ServerRevocationUnknown:
+    case DicomWebFailure::ServerCertificateWrongHost:
+    case DicomWebFailure::ServerKeyPinMismatch:
+    case DicomWebFailure::TlsVersionRefused:
+    case DicomWebFailure::TlsCipherRefused:
+    case DicomWebFailure::TlsHandshakeFailed:
+    case DicomWebFailure::ClientCertificateRefused:
+    case DicomWebFailure::Unauthorized:
+    case DicomWebFailure::Forbidden:
+        return true;
+    default:
+        return false;
+    }
+}
+
+ErrorCode DicomWebError::code() const
+{
+    switch (failure) {
+    case DicomWebFailure::ServerCertificateUntrusted:
+    case DicomWebFailure::ServerKeyPinMismatch:
+        return ErrorCode::CertificateUntrusted;
+    case DicomWebFailure::ServerCertificateExpired:
+        return ErrorCode::CertificateExpired;
+    case DicomWebFailure::ServerCertificateRevoked:
+    case DicomWebFailure::ServerRevocationUnknown:
+        return ErrorCode::CertificateRevoked;
+    case DicomWebFailure::ServerCertificateWrongHost:
+    case DicomWebFailure::ClientCertificateRefused:
+        return ErrorCode::CertificateInvalid;
+    case DicomWebFailure::TlsVersionRefused:
+    case DicomWebFailure::TlsCipherRefused:
+        return ErrorCode::Unsupported;
+    case DicomWebFailure::ClientCertificateRequired:
+        return ErrorCode::CardAbsent;
+    case DicomWebFailure::Unauthorized:
+    case DicomWebFailure::Forbidden:
+        return ErrorCode::PermissionDenied;
+    case DicomWebFailure::NotFound:
+        return ErrorCode::NotFound;
+    case DicomWebFailure::WrongContentType:
+    case DicomWebFailure::BodyTooLarge:
+    case DicomWebFailure::InvalidResponse:
+        return ErrorCode::InvalidArgument;
+    default:
+        return ErrorCode::IoFailure;
+    }
+}
+
+QString DicomWebError::failureName(DicomWebFailure failure)
+{
+    switch (failure) {
+    case DicomWebFailure::None:
+        return QStringLiteral("None");
+    case DicomWebFailure::Unreachable:
+        return QStringLiteral("Unreachable");
+    case DicomWebFailure::Timeout:
+        return QStringLiteral("Timeout");
+    case DicomWebFailure::ServerCertificateUntrusted:
+        return QStringLiteral("ServerCertificateUntrusted");
+    case DicomWebFailure::ServerCertificateExpired:
+        return QStringLiteral("ServerCertificateExpired");
+    case DicomWebFailure::ServerCertificateRevoked:
+        return QStringLiteral("ServerCertificateRevoked");
+    case DicomWebFailure::ServerRevocationUnknown:
+        return QStringLiteral("ServerRevocationUnknown");
+    case DicomWebFailure::ServerCertificateWrongHost:
+        return QStringLiteral("ServerCertificateWrongHost");
+    case DicomWebFailure::ServerKeyPinMismatch:
+        return QStringLiteral("ServerKeyPinMismatch");
+    case DicomWebFailure::TlsVersionRefused:
+        return QStringLiteral("TlsVersionRefused");
+    case DicomWebFailure::TlsCipherRefused:
+        return QStringLiteral("TlsCipherRefused");
+    case DicomWebFailure::TlsHandshakeFailed:
+        return QStringLiteral("TlsHandshakeFailed");
+    case DicomWebFailure::ClientCertificateRequired:
+        return QStringLiteral("ClientCertificateRequired");
+    case DicomWebFailure::ClientCertificateRefused:
+        return QStringLiteral("ClientCertificateRefused");
+    case DicomWebFailure::Unauthorized:
+        return QStringLiteral("Unauthorized");
+    case DicomWebFailure::Forbidden:
+        return QStringLiteral("Forbidden");
+    case DicomWebFailure::NotFound:
+        return QStringLiteral("NotFound");
+    case DicomWebFailure::ServerError:
+        return QStringLiteral("ServerError");
+    case DicomWebFailure::HttpError:
+        return QStringLiteral("HttpError");
+    case DicomWebFailure::WrongContentType:
+        return QStringLiteral("WrongContentType");
+    case DicomWebFailure::BodyTooLarge:
+        return QStringLiteral("BodyTooLarge");
+    case DicomWebFailure::InvalidResponse:
+        return QStringLiteral("InvalidResponse");
+    case DicomWebFailure::Cancelled:
+        return QStringLiteral("Cancelled");
+    }
+    return {};
+}
+
+DicomWebError DicomWebError::make(DicomWebFailure failure, const QString& detail, int httpStatus)
+{
+    QString base;
+    switch (failure) {
+    case DicomWebFailure::None:
+        break;
+    case DicomWebFailure::Unreachable:
+        base = QStringLiteral("The reading centre cannot be reached");
+        break;
+    case DicomWebFailure::Timeout:
+        base = QStringLiteral("The reading centre did not answer in time");
+        break;
+    case DicomWebFailure::ServerCertificateUntrusted:
+        base = QStringLiteral(
+            "The reading centre's certificate is not issued by a trusted CA: connection refused");
+        break;
+    case DicomWebFailure::ServerCertificateExpired:
+        base = QStringLiteral(
+            "The reading centre's certificate has expired (or is not yet valid): connection refused");
+        break;
+    case DicomWebFailure::ServerCertificateRevoked:
+        base = QStringLiteral("The reading centre's certificate is revoked: connection refused");
+        break;
+    case DicomWebFailure::ServerRevocationUnknown:
+        base = QStringLiteral("The revocation status of the reading centre's certificate cannot be checked: "
+                              "connection refused");
+        break;
+    case DicomWebFailure::ServerCertificateWrongHost:
+        base = QStringLiteral("The server's certificate is issued for another host: connection refused");
+        break;
+    case DicomWebFailure::ServerKeyPinMismatch:
+        base = QStringLiteral("The reading centre's key is not the pinned key: connection refused");
+        break;
+    case DicomWebFailure::TlsVersionRefused:
+        base = QStringLiteral(
+            "The server offers no allowed TLS version (TLS 1.2 or 1.3 required): connection refused");
+        break;
+    case DicomWebFailure::TlsCipherRefused:
+        base = QStringLiteral(
+            "The server offers no allowed cipher suite (ECDHE with AES-GCM required): connection refused");
+        break;
+    case DicomWebFailure::TlsHandshakeFailed:
+        base = QStringLiteral("The TLS handshake with the server failed");
+        break;
+    case DicomWebFailure::ClientCertificateRequired:
+        base =
+            QStringLiteral("The reading centre requires your smart card: insert the card and sign in again");
+        break;
+    case DicomWebFailure::ClientCertificateRefused:
+        base = QStringLiteral("The reading centre refused the card's certificate");
+        break;
+    case DicomWebFailure::Unauthorized:
+        base = QStringLiteral("The reading centre refused the credentials (HTTP 401)");
+        break;
+    case DicomWebFailure::Forbidden:
+        base = QStringLiteral("The reading centre denied access (HTTP 403)");
+        break;
+    case DicomWebFailure::NotFound:
+        base = QStringLiteral("Not found on the reading centre (HTTP 404)");
+        break;
+    case DicomWebFailure::ServerError:
+        base = QStringLiteral("The reading centre failed (HTTP %1)").arg(httpStatus);
+        break;
+    case DicomWebFailure::HttpError:
+        base = QStringLiteral("The reading centre answered HTTP %1").arg(httpStatus);
+        break;
+    case DicomWebFailure::WrongContentType:
+        base = QStringLiteral("The reading centre answered with an unexpected content type");
+        break;
+    case DicomWebFailure::BodyTooLarge:
+        base = QStringLiteral("The reading centre's answer exceeds the size limit");
+        break;
+    case DicomWebFailure::InvalidResponse:
+        base = QStringLiteral("The reading centre's answer is invalid");
+        break;
+    case DicomWebFailure::Cancelled:
+        base = QStringLiteral("The request was cancelled");
+        break;
+    }
+    DicomWebError error;
+    error.failure = failure;
+    error.httpStatus = httpStatus;
+    error.message = detail.isEmpty() ? base : QStringLiteral("%1 (%2)").arg(base, detail);
+    return error;
+}
+
+void DicomWebError::audit(security::IAuditSink* sink, const QString& host, const QString& userId) const
+{
+    if (!sink || !isSecurityRelevant())
+        return;
+    security::AuditRecord record;
+    record.utc = QDateTime::currentDateTimeUtc();
+    record.userId = userId;
+    record.event = security::AuditEventId::SecurityAlert;
+    record.eventType = QStringLiteral("NetworkSecurity");
+    record.outcome = security::AuditOutcome::SeriousFailure;
+    record.details = QStringLiteral("%1 %2: %3").arg(failureName(failure), host, message);
+    (void)sink->record(record);
+}
+
+} // namespace dokuei::exchange
