@@ -9,4 +9,9 @@ list(APPEND DOKUEI_VIEWER_CORE_SOURCES
   src/Volume.cpp
 )
 list(APPEND DOKUEI_VIEWER_CORE_PRIVATE_LIBS
-  DCMTK::dcmdata DCMTK::dcmjpeg DCMTK::dcmjpls DCMTK::dcmimgle PkgConfig::CHARLS PkgConfig::OPENJPEG)
+  DCMTK::dcmdata DCMTK::dcmjpeg DCMTK::dcmjpls DCMTK::dcmimgle PkgConfig::OPENJPEG)
+# CharLS 2 is dlopen()ed privately (see InstanceDecoder.cpp): linking it clashes with DCMTK's bundled CharLS.
+list(APPEND DOKUEI_VIEWER_CORE_SOURCES
+  include/dokuei/viewer/core/VolumeAssembler.h
+  src/VolumeAssembler.cpp
+)

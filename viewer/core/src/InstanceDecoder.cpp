@@ -6,6 +6,7 @@
 #include <charls/charls.h>
 #include <cmath>
 #include <cstring>
+#include <dlfcn.h>
 #include <iconv.h>
 #include <limits>
 #include <mutex>
@@ -97,10 +98,15 @@ QString decodeText(std::string_view raw, std::string_view charset)
         // one.
         QString result;
         std::size_t start = 0;
-        while (true) {
-            const std::size_t end = raw.find('=', start);
-            const std::string_view group =
-                raw.substr(start, end == std::string_view::npos ? raw.npos : end - start);
+        bool ascii = true; // G0 state: a '=' is a delimiter only in ASCII / JIS X 0201 roman
+        for (std::size_t i = 0; i <= raw.size(); ++i) {
+            if (i < raw.size() && raw[i] == '\x1b' && i + 2 < raw.size()) {
+                ascii = raw[i + 1] == '(';
+                continue;
+            }
+            if (i < raw.size() && !(ascii && raw[i] == '='))
+                continue;
+            const std::string_view group = raw.substr(start, i - start);
             auto converted = iconvToUtf8(group, "ISO-2022-JP");
             if (converted) {
                 result += fromUtf8(*converted);
@@ -108,10 +114,9 @@ QString decodeText(std::string_view raw, std::string_view charset)
             } else {
                 result += QString::fromLatin1(group.data(), qsizetype(group.size()));
             }
-            if (end == std::string_view::npos)
-                break;
-            result += QLatin1Char('=');
-            start = end + 1;
+            if (i < raw.size())
+                result += QLatin1Char('=');
+            start = i + 1;
         }
         return result;
     }
@@ -456,47 +461,107 @@ Expected<void> decodeNative(Dataset& ds, std::vector<InstanceInfo>& infos,
     return {};
 }
 
+// ---- JPEG-LS through CharLS 2.x ----
+// Debian's DCMTK links its own bundled CharLS 1.x (libdcmtkcharls), which exports the same legacy symbols as
+// CharLS 2.x (JpegLsEncode, JpegLsDecode, JpegLsReadHeader) with a different ABI. Linking libcharls.so.2 into
+// the process makes DCMTK's dcmjpls bind to CharLS 2's versions and crash. So CharLS 2 is loaded privately
+// (dlopen RTLD_LOCAL: none of its symbols enter the global scope) and its C API is resolved by name.
+struct CharLS
+{
+    decltype(&charls_jpegls_decoder_create) create = nullptr;
+    decltype(&charls_jpegls_decoder_destroy) destroy = nullptr;
+    decltype(&charls_jpegls_decoder_set_source_buffer) setSource = nullptr;
+    decltype(&charls_jpegls_decoder_read_header) readHeader = nullptr;
+    decltype(&charls_jpegls_decoder_get_frame_info) frameInfo = nullptr;
+    decltype(&charls_jpegls_decoder_get_destination_size) destinationSize = nullptr;
+    decltype(&charls_jpegls_decoder_decode_to_buffer) decodeToBuffer = nullptr;
+    decltype(&charls_get_error_message) errorMessage = nullptr;
+    bool ok = false;
+};
+
+template <typename F> void resolve(void* library, const char* name, F& function)
+{
+    function = reinterpret_cast<F>(dlsym(library, name));
+}
+
+const CharLS& charLS()
+{
+    static const CharLS instance = [] {
+        CharLS c;
+        void* library = dlopen("libcharls.so.2", RTLD_NOW | RTLD_LOCAL);
+        if (library == nullptr)
+            return c;
+        resolve(library, "charls_jpegls_decoder_create", c.create);
+        resolve(library, "charls_jpegls_decoder_destroy", c.destroy);
+        resolve(library, "charls_jpegls_decoder_set_source_buffer", c.setSource);
+        resolve(library, "charls_jpegls_decoder_read_header", c.readHeader);
+        resolve(library, "charls_jpegls_decoder_get_frame_info", c.frameInfo);
+        resolve(library, "charls_jpegls_decoder_get_destination_size", c.destinationSize);
+        resolve(library, "charls_jpegls_decoder_decode_to_buffer", c.decodeToBuffer);
+        resolve(library, "charls_get_error_message", c.errorMessage);
+        c.ok = c.create && c.destroy && c.setSource && c.readHeader && c.frameInfo && c.destinationSize &&
+               c.decodeToBuffer && c.errorMessage;
+        return c;
+    }();
+    return instance;
+}
+
 Expected<void> decodeWithCharLS(const std::uint8_t* data, std::size_t size, const InstanceInfo& info,
                                 std::span<std::int16_t> dst)
 {
-    try {
-        charls::jpegls_decoder decoder;
-        decoder.source(data, size);
-        decoder.read_header();
-        const charls::frame_info fi = decoder.frame_info();
-        if (fi.width != std::uint32_t(info.columns) || fi.height != std::uint32_t(info.rows) ||
-            fi.component_count != 1 || fi.bits_per_sample < 2 || fi.bits_per_sample > 16)
-            return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("instance %1 frame %2: JPEG-LS frame is %3 x %4, %5 components, %6 "
-                                       "bits; the header says %7 x %8")
-                            .arg(info.sopInstanceUid)
-                            .arg(info.frameIndex + 1)
-                            .arg(fi.width)
-                            .arg(fi.height)
-                            .arg(fi.component_count)
-                            .arg(fi.bits_per_sample)
-                            .arg(info.columns)
-                            .arg(info.rows));
-        auto* out = reinterpret_cast<std::uint8_t*>(dst.data());
-        const std::size_t needed = decoder.destination_size();
-        if (needed > dst.size_bytes())
-            return fail(
-                ErrorCode::InvalidArgument,
-                QStringLiteral("instance %1: JPEG-LS frame larger than its image").arg(info.sopInstanceUid));
-        decoder.decode(out, dst.size_bytes());
-        auto* words = reinterpret_cast<std::uint16_t*>(dst.data());
-        if (fi.bits_per_sample <= 8) {
-            for (std::size_t i = dst.size(); i-- > 0;)
-                words[i] = out[i];
-        }
-        return toHu(words, dst.data(), dst.size(), info);
-    } catch (const charls::jpegls_error& e) {
+    const CharLS& c = charLS();
+    if (!c.ok)
+        return fail(ErrorCode::Unsupported, QStringLiteral("CharLS 2 (libcharls.so.2) is not available"));
+    charls_jpegls_decoder* decoder = c.create();
+    if (decoder == nullptr)
+        throw std::bad_alloc();
+    auto failed = [&](charls_jpegls_errc code) {
+        const QString message = QStringLiteral("instance %1 frame %2: JPEG-LS decoding failed: %3")
+                                    .arg(info.sopInstanceUid)
+                                    .arg(info.frameIndex + 1)
+                                    .arg(QString::fromLatin1(c.errorMessage(code)));
+        c.destroy(decoder);
+        return fail(ErrorCode::InvalidArgument, message);
+    };
+    charls_jpegls_errc rc = c.setSource(decoder, data, size);
+    if (rc != charls_jpegls_errc{})
+        return failed(rc);
+    rc = c.readHeader(decoder);
+    if (rc != charls_jpegls_errc{})
+        return failed(rc);
+    charls_frame_info fi{};
+    rc = c.frameInfo(decoder, &fi);
+    if (rc != charls_jpegls_errc{})
+        return failed(rc);
+    std::size_t needed = 0;
+    if (fi.width != std::uint32_t(info.columns) || fi.height != std::uint32_t(info.rows) ||
+        fi.component_count != 1 || fi.bits_per_sample < 2 || fi.bits_per_sample > 16 ||
+        c.destinationSize(decoder, 0, &needed) != charls_jpegls_errc{} || needed > dst.size_bytes()) {
+        c.destroy(decoder);
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("instance %1 frame %2: JPEG-LS decoding failed: %3")
+                    QStringLiteral(
+                        "instance %1 frame %2: JPEG-LS frame is %3 x %4, %5 components, %6 bits; the header "
+                        "says %7 x %8")
                         .arg(info.sopInstanceUid)
                         .arg(info.frameIndex + 1)
-                        .arg(QString::fromLatin1(e.what())));
+                        .arg(fi.width)
+                        .arg(fi.height)
+                        .arg(fi.component_count)
+                        .arg(fi.bits_per_sample)
+                        .arg(info.columns)
+                        .arg(info.rows));
     }
+    auto* out = reinterpret_cast<std::uint8_t*>(dst.data());
+    rc = c.decodeToBuffer(decoder, out, needed, 0);
+    if (rc != charls_jpegls_errc{})
+        return failed(rc);
+    c.destroy(decoder);
+    auto* words = reinterpret_cast<std::uint16_t*>(dst.data());
+    if (fi.bits_per_sample <= 8) {
+        for (std::size_t i = dst.size(); i-- > 0;)
+            words[i] = out[i];
+    }
+    return toHu(words, dst.data(), dst.size(), info);
 }
 
 // ---- JPEG 2000 through OpenJPEG from memory ----

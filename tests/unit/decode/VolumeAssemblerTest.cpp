@@ -1,0 +1,233 @@
+#include "dokuei/viewer/core/VolumeAssembler.h"
+
+#include "DecodeTestSupport.h"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include <gtest/gtest.h>
+
+using namespace dokuei;
+using namespace dokuei::viewer;
+using namespace dokuei::viewer::test;
+
+namespace {
+
+struct Assembled
+{
+    std::unique_ptr<VolumeAssembler> assembler;
+    double seconds = 0;
+};
+
+Assembled assemble(const std::vector<QByteArray>& files, int expected, AssemblerOptions options = {})
+{
+    options.expectedInstances = expected;
+    Assembled a;
+    a.assembler = std::make_unique<VolumeAssembler>(options);
+    const auto start = std::chrono::steady_clock::now();
+    for (const auto& f : files) {
+        auto added = a.assembler->addInstance(f);
+        EXPECT_TRUE(added) << added.error().toString().toStdString();
+    }
+    if (expected <= 0)
+        a.assembler->close();
+    EXPECT_TRUE(a.assembler->waitForFinished(120000));
+    a.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return a;
+}
+
+void expectNear(const Vec3& a, const phantom::Vec3& b, double tolerance, const char* what)
+{
+    for (int i = 0; i < 3; ++i)
+        EXPECT_NEAR(a[std::size_t(i)], b[std::size_t(i)], tolerance) << what << "[" << i << "]";
+}
+
+/// Every volume slice's HU checksum equals the truth of the slice at its position; geometry equals the
+/// model's.
+void expectMatchesTruth(const VolumeAssembler& assembler, const GeneratedStudy& study)
+{
+    ASSERT_FALSE(assembler.failure()) << assembler.failure()->toString().toStdString();
+    Volume* volume = assembler.volume();
+    ASSERT_NE(volume, nullptr);
+    const auto& truth = study.summary.slices;
+    ASSERT_EQ(volume->slices(), int(truth.size()));
+    EXPECT_EQ(volume->readyCount(), int(truth.size()));
+    const phantom::PhantomModel model(study.spec);
+    const phantom::Vec3 n = model.sliceNormal();
+    auto along = [&](const phantom::Vec3& p) { return p[0] * n[0] + p[1] * n[1] + p[2] * n[2]; };
+    std::vector<phantom::WrittenSlice> sorted = truth;
+    std::sort(sorted.begin(), sorted.end(),
+              [&](const auto& a, const auto& b) { return along(a.position) < along(b.position); });
+    const auto infos = assembler.sliceInfos();
+    ASSERT_EQ(infos.size(), sorted.size());
+    for (int k = 0; k < volume->slices(); ++k) {
+        const auto& expected = sorted[std::size_t(k)];
+        std::span<const std::int16_t> hu(volume->slice(k), volume->sliceVoxels());
+        EXPECT_EQ(phantom::PhantomModel::huChecksum(hu), expected.huChecksum) << "slice " << k;
+        expectNear(infos[std::size_t(k)].imagePosition, expected.position, 1e-3, "position");
+        EXPECT_TRUE(volume->sliceReady(k));
+    }
+    const VolumeGeometry& g = volume->geometry();
+    expectNear(g.origin, sorted.front().position, 1e-3, "origin");
+    expectNear(g.rowDirection, model.rowDirection(), 1e-5, "row direction");
+    expectNear(g.columnDirection, model.columnDirection(), 1e-5, "column direction");
+    EXPECT_NEAR(g.rowSpacing, study.spec.rowSpacing, 1e-6);
+    EXPECT_NEAR(g.columnSpacing, study.spec.columnSpacing, 1e-6);
+    if (study.spec.gantryTilt == 0) {
+        EXPECT_NEAR(g.sliceSpacing, study.spec.sliceSpacing, 1e-3);
+    }
+}
+
+class AssembleEachSyntax : public ::testing::TestWithParam<phantom::TransferSyntax>
+{
+};
+
+} // namespace
+
+TEST_P(AssembleEachSyntax, ShuffledTinySeriesIsBitExact)
+{
+    GeneratedStudy study = generate(tinySpec(GetParam()));
+    ASSERT_EQ(study.files.size(), 16u);
+    shuffle(study.files);
+    auto a = assemble(study.files, int(study.files.size()));
+    EXPECT_TRUE(a.assembler->errors().empty());
+    expectMatchesTruth(*a.assembler, study);
+    ASSERT_EQ(a.assembler->stacks().size(), 1u);
+    EXPECT_TRUE(a.assembler->stacks().front().warnings.empty());
+}
+
+TEST_P(AssembleEachSyntax, EnhancedCtIsBitExact)
+{
+    auto spec = tinySpec(GetParam());
+    spec.enhanced = true;
+    GeneratedStudy study = generate(spec);
+    ASSERT_EQ(study.files.size(), 1u);
+    auto a = assemble(study.files, 1);
+    EXPECT_TRUE(a.assembler->errors().empty());
+    expectMatchesTruth(*a.assembler, study);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Decode, AssembleEachSyntax,
+    ::testing::Values(phantom::TransferSyntax::ExplicitLittle, phantom::TransferSyntax::ImplicitLittle,
+                      phantom::TransferSyntax::ExplicitBig, phantom::TransferSyntax::JpegLsLossless,
+                      phantom::TransferSyntax::JpegLossless, phantom::TransferSyntax::RleLossless,
+                      phantom::TransferSyntax::Deflated),
+    [](const auto& param) {
+        std::string name(phantom::toString(param.param));
+        std::erase(name, '-');
+        return name;
+    });
+
+TEST(VolumeAssembler, UnknownCountWithSignedPixelsSlopeAndOblique)
+{
+    auto spec = tinySpec(phantom::TransferSyntax::JpegLsLossless);
+    spec.rescaleIntercept = -1000;
+    spec.rescaleSlope = 2;
+    spec.position = phantom::PatientPosition::FFP;
+    spec.obliqueAngle = 20;
+    GeneratedStudy study = generate(spec);
+    shuffle(study.files, 3);
+    auto a = assemble(study.files, 0);
+    expectMatchesTruth(*a.assembler, study);
+}
+
+TEST(VolumeAssembler, ReportsMissingSlice)
+{
+    auto spec = tinySpec();
+    spec.missingSlice = 5;
+    GeneratedStudy study = generate(spec);
+    ASSERT_EQ(study.files.size(), 15u);
+    shuffle(study.files);
+    auto a = assemble(study.files, 15);
+    expectMatchesTruth(*a.assembler, study);
+    EXPECT_TRUE(a.assembler->stacks().front().hasWarning(GeometryWarning::Kind::MissingSlices));
+}
+
+TEST(VolumeAssembler, ReportsGantryTilt)
+{
+    auto spec = tinySpec();
+    spec.gantryTilt = 15;
+    GeneratedStudy study = generate(spec);
+    shuffle(study.files);
+    auto a = assemble(study.files, int(study.files.size()));
+    expectMatchesTruth(*a.assembler, study);
+    const auto stacks = a.assembler->stacks();
+    ASSERT_EQ(stacks.size(), 1u);
+    const Stack& s = stacks.front();
+    EXPECT_TRUE(s.hasWarning(GeometryWarning::Kind::GantryTilt));
+    EXPECT_FALSE(s.hasWarning(GeometryWarning::Kind::NonUniformSpacing));
+}
+
+TEST(VolumeAssembler, BudgetExceededIsAClearErrorWithoutVolume)
+{
+    GeneratedStudy study = generate(tinySpec());
+    AssemblerOptions options;
+    options.limits.memoryBudgetBytes = 64 * 64 * 2 * 15; // one slice short
+    auto a = assemble(study.files, 16, options);
+    ASSERT_TRUE(a.assembler->failure());
+    EXPECT_EQ(a.assembler->failure()->code, ErrorCode::SecureMemoryUnavailable);
+    EXPECT_TRUE(a.assembler->failure()->message.contains(QStringLiteral("64 x 64 x 16")))
+        << a.assembler->failure()->message.toStdString();
+    EXPECT_EQ(a.assembler->volume(), nullptr);
+}
+
+TEST(VolumeAssembler, BrokenInstancesAreListedAndTheRestLoads)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::JpegLsLossless));
+    ASSERT_EQ(study.files.size(), 16u);
+    // Sort by position so "the middle" is a middle slice, then break it two ways.
+    std::vector<QByteArray> files = study.files;
+    shuffle(files);
+    const QByteArray truncated = files[7].left(files[7].size() / 2);
+    const QByteArray garbage(5000, 'x');
+    const QString brokenUid = [&] {
+        auto h = InstanceDecoder::readHeaders(QByteArrayView(files[7]));
+        return h ? h->front().sopInstanceUid : QString();
+    }();
+    files[7] = truncated;
+    files.insert(files.begin() + 3, garbage);
+    auto a = assemble(files, int(files.size()));
+    const auto errors = a.assembler->errors();
+    ASSERT_EQ(errors.size(), 2u);
+    Volume* volume = a.assembler->volume();
+    ASSERT_NE(volume, nullptr);
+    EXPECT_EQ(volume->slices(), 15);
+    // Every remaining slice is bit-exact.
+    std::map<QString, std::uint64_t> truth;
+    for (const auto& s : study.summary.slices)
+        truth[QString::fromStdString(s.sopInstanceUid)] = s.huChecksum;
+    const auto infos = a.assembler->sliceInfos();
+    for (int k = 0; k < volume->slices(); ++k) {
+        EXPECT_NE(infos[std::size_t(k)].sopInstanceUid, brokenUid);
+        std::span<const std::int16_t> hu(volume->slice(k), volume->sliceVoxels());
+        EXPECT_EQ(phantom::PhantomModel::huChecksum(hu), truth[infos[std::size_t(k)].sopInstanceUid]) << k;
+    }
+    EXPECT_TRUE(a.assembler->stacks().front().hasWarning(GeometryWarning::Kind::MissingSlices));
+}
+
+TEST(VolumeAssembler, LargeSeriesTimings)
+{
+    for (auto syntax : {phantom::TransferSyntax::ExplicitLittle, phantom::TransferSyntax::JpegLsLossless}) {
+        auto spec = phantom::presetSpec(phantom::Preset::Chest);
+        spec.slices = 40;
+        spec.transferSyntax = syntax;
+        spec.identity.studyUid = "1.2.826.0.1.3680043.10.543.78";
+        GeneratedStudy study = generate(spec);
+        ASSERT_EQ(study.files.size(), 40u);
+        shuffle(study.files);
+        auto a = assemble(study.files, 40);
+        expectMatchesTruth(*a.assembler, study);
+        std::printf("[timing] 512x512x40 %s, 2 threads: %.3f s (CharLS for JPEG-LS)\n",
+                    std::string(phantom::toString(syntax)).c_str(), a.seconds);
+        if (syntax == phantom::TransferSyntax::JpegLsLossless) {
+            InstanceDecoder::setJpegLsBackend(InstanceDecoder::JpegLsBackend::Dcmtk);
+            auto b = assemble(study.files, 40);
+            InstanceDecoder::setJpegLsBackend(InstanceDecoder::JpegLsBackend::CharLS);
+            expectMatchesTruth(*b.assembler, study);
+            std::printf("[timing] 512x512x40 jpeg-ls, 2 threads: %.3f s (DCMTK's bundled decoder)\n",
+                        b.seconds);
+        }
+    }
+}

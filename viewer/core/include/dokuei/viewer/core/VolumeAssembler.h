@@ -1,0 +1,92 @@
+#pragma once
+
+#include "dokuei/common/Error.h"
+#include "dokuei/security/WipeRegistry.h"
+#include "dokuei/viewer/core/InstanceDecoder.h"
+#include "dokuei/viewer/core/InstanceInfo.h"
+#include "dokuei/viewer/core/SeriesGeometry.h"
+#include "dokuei/viewer/core/Volume.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <QByteArray>
+#include <QObject>
+
+namespace dokuei::viewer {
+
+struct AssemblerOptions
+{
+    /// Instances the series will bring (from the study's metadata); 0 = unknown: the instances are then kept
+    /// (compressed, as they arrived) until close() and decoded afterwards.
+    int expectedInstances = 0;
+    int threads = 2;
+    VolumeLimits limits;
+    DecodeLimits decodeLimits;
+    /// The volume registers here for wipe on lock (may be null in tests).
+    security::WipeRegistry* registry = nullptr;
+};
+
+/// An instance that could not be decoded or placed; the rest of the series still loads.
+struct AssemblyError
+{
+    int arrivalIndex = 0;   ///< 0-based order of addInstance()
+    QString sopInstanceUid; ///< empty when the instance was unreadable
+    Error error;
+};
+
+/// Builds the CT volume of one series from instance byte buffers as they arrive (from the network threads).
+///
+/// Strategy (memory ~1x volume + one slice + the instances in flight): when the instance count is known, the
+/// volume is allocated once, on the first decoded header, with one slot per expected frame. Each instance is
+/// decoded on the worker pool straight into the next free slot (arrival order), overlapped with arrival; the
+/// decoder writes HU directly into the secure volume, no per-slice copies. When every instance is in (or on
+/// close()), SeriesGeometry sorts the slots along the slice normal and the slices are permuted in place
+/// (cycle following with one secure temporary slice); slots of broken instances and of other stacks are
+/// dropped and zeroed. Then sliceReady(k) is emitted for every slice and finished() once. The largest stack
+/// becomes the volume; the others are reported in stacks().
+///
+/// Thread-safe: addInstance() and close() may be called from any thread. Signals are emitted from a worker
+/// thread (use queued connections for GUI objects).
+class VolumeAssembler : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit VolumeAssembler(AssemblerOptions options, QObject* parent = nullptr);
+    /// Waits for the workers.
+    ~VolumeAssembler() override;
+
+    /// Queues one instance (Part 10 bytes). The buffer is zeroed when decoded. Fails after close()/finish.
+    Expected<void> addInstance(QByteArray bytes);
+    /// No more instances: finishes with what arrived (needed when expectedInstances is 0 or some never come).
+    void close();
+    /// Blocks until finished() (true) or the timeout (false); -1 waits forever.
+    bool waitForFinished(int msecs = -1);
+    bool isFinished() const;
+
+    /// The assembled volume after finished(); null when nothing could be assembled (see failure()).
+    Volume* volume() const;
+    /// Header of each volume slice, in volume order.
+    std::vector<InstanceInfo> sliceInfos() const;
+    /// Every stack found, the volume's first (with its geometry warnings).
+    std::vector<Stack> stacks() const;
+    std::vector<AssemblyError> errors() const;
+    /// Why there is no volume (budget exceeded, no decodable instance ...).
+    std::optional<Error> failure() const;
+
+signals:
+    void sliceReady(int k);
+    void finished();
+
+private:
+    struct Impl;
+    void decodeTask(int arrival, QByteArray bytes);
+    void finishIfComplete();
+    void finalize();
+
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace dokuei::viewer

@@ -1,0 +1,330 @@
+#include "dokuei/viewer/core/VolumeAssembler.h"
+
+#include "dokuei/security/SecureBuffer.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <utility>
+
+#include <QThreadPool>
+
+namespace dokuei::viewer {
+
+struct VolumeAssembler::Impl
+{
+    AssemblerOptions options;
+    QThreadPool pool;
+    mutable std::mutex mutex;
+    std::condition_variable done;
+    int added = 0;
+    int decoded = 0;
+    bool closed = false;
+    bool finalizing = false;
+    bool finished = false;
+    std::vector<std::pair<int, QByteArray>> pending; // unknown count: kept until close()
+    std::unique_ptr<Volume> volume;
+    int capacity = 0;
+    int nextSlot = 0;
+    std::vector<InstanceInfo> slotInfo;
+    std::vector<char> slotValid;
+    std::vector<InstanceInfo> sliceInfos;
+    std::vector<Stack> stacks;
+    std::vector<AssemblyError> errors;
+    std::optional<Error> failure;
+};
+
+VolumeAssembler::VolumeAssembler(AssemblerOptions options, QObject* parent)
+    : QObject(parent), m_impl(std::make_unique<Impl>())
+{
+    m_impl->options = std::move(options);
+    m_impl->pool.setMaxThreadCount(std::max(1, m_impl->options.threads));
+}
+
+VolumeAssembler::~VolumeAssembler()
+{
+    m_impl->pool.waitForDone();
+    std::lock_guard lock(m_impl->mutex);
+    for (auto& p : m_impl->pending)
+        security::secureErase(p.second);
+}
+
+Expected<void> VolumeAssembler::addInstance(QByteArray bytes)
+{
+    std::unique_lock lock(m_impl->mutex);
+    if (m_impl->closed || m_impl->finished) {
+        security::secureErase(bytes);
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the series is already complete: instance refused"));
+    }
+    const int expected = m_impl->options.expectedInstances;
+    if (expected > 0 && m_impl->added >= expected) {
+        security::secureErase(bytes);
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("more instances than the %1 expected: instance refused").arg(expected));
+    }
+    const int arrival = m_impl->added++;
+    if (expected <= 0) {
+        m_impl->pending.emplace_back(arrival, std::move(bytes));
+        return {};
+    }
+    lock.unlock();
+    m_impl->pool.start(
+        [this, arrival, b = std::move(bytes)]() mutable { decodeTask(arrival, std::move(b)); });
+    return {};
+}
+
+void VolumeAssembler::close()
+{
+    std::vector<std::pair<int, QByteArray>> pending;
+    {
+        std::lock_guard lock(m_impl->mutex);
+        if (m_impl->closed)
+            return;
+        m_impl->closed = true;
+        pending = std::move(m_impl->pending);
+        m_impl->pending.clear();
+    }
+    for (auto& p : pending)
+        m_impl->pool.start([this, arrival = p.first, b = std::move(p.second)]() mutable {
+            decodeTask(arrival, std::move(b));
+        });
+    finishIfComplete();
+}
+
+void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
+{
+    Impl& d = *m_impl;
+    std::vector<int> taken;
+    QString failedUid;
+    auto target = [&](const InstanceInfo& info) -> Expected<std::span<std::int16_t>> {
+        std::lock_guard lock(d.mutex);
+        if (d.failure)
+            return fail(d.failure->code, d.failure->message);
+        if (!d.volume) {
+            const int instances = d.options.expectedInstances > 0 ? d.options.expectedInstances : d.added;
+            const long long slotCount = static_cast<long long>(instances) * info.numberOfFrames;
+            if (slotCount > d.options.limits.maxSlices)
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("the series would have %1 slices; the limit is %2")
+                                .arg(slotCount)
+                                .arg(d.options.limits.maxSlices));
+            auto volume =
+                Volume::create(info.rows, info.columns, int(slotCount), d.options.limits, d.options.registry);
+            if (!volume) {
+                d.failure = volume.error();
+                return std::unexpected(volume.error());
+            }
+            d.volume = std::move(*volume);
+            d.capacity = int(slotCount);
+            d.slotInfo.resize(std::size_t(slotCount));
+            d.slotValid.assign(std::size_t(slotCount), 0);
+        }
+        if (info.rows != d.volume->rows() || info.columns != d.volume->columns())
+            return fail(ErrorCode::Unsupported, QStringLiteral("instance %1 is %2 x %3, the series %4 x %5")
+                                                    .arg(info.sopInstanceUid)
+                                                    .arg(info.columns)
+                                                    .arg(info.rows)
+                                                    .arg(d.volume->columns())
+                                                    .arg(d.volume->rows()));
+        if (d.nextSlot >= d.capacity)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("instance %1 brings more frames than the %2 expected")
+                            .arg(info.sopInstanceUid)
+                            .arg(d.capacity));
+        failedUid = info.sopInstanceUid;
+        const int slot = d.nextSlot++;
+        d.slotInfo[std::size_t(slot)] = info;
+        taken.push_back(slot);
+        return d.volume->sliceSpan(slot);
+    };
+    auto result = InstanceDecoder::decode(QByteArrayView(bytes), target, d.options.decodeLimits);
+    security::secureErase(bytes);
+    {
+        std::lock_guard lock(d.mutex);
+        if (result) {
+            for (int slot : taken)
+                d.slotValid[std::size_t(slot)] = 1;
+        } else {
+            for (int slot : taken) {
+                std::memset(d.volume->slice(slot), 0, d.volume->sliceVoxels() * sizeof(std::int16_t));
+                d.slotInfo[std::size_t(slot)] = InstanceInfo{};
+            }
+            d.errors.push_back({arrival, failedUid, result.error()});
+        }
+        ++d.decoded;
+    }
+    finishIfComplete();
+}
+
+void VolumeAssembler::finishIfComplete()
+{
+    {
+        std::lock_guard lock(m_impl->mutex);
+        Impl& d = *m_impl;
+        const bool allIn =
+            d.closed || (d.options.expectedInstances > 0 && d.added >= d.options.expectedInstances);
+        if (!allIn || d.decoded < d.added || d.finalizing || d.finished)
+            return;
+        d.finalizing = true;
+    }
+    finalize();
+}
+
+void VolumeAssembler::finalize()
+{
+    Impl& d = *m_impl;
+    std::vector<int> emitted;
+    {
+        std::lock_guard lock(d.mutex);
+        std::vector<int> slotIds;
+        std::vector<InstanceInfo> infos;
+        for (int s = 0; s < d.nextSlot; ++s) {
+            if (d.slotValid[std::size_t(s)] != 0) {
+                slotIds.push_back(s);
+                infos.push_back(d.slotInfo[std::size_t(s)]);
+            }
+        }
+        if (!d.volume || slotIds.empty()) {
+            if (!d.failure)
+                d.failure = Error{
+                    ErrorCode::InvalidArgument,
+                    QStringLiteral("none of the %1 instances of the series could be decoded").arg(d.added)};
+            if (d.volume)
+                d.volume->wipe();
+            d.volume.reset();
+        } else {
+            auto stacks = SeriesGeometry::analyse(infos);
+            if (!stacks) {
+                d.failure = stacks.error();
+                d.volume->wipe();
+                d.volume.reset();
+            } else {
+                d.stacks = *stacks;
+                const Stack& stack = d.stacks.front();
+                const int n = int(stack.order.size());
+                // dest[slot]: the volume slice the slot's content belongs in (a full permutation of
+                // 0..capacity-1).
+                std::vector<int> dest(std::size_t(d.capacity), -1);
+                for (int k = 0; k < n; ++k) {
+                    const int slot = slotIds[std::size_t(stack.order[std::size_t(k)])];
+                    dest[std::size_t(slot)] = k;
+                }
+                int free = n;
+                for (int s = 0; s < d.capacity; ++s)
+                    if (dest[std::size_t(s)] < 0)
+                        dest[std::size_t(s)] = free++;
+                auto temp = security::SecureBuffer::allocate(d.volume->sliceVoxels() * sizeof(std::int16_t));
+                if (!temp) {
+                    d.failure = temp.error();
+                    d.volume->wipe();
+                    d.volume.reset();
+                } else {
+                    const std::size_t sliceBytes = temp->size();
+                    std::vector<char> placed(std::size_t(d.capacity), 0);
+                    for (int s = 0; s < d.capacity; ++s) {
+                        if (placed[std::size_t(s)] != 0)
+                            continue;
+                        if (dest[std::size_t(s)] == s) {
+                            placed[std::size_t(s)] = 1;
+                            continue;
+                        }
+                        // Carry slot s's content along its cycle: it goes to dest[s], whose content goes on,
+                        // ...
+                        std::memcpy(temp->data(), d.volume->slice(s), sliceBytes);
+                        int current = s;
+                        while (true) {
+                            const int next = dest[std::size_t(current)];
+                            placed[std::size_t(current)] = 1;
+                            if (next == s) {
+                                std::memcpy(d.volume->slice(next), temp->data(), sliceBytes);
+                                break;
+                            }
+                            // swap temp with slice next
+                            auto* slice = reinterpret_cast<std::byte*>(d.volume->slice(next));
+                            std::swap_ranges(slice, slice + sliceBytes, temp->data());
+                            current = next;
+                        }
+                    }
+                    temp->release();
+                    d.volume->truncate(n);
+                    d.sliceInfos.clear();
+                    for (int k = 0; k < n; ++k)
+                        d.sliceInfos.push_back(infos[std::size_t(stack.order[std::size_t(k)])]);
+                    VolumeGeometry g;
+                    g.origin = stack.origin;
+                    g.rowSpacing = stack.rowSpacing;
+                    g.columnSpacing = stack.columnSpacing;
+                    g.sliceSpacing = stack.sliceSpacing;
+                    g.rowDirection = stack.rowDirection;
+                    g.columnDirection = stack.columnDirection;
+                    g.normal = stack.normal;
+                    g.sliceStep = stack.sliceStep;
+                    d.volume->setGeometry(g);
+                    for (int k = 0; k < n; ++k) {
+                        d.volume->markSliceReady(k);
+                        emitted.push_back(k);
+                    }
+                }
+            }
+        }
+        d.slotInfo.clear();
+    }
+    for (int k : emitted)
+        emit sliceReady(k);
+    {
+        std::lock_guard lock(d.mutex);
+        d.finished = true;
+    }
+    d.done.notify_all();
+    emit finished();
+}
+
+bool VolumeAssembler::waitForFinished(int msecs)
+{
+    std::unique_lock lock(m_impl->mutex);
+    if (msecs < 0) {
+        m_impl->done.wait(lock, [this] { return m_impl->finished; });
+        return true;
+    }
+    return m_impl->done.wait_for(lock, std::chrono::milliseconds(msecs), [this] { return m_impl->finished; });
+}
+
+bool VolumeAssembler::isFinished() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->finished;
+}
+
+Volume* VolumeAssembler::volume() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->finished ? m_impl->volume.get() : nullptr;
+}
+
+std::vector<InstanceInfo> VolumeAssembler::sliceInfos() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->sliceInfos;
+}
+
+std::vector<Stack> VolumeAssembler::stacks() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->stacks;
+}
+
+std::vector<AssemblyError> VolumeAssembler::errors() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->errors;
+}
+
+std::optional<Error> VolumeAssembler::failure() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->failure;
+}
+
+} // namespace dokuei::viewer
