@@ -231,3 +231,36 @@ TEST(VolumeAssembler, LargeSeriesTimings)
         }
     }
 }
+
+TEST(VolumeAssembler, WipeOnLockZeroesTheVolumeAndEndsTheAssembly)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::JpegLsLossless));
+    ASSERT_EQ(study.files.size(), 16u);
+    security::WipeRegistry registry;
+    {
+        AssemblerOptions options;
+        options.registry = &registry;
+        auto a = assemble(study.files, 16, options);
+        ASSERT_NE(a.assembler->volume(), nullptr);
+        EXPECT_EQ(registry.size(), 1);
+        const auto report = registry.wipeAll();
+        EXPECT_EQ(report.bytesWiped, 64u * 64u * 16u * 2u);
+        EXPECT_TRUE(a.assembler->volume()->wiped());
+        EXPECT_EQ(a.assembler->volume()->slice(0), nullptr);
+        EXPECT_TRUE(a.assembler->sliceInfos().empty());
+    }
+    EXPECT_EQ(registry.size(), 0);
+
+    // Mid-stream: half of the series arrived, the session locks, the rest is refused.
+    AssemblerOptions options;
+    options.registry = &registry;
+    options.expectedInstances = 16;
+    VolumeAssembler assembler(options);
+    for (int i = 0; i < 8; ++i)
+        EXPECT_TRUE(assembler.addInstance(study.files[std::size_t(i)]));
+    registry.wipeAll();
+    EXPECT_TRUE(assembler.waitForFinished(60000));
+    EXPECT_FALSE(assembler.addInstance(study.files[8]));
+    ASSERT_TRUE(assembler.failure());
+    EXPECT_TRUE(assembler.volume() == nullptr || assembler.volume()->wiped());
+}

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <shared_mutex>
 #include <utility>
 
 #include <QThreadPool>
@@ -33,6 +34,10 @@ struct VolumeAssembler::Impl
     std::vector<Stack> stacks;
     std::vector<AssemblyError> errors;
     std::optional<Error> failure;
+    bool wiped = false;
+    /// Shared by each decode task while it writes into the volume; exclusive for finalize() and wipe().
+    std::shared_mutex pixels;
+    std::optional<security::WipeRegistration> registration;
 };
 
 VolumeAssembler::VolumeAssembler(AssemblerOptions options, QObject* parent)
@@ -40,10 +45,13 @@ VolumeAssembler::VolumeAssembler(AssemblerOptions options, QObject* parent)
 {
     m_impl->options = std::move(options);
     m_impl->pool.setMaxThreadCount(std::max(1, m_impl->options.threads));
+    if (m_impl->options.registry != nullptr)
+        m_impl->registration.emplace(*m_impl->options.registry, this);
 }
 
 VolumeAssembler::~VolumeAssembler()
 {
+    m_impl->registration.reset();
     m_impl->pool.waitForDone();
     std::lock_guard lock(m_impl->mutex);
     for (auto& p : m_impl->pending)
@@ -96,6 +104,7 @@ void VolumeAssembler::close()
 void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
 {
     Impl& d = *m_impl;
+    std::shared_lock pixelLock(d.pixels);
     std::vector<int> taken;
     QString failedUid;
     auto target = [&](const InstanceInfo& info) -> Expected<std::span<std::int16_t>> {
@@ -110,8 +119,7 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
                             QStringLiteral("the series would have %1 slices; the limit is %2")
                                 .arg(slotCount)
                                 .arg(d.options.limits.maxSlices));
-            auto volume =
-                Volume::create(info.rows, info.columns, int(slotCount), d.options.limits, d.options.registry);
+            auto volume = Volume::create(info.rows, info.columns, int(slotCount), d.options.limits);
             if (!volume) {
                 d.failure = volume.error();
                 return std::unexpected(volume.error());
@@ -143,7 +151,9 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
     security::secureErase(bytes);
     {
         std::lock_guard lock(d.mutex);
-        if (result) {
+        if (d.wiped) {
+            // nothing to keep
+        } else if (result) {
             for (int slot : taken)
                 d.slotValid[std::size_t(slot)] = 1;
         } else {
@@ -155,6 +165,7 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
         }
         ++d.decoded;
     }
+    pixelLock.unlock();
     finishIfComplete();
 }
 
@@ -177,7 +188,10 @@ void VolumeAssembler::finalize()
     Impl& d = *m_impl;
     std::vector<int> emitted;
     {
+        std::unique_lock pixelLock(d.pixels);
         std::lock_guard lock(d.mutex);
+        if (d.finished)
+            return;
         std::vector<int> slotIds;
         std::vector<InstanceInfo> infos;
         for (int s = 0; s < d.nextSlot; ++s) {
@@ -319,6 +333,48 @@ std::vector<AssemblyError> VolumeAssembler::errors() const
 {
     std::lock_guard lock(m_impl->mutex);
     return m_impl->errors;
+}
+
+QString VolumeAssembler::wipeName() const
+{
+    return QStringLiteral("series being loaded");
+}
+
+std::size_t VolumeAssembler::wipe()
+{
+    Impl& d = *m_impl;
+    std::size_t bytes = 0;
+    bool notify = false;
+    {
+        std::unique_lock pixelLock(d.pixels);
+        std::lock_guard lock(d.mutex);
+        d.wiped = true;
+        d.closed = true;
+        if (d.volume)
+            bytes += d.volume->wipe(); // the object stays: pointers from volume() see wiped() and null slices
+        for (auto& p : d.pending)
+            bytes += security::secureErase(p.second);
+        d.pending.clear();
+        for (auto* infos : {&d.slotInfo, &d.sliceInfos}) {
+            for (auto& info : *infos) {
+                security::secureErase(info.patientName);
+                security::secureErase(info.patientId);
+                security::secureErase(info.studyDescription);
+            }
+        }
+        d.slotInfo.clear();
+        d.sliceInfos.clear();
+        d.failure = Error{ErrorCode::AccessDenied, QStringLiteral("the series was wiped (session locked)")};
+        if (!d.finished) {
+            d.finished = true;
+            notify = true;
+        }
+    }
+    if (notify) {
+        d.done.notify_all();
+        emit finished();
+    }
+    return bytes;
 }
 
 std::optional<Error> VolumeAssembler::failure() const

@@ -24,7 +24,7 @@ struct AssemblerOptions
     int threads = 2;
     VolumeLimits limits;
     DecodeLimits decodeLimits;
-    /// The volume registers here for wipe on lock (may be null in tests).
+    /// The assembler registers here for wipe on lock (may be null in tests); see wipe().
     security::WipeRegistry* registry = nullptr;
 };
 
@@ -49,7 +49,12 @@ struct AssemblyError
 ///
 /// Thread-safe: addInstance() and close() may be called from any thread. Signals are emitted from a worker
 /// thread (use queued connections for GUI objects).
-class VolumeAssembler : public QObject
+///
+/// Wipe (session lock): the assembler, not the volume, is registered, because workers write into the volume.
+/// wipe() waits for the instances being decoded right now (each holds the pixel lock for one instance), then
+/// zeroes and releases the volume, the instances not yet decoded and the slice headers; the assembly ends
+/// (finished() is emitted, failure() says it was wiped) and further instances are refused.
+class VolumeAssembler : public QObject, public security::IWipeable
 {
     Q_OBJECT
 
@@ -66,7 +71,8 @@ public:
     bool waitForFinished(int msecs = -1);
     bool isFinished() const;
 
-    /// The assembled volume after finished(); null when nothing could be assembled (see failure()).
+    /// The assembled volume after finished(); null when nothing could be assembled (see failure()). Owned by
+    /// the assembler; after wipe() it stays valid but empty (wiped(), slice() null).
     Volume* volume() const;
     /// Header of each volume slice, in volume order.
     std::vector<InstanceInfo> sliceInfos() const;
@@ -75,6 +81,9 @@ public:
     std::vector<AssemblyError> errors() const;
     /// Why there is no volume (budget exceeded, no decodable instance ...).
     std::optional<Error> failure() const;
+
+    QString wipeName() const override;
+    std::size_t wipe() override;
 
 signals:
     void sliceReady(int k);
