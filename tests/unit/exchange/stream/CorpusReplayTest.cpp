@@ -1,6 +1,10 @@
-// Replays the fuzzing seed corpus (tests/fuzz/corpus/multipart) through the parser, chunked as the fuzz
-// harness chunks it: no crash, and every file either parses or fails with an error.
+// Replays the fuzzing seed corpus (tests/fuzz/corpus/multipart) through the fuzz harness itself (linked in)
+// and through the parser at fixed chunk sizes: no crash, and every file either parses or fails with an
+// error. A seed is two chunking bytes (see tests/fuzz/fuzz_multipart.cpp) then a multipart body with
+// boundary "b".
 #include "dokuei/exchange/MultipartParser.h"
+
+#include <cstdint>
 
 #include <QDir>
 #include <QFile>
@@ -8,6 +12,8 @@
 #include <gtest/gtest.h>
 
 using namespace dokuei::exchange;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 TEST(MultipartCorpusReplayTest, EveryCorpusFileParsesOrFailsCleanly)
 {
@@ -18,7 +24,11 @@ TEST(MultipartCorpusReplayTest, EveryCorpusFileParsesOrFailsCleanly)
     for (const QString& name : files) {
         QFile file(dir.filePath(name));
         ASSERT_TRUE(file.open(QIODevice::ReadOnly));
-        const QByteArray data = file.readAll();
+        const QByteArray seed = file.readAll();
+        EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(seed.constData()),
+                                         static_cast<size_t>(seed.size())),
+                  0);
+        const QByteArray data = seed.mid(2);
         for (qsizetype chunk : {qsizetype(1), qsizetype(7), qsizetype(4096)}) {
             MultipartLimits limits;
             limits.maxPartBytes = 1 << 20;
