@@ -221,6 +221,27 @@ TEST(VolumeAssembler, LargeSeriesTimings)
         expectMatchesTruth(*a.assembler, study);
         std::printf("[timing] 512x512x40 %s, 2 threads: %.3f s (CharLS for JPEG-LS)\n",
                     std::string(phantom::toString(syntax)).c_str(), a.seconds);
+        // One thread, decode only (no placement): the codec's share.
+        auto decodeAll = [&] {
+            std::vector<std::int16_t> slice(512 * 512);
+            const auto t0 = std::chrono::steady_clock::now();
+            for (const auto& f : study.files) {
+                auto r = InstanceDecoder::decode(
+                    QByteArrayView(f), [&](const InstanceInfo&) -> Expected<std::span<std::int16_t>> {
+                        return std::span<std::int16_t>(slice);
+                    });
+                EXPECT_TRUE(r);
+            }
+            return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        };
+        std::printf("[timing] 512x512x40 %s, 1 thread, decode only: %.3f s\n",
+                    std::string(phantom::toString(syntax)).c_str(), decodeAll());
+        if (syntax == phantom::TransferSyntax::JpegLsLossless) {
+            InstanceDecoder::setJpegLsBackend(InstanceDecoder::JpegLsBackend::Dcmtk);
+            std::printf("[timing] 512x512x40 jpeg-ls, 1 thread, decode only, DCMTK's decoder: %.3f s\n",
+                        decodeAll());
+            InstanceDecoder::setJpegLsBackend(InstanceDecoder::JpegLsBackend::CharLS);
+        }
         if (syntax == phantom::TransferSyntax::JpegLsLossless) {
             InstanceDecoder::setJpegLsBackend(InstanceDecoder::JpegLsBackend::Dcmtk);
             auto b = assemble(study.files, 40);
