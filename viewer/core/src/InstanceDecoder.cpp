@@ -796,6 +796,11 @@ Expected<std::vector<InstanceInfo>> InstanceDecoder::readHeaders(QByteArrayView 
         return fail(
             ErrorCode::InvalidArgument,
             QStringLiteral("the instance (%1 bytes) claims more memory than available").arg(bytes.size()));
+    } catch (const std::exception& e) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the instance (%1 bytes) could not be decoded: %2")
+                        .arg(bytes.size())
+                        .arg(QString::fromLocal8Bit(e.what())));
     }
 }
 
@@ -811,6 +816,11 @@ Expected<std::vector<InstanceInfo>> InstanceDecoder::decode(QByteArrayView bytes
         return fail(
             ErrorCode::InvalidArgument,
             QStringLiteral("the instance (%1 bytes) claims more memory than available").arg(bytes.size()));
+    } catch (const std::exception& e) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the instance (%1 bytes) could not be decoded: %2")
+                        .arg(bytes.size())
+                        .arg(QString::fromLocal8Bit(e.what())));
     }
 }
 
