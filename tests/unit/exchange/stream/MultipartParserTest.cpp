@@ -1,6 +1,8 @@
 #include "dokuei/exchange/MultipartParser.h"
 
 #include "MultipartTestData.h"
+#include "dokuei/security/MemoryScanner.h"
+#include "dokuei/security/SecureBuffer.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
@@ -281,4 +283,39 @@ TEST(MultipartParserTest, ThroughputOn150MegabyteMultipart)
     std::printf("[ throughput ] %.1f MB multipart parsed in %.3f s: %.0f MB/s\n", body.size() / 1e6, seconds,
                 body.size() / 1e6 / seconds);
     RecordProperty("MBperSecond", static_cast<int>(body.size() / 1e6 / seconds));
+}
+
+TEST(MultipartParserMemoryTest, NoLiveCopyOfPartBytesAfterTheHandOver)
+{
+    // A marker made at run time (never in the binary), in every part; the handler takes and erases each
+    // body, the input is erased: a scan of the process's memory then finds no copy while the parser lives.
+    const QByteArray marker =
+        QByteArrayLiteral("MPMARK-") + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    QByteArray body;
+    for (int i = 0; i < 20; ++i) {
+        body += i == 0 ? QByteArrayLiteral("--B\r\n") : QByteArrayLiteral("\r\n--B\r\n");
+        body += QByteArrayLiteral("Content-Type: application/dicom\r\n\r\n");
+        body += QByteArray(3000 + i, 'x');
+        body += marker;
+        body += QByteArray(3000, 'y');
+    }
+    body += QByteArrayLiteral("\r\n--B--\r\n");
+    int parts = 0;
+    MultipartParser parser("B", [&](MultipartPart& part) {
+        EXPECT_TRUE(part.body.contains(marker));
+        QByteArray taken = std::move(part.body);
+        dokuei::security::secureErase(taken);
+        ++parts;
+    });
+    for (qsizetype offset = 0; offset < body.size(); offset += 777) {
+        ASSERT_TRUE(
+            parser.feed(QByteArrayView(body).sliced(offset, std::min<qsizetype>(777, body.size() - offset)))
+                .has_value());
+    }
+    ASSERT_TRUE(parser.finish().has_value());
+    EXPECT_EQ(parts, 20);
+    dokuei::security::secureErase(body);
+    auto scan = dokuei::security::MemoryScanner::scan(marker);
+    ASSERT_TRUE(scan.has_value()) << scan.error().toString().toStdString();
+    EXPECT_EQ(scan->hits, 0u) << scan->hitRegions.join(QLatin1Char(' ')).toStdString();
 }
