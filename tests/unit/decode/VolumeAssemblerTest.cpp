@@ -2,9 +2,11 @@
 
 #include "DecodeTestSupport.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -284,4 +286,38 @@ TEST(VolumeAssembler, WipeOnLockZeroesTheVolumeAndEndsTheAssembly)
     EXPECT_FALSE(assembler.addInstance(study.files[8]));
     ASSERT_TRUE(assembler.failure());
     EXPECT_TRUE(assembler.volume() == nullptr || assembler.volume()->wiped());
+}
+
+TEST(VolumeAssembler, WithALayoutSlicesAreReadyAsTheyArrive)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::RleLossless));
+    ASSERT_EQ(study.files.size(), 16u);
+    AssemblerOptions options;
+    for (const auto& f : study.files) { // the WADO-RS series metadata, in effect
+        auto headers = InstanceDecoder::readHeaders(QByteArrayView(f));
+        ASSERT_TRUE(headers);
+        options.layout.insert(options.layout.end(), headers->begin(), headers->end());
+    }
+    shuffle(study.files, 11);
+    VolumeAssembler assembler(options);
+    std::atomic<int> ready{0};
+    std::atomic<bool> finishedBeforeLast{false};
+    QObject::connect(
+        &assembler, &VolumeAssembler::sliceReady, &assembler, [&](int) { ++ready; }, Qt::DirectConnection);
+    QObject::connect(
+        &assembler, &VolumeAssembler::finished, &assembler, [&] { finishedBeforeLast = ready.load() < 16; },
+        Qt::DirectConnection);
+    // The first half arrives: its slices are announced before the rest exists.
+    for (int i = 0; i < 8; ++i)
+        ASSERT_TRUE(assembler.addInstance(study.files[std::size_t(i)]));
+    for (int wait = 0; wait < 600 && ready.load() < 8; ++wait)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(ready.load(), 8);
+    EXPECT_FALSE(assembler.isFinished());
+    for (int i = 8; i < 16; ++i)
+        ASSERT_TRUE(assembler.addInstance(study.files[std::size_t(i)]));
+    ASSERT_TRUE(assembler.waitForFinished(60000));
+    EXPECT_EQ(ready.load(), 16);
+    EXPECT_FALSE(finishedBeforeLast.load());
+    expectMatchesTruth(assembler, study);
 }

@@ -3,8 +3,10 @@
 #include "dokuei/security/SecureBuffer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <utility>
@@ -35,6 +37,9 @@ struct VolumeAssembler::Impl
     std::vector<AssemblyError> errors;
     std::optional<Error> failure;
     bool wiped = false;
+    bool useLayout = false;
+    std::vector<int> inFlight;                          // layout slices being written right now
+    std::map<std::pair<QString, int>, int> layoutIndex; // (SOP instance UID, frame) -> volume slice
     /// Shared by each decode task while it writes into the volume; exclusive for finalize() and wipe().
     std::shared_mutex pixels;
     std::optional<security::WipeRegistration> registration;
@@ -47,6 +52,53 @@ VolumeAssembler::VolumeAssembler(AssemblerOptions options, QObject* parent)
     m_impl->pool.setMaxThreadCount(std::max(1, m_impl->options.threads));
     if (m_impl->options.registry != nullptr)
         m_impl->registration.emplace(*m_impl->options.registry, this);
+    if (!m_impl->options.layout.empty())
+        prepareLayout();
+}
+
+void VolumeAssembler::prepareLayout()
+{
+    Impl& d = *m_impl;
+    auto stacks = SeriesGeometry::analyse(d.options.layout);
+    if (!stacks) {
+        d.failure = stacks.error();
+        return;
+    }
+    d.stacks = *stacks;
+    const Stack& stack = d.stacks.front();
+    const int n = int(stack.order.size());
+    auto volume = Volume::create(stack.rows, stack.columns, n, d.options.limits);
+    if (!volume) {
+        d.failure = volume.error();
+        return;
+    }
+    d.volume = std::move(*volume);
+    d.capacity = n;
+    d.nextSlot = n;
+    d.slotInfo.resize(std::size_t(n));
+    d.slotValid.assign(std::size_t(n), 0);
+    for (int k = 0; k < n; ++k) {
+        const InstanceInfo& info = d.options.layout[std::size_t(stack.order[std::size_t(k)])];
+        d.layoutIndex[{info.sopInstanceUid, info.frameIndex}] = k;
+    }
+    VolumeGeometry g;
+    g.origin = stack.origin;
+    g.rowSpacing = stack.rowSpacing;
+    g.columnSpacing = stack.columnSpacing;
+    g.sliceSpacing = stack.sliceSpacing;
+    g.rowDirection = stack.rowDirection;
+    g.columnDirection = stack.columnDirection;
+    g.normal = stack.normal;
+    g.sliceStep = stack.sliceStep;
+    d.volume->setGeometry(g);
+    d.useLayout = true;
+    if (d.options.expectedInstances <= 0) {
+        std::vector<QString> uids;
+        for (const auto& info : d.options.layout)
+            uids.push_back(info.sopInstanceUid);
+        std::sort(uids.begin(), uids.end());
+        d.options.expectedInstances = int(std::unique(uids.begin(), uids.end()) - uids.begin());
+    }
 }
 
 VolumeAssembler::~VolumeAssembler()
@@ -106,11 +158,41 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
     Impl& d = *m_impl;
     std::shared_lock pixelLock(d.pixels);
     std::vector<int> taken;
+    std::vector<int> ready;
     QString failedUid;
     auto target = [&](const InstanceInfo& info) -> Expected<std::span<std::int16_t>> {
         std::lock_guard lock(d.mutex);
         if (d.failure)
             return fail(d.failure->code, d.failure->message);
+        if (d.useLayout) {
+            const auto it = d.layoutIndex.find({info.sopInstanceUid, info.frameIndex});
+            if (it == d.layoutIndex.end())
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("instance %1 frame %2 is not in the series layout")
+                                .arg(info.sopInstanceUid)
+                                .arg(info.frameIndex + 1));
+            const int k = it->second;
+            const InstanceInfo& expected =
+                d.options.layout[std::size_t(d.stacks.front().order[std::size_t(k)])];
+            double distance = 0;
+            for (int i = 0; i < 3; ++i)
+                distance = std::max(distance, std::abs(expected.imagePosition[std::size_t(i)] -
+                                                       info.imagePosition[std::size_t(i)]));
+            if (info.rows != d.volume->rows() || info.columns != d.volume->columns() || distance > 1e-3 ||
+                d.slotValid[std::size_t(k)] != 0 ||
+                std::find(d.inFlight.begin(), d.inFlight.end(), k) != d.inFlight.end())
+                return fail(
+                    ErrorCode::InvalidArgument,
+                    QStringLiteral(
+                        "instance %1 frame %2 does not match the series layout (size, position or duplicate)")
+                        .arg(info.sopInstanceUid)
+                        .arg(info.frameIndex + 1));
+            failedUid = info.sopInstanceUid;
+            d.inFlight.push_back(k);
+            d.slotInfo[std::size_t(k)] = info;
+            taken.push_back(k);
+            return d.volume->sliceSpan(k);
+        }
         if (!d.volume) {
             const int instances = d.options.expectedInstances > 0 ? d.options.expectedInstances : d.added;
             const long long slotCount = static_cast<long long>(instances) * info.numberOfFrames;
@@ -151,11 +233,18 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
     security::secureErase(bytes);
     {
         std::lock_guard lock(d.mutex);
+        for (int slot : taken)
+            std::erase(d.inFlight, slot);
         if (d.wiped) {
             // nothing to keep
         } else if (result) {
-            for (int slot : taken)
+            for (int slot : taken) {
                 d.slotValid[std::size_t(slot)] = 1;
+                if (d.useLayout) {
+                    d.volume->markSliceReady(slot);
+                    ready.push_back(slot);
+                }
+            }
         } else {
             for (int slot : taken) {
                 std::memset(d.volume->slice(slot), 0, d.volume->sliceVoxels() * sizeof(std::int16_t));
@@ -166,6 +255,8 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
         ++d.decoded;
     }
     pixelLock.unlock();
+    for (int k : ready)
+        emit sliceReady(k);
     finishIfComplete();
 }
 
@@ -192,6 +283,18 @@ void VolumeAssembler::finalize()
         std::lock_guard lock(d.mutex);
         if (d.finished)
             return;
+        if (d.useLayout) {
+            d.sliceInfos = d.slotInfo;
+            int missing = 0;
+            for (int k = 0; k < d.capacity; ++k)
+                missing += d.slotValid[std::size_t(k)] == 0 ? 1 : 0;
+            if (missing == d.capacity) {
+                d.failure = Error{
+                    ErrorCode::InvalidArgument,
+                    QStringLiteral("none of the %1 instances of the series could be decoded").arg(d.added)};
+                d.volume->wipe();
+            }
+        }
         std::vector<int> slotIds;
         std::vector<InstanceInfo> infos;
         for (int s = 0; s < d.nextSlot; ++s) {
@@ -200,7 +303,9 @@ void VolumeAssembler::finalize()
                 infos.push_back(d.slotInfo[std::size_t(s)]);
             }
         }
-        if (!d.volume || slotIds.empty()) {
+        if (d.useLayout) {
+            // placed progressively
+        } else if (!d.volume || slotIds.empty()) {
             if (!d.failure)
                 d.failure = Error{
                     ErrorCode::InvalidArgument,

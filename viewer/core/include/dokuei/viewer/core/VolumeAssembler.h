@@ -24,6 +24,11 @@ struct AssemblerOptions
     int threads = 2;
     VolumeLimits limits;
     DecodeLimits decodeLimits;
+    /// Optional: the headers of every image of the series known before the pixels (from the WADO-RS series
+    /// metadata). With it the geometry is analysed and the volume allocated up front, and each instance is
+    /// decoded straight into its final slice and announced at once with sliceReady(k) (progressive display).
+    /// An instance absent from the layout, or whose position differs from it, is an error for that instance.
+    std::vector<InstanceInfo> layout;
     /// The assembler registers here for wipe on lock (may be null in tests); see wipe().
     security::WipeRegistry* registry = nullptr;
 };
@@ -38,14 +43,17 @@ struct AssemblyError
 
 /// Builds the CT volume of one series from instance byte buffers as they arrive (from the network threads).
 ///
-/// Strategy (memory ~1x volume + one slice + the instances in flight): when the instance count is known, the
-/// volume is allocated once, on the first decoded header, with one slot per expected frame. Each instance is
-/// decoded on the worker pool straight into the next free slot (arrival order), overlapped with arrival; the
-/// decoder writes HU directly into the secure volume, no per-slice copies. When every instance is in (or on
-/// close()), SeriesGeometry sorts the slots along the slice normal and the slices are permuted in place
-/// (cycle following with one secure temporary slice); slots of broken instances and of other stacks are
-/// dropped and zeroed. Then sliceReady(k) is emitted for every slice and finished() once. The largest stack
-/// becomes the volume; the others are reported in stacks().
+/// With a layout (AssemblerOptions::layout): volume and slice order are fixed before the first instance
+/// arrives; every instance is decoded into its own slice and sliceReady(k) follows its decode immediately.
+///
+/// Without a layout, strategy (memory ~1x volume + one slice + the instances in flight): when the instance
+/// count is known, the volume is allocated once, on the first decoded header, with one slot per expected
+/// frame. Each instance is decoded on the worker pool straight into the next free slot (arrival order),
+/// overlapped with arrival; the decoder writes HU directly into the secure volume, no per-slice copies. When
+/// every instance is in (or on close()), SeriesGeometry sorts the slots along the slice normal and the slices
+/// are permuted in place (cycle following with one secure temporary slice); slots of broken instances and of
+/// other stacks are dropped and zeroed. Then sliceReady(k) is emitted for every slice and finished() once.
+/// The largest stack becomes the volume; the others are reported in stacks().
 ///
 /// Thread-safe: addInstance() and close() may be called from any thread. Signals are emitted from a worker
 /// thread (use queued connections for GUI objects).
@@ -91,6 +99,7 @@ signals:
 
 private:
     struct Impl;
+    void prepareLayout();
     void decodeTask(int arrival, QByteArray bytes);
     void finishIfComplete();
     void finalize();
