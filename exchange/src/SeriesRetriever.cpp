@@ -531,6 +531,9 @@ void SeriesRetriever::release(Fetch* fetch)
 
 void SeriesRetriever::purge()
 {
+    if (m_callbackDepth > 0) {
+        return; // a fetch up the stack may still be in use: purged on the way out or at the next start
+    }
     std::erase_if(m_fetches, [](const std::unique_ptr<Fetch>& fetch) { return fetch->reply.isNull(); });
 }
 

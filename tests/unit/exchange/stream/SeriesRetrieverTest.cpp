@@ -185,6 +185,35 @@ TEST_F(SeriesRetrieverTest, TruncatedMultipartWithCleanCloseIsResumed)
     EXPECT_EQ(retriever->retries(), 0);
 }
 
+TEST_F(SeriesRetrieverTest, AnInstanceThatCannotBeFetchedIsReportedAndTheRestLoads)
+{
+    const QByteArray body = makeMultipart(m_instances, kBoundary);
+    const qsizetype drop = body.indexOf(m_instances[10].bytes) + 1000;
+    const QByteArray missing = instancePath(m_uids[20]);
+    TestHttpServer server([&](const QByteArray& path, int) {
+        if (path == seriesPath().toLatin1()) {
+            return TestResponse{.contentType = multipartType(), .body = body, .dropAfter = drop};
+        }
+        if (path == missing) {
+            return TestResponse{.status = 404, .contentType = "application/json", .body = "{}"};
+        }
+        return instanceResponse(path);
+    });
+    auto retriever = makeRetriever(server);
+    QSignalSpy failed(retriever.get(), &SeriesRetriever::instanceFailed);
+    EXPECT_FALSE(run(*retriever, m_uids));
+    EXPECT_EQ(m_received.size(), 39);
+    EXPECT_FALSE(m_received.contains(m_uids[20]));
+    ASSERT_EQ(failed.size(), 1);
+    EXPECT_EQ(failed.first().first().toString(), m_uids[20]);
+    EXPECT_TRUE(failed.first().at(1).toString().contains(QLatin1String("HTTP 404")));
+    ASSERT_TRUE(retriever->error().has_value());
+    EXPECT_TRUE(retriever->error()->message.contains(QLatin1String("1 of 40 instances")))
+        << retriever->error()->message.toStdString();
+    EXPECT_EQ(server.countPath(missing), 1) << "404 is not retried";
+    EXPECT_GT(retriever->elapsedMs(), 0);
+}
+
 TEST_F(SeriesRetrieverTest, WithoutExpectedListTheSeriesIsRetriedAndDeduplicated)
 {
     const QByteArray body = makeMultipart(m_instances, kBoundary);
