@@ -185,6 +185,9 @@ SeriesRetriever::Fetch* SeriesRetriever::launch(const QString& path, const QStri
     fetch->attempt = attempt;
     QNetworkReply* reply = m_network.get(request);
     fetch->reply = reply;
+    if (m_watcher) {
+        m_watcher(reply);
+    }
     Fetch* raw = fetch.get();
     connect(reply, &QNetworkReply::readyRead, this, [this, raw] { onReadyRead(raw); });
     connect(reply, &QNetworkReply::finished, this, [this, raw] { onFinished(raw); });
@@ -195,13 +198,13 @@ SeriesRetriever::Fetch* SeriesRetriever::launch(const QString& path, const QStri
 
 void SeriesRetriever::startSeriesAttempt(int attempt)
 {
-    launch(QStringLiteral("studies/%1/series/%2").arg(m_study, m_series), QString(), attempt);
+    launch(QStringLiteral("/studies/%1/series/%2").arg(m_study, m_series), QString(), attempt);
 }
 
 void SeriesRetriever::startInstanceAttempt(const QString& sopUid, int attempt)
 {
     m_attempts[sopUid] = attempt;
-    launch(QStringLiteral("studies/%1/series/%2/instances/%3").arg(m_study, m_series, sopUid), sopUid,
+    launch(QStringLiteral("/studies/%1/series/%2/instances/%3").arg(m_study, m_series, sopUid), sopUid,
            attempt);
 }
 
@@ -340,6 +343,16 @@ void SeriesRetriever::onFinished(Fetch* fetch)
     const QNetworkReply::NetworkError networkError = reply->error();
     const QString networkMessage = reply->errorString();
     const int status = fetch->status;
+    std::optional<Error> finalFailure;
+    if (networkError != QNetworkReply::NoError) {
+        if (m_classifier) {
+            finalFailure = m_classifier(reply);
+        } else if (networkError == QNetworkReply::SslHandshakeFailedError) {
+            finalFailure = Error{ErrorCode::IoFailure,
+                                 QStringLiteral("The TLS connection to the reading centre failed: %1.")
+                                     .arg(reply->errorString())};
+        }
+    }
     const bool completeBody = fetch->parser && fetch->parser->isComplete();
     std::optional<Error> truncated;
     if (ok && !fetch->parseError && !completeBody) {
@@ -354,6 +367,8 @@ void SeriesRetriever::onFinished(Fetch* fetch)
                                                  : QStringLiteral("instance %1").arg(fetch->sopUid);
     if (fetch->parseError) {
         fetchFailed(fetch, Outcome::Fatal, *fetch->parseError);
+    } else if (finalFailure && !completeBody) {
+        fetchFailed(fetch, Outcome::Fatal, *finalFailure);
     } else if (ok && completeBody) {
         fetchFailed(fetch, Outcome::Success, Error{});
     } else if (ok) {

@@ -36,8 +36,15 @@ namespace dokuei::exchange {
 /// 429, 500, 502, 503, 504. Not retryable: other HTTP statuses (surfaced with the status), a wrong content
 /// type, a part whose Content-Length lies, a limit exceeded.
 ///
-/// Paths given to the request factory are relative to the DICOMweb base, without a leading slash
-/// ("studies/1.2/series/3.4"). Runs on the thread of the network manager; not thread-safe.
+/// Paths given to the request factory are relative to the DICOMweb base and start with '/'
+/// ("/studies/1.2/series/3.4"), as DicomWebClient::request() expects. Runs on the thread of the network
+/// manager; not thread-safe. The instance handler runs on that thread too: hand the bytes to the decode
+/// pool and return (a slow handler delays reading, Qt then buffers the socket data).
+///
+/// With DicomWebClient: `SeriesRetriever r(client.network(), [&](auto& p, auto& a) { return
+/// client.request(p, a); });` plus `r.setReplyWatcher([&](QNetworkReply* x) { client.watch(x, seriesLimit);
+/// });` (CRL, key pin, timeout; the size limit must allow a whole series) and a failure classifier that
+/// returns the error of failureOf() for TLS and certificate failures, so that they are never retried.
 class SeriesRetriever : public QObject
 {
     Q_OBJECT
@@ -57,6 +64,15 @@ public:
     void setLimits(const MultipartLimits& limits) { m_limits = limits; }
     /// Default: the Part 10 meta header's (0002,0003), else the part's Content-Location.
     void setSopUidReader(SopUidReader reader) { m_sopUidOf = std::move(reader); }
+    /// Called with every reply right after it is created (e.g. DicomWebClient::watch).
+    void setReplyWatcher(std::function<void(QNetworkReply*)> watcher) { m_watcher = std::move(watcher); }
+    /// Called with a reply that finished with a network error (HTTP error statuses included): return an
+    /// Error only for failures that must not be retried (untrusted or revoked server certificate, key pin
+    /// mismatch, card missing), std::nullopt otherwise. Default: TLS handshake failures are final.
+    void setFailureClassifier(std::function<std::optional<Error>(QNetworkReply*)> classifier)
+    {
+        m_classifier = std::move(classifier);
+    }
     /// Concurrent per-instance requests while resuming (default 4).
     void setMaxParallelFetches(int count) { m_maxParallel = std::max(1, count); }
 
@@ -115,6 +131,8 @@ private:
     RequestFactory m_requestFactory;
     InstanceHandler m_handler;
     SopUidReader m_sopUidOf;
+    std::function<void(QNetworkReply*)> m_watcher;
+    std::function<std::optional<Error>(QNetworkReply*)> m_classifier;
     RetryPolicy m_retry;
     MultipartLimits m_limits;
     int m_maxParallel = 4;

@@ -38,7 +38,7 @@ protected:
         }
     }
 
-    QString seriesPath() const { return QStringLiteral("studies/%1/series/%2").arg(kStudy, kSeries); }
+    QString seriesPath() const { return QStringLiteral("/studies/%1/series/%2").arg(kStudy, kSeries); }
     QByteArray instancePath(const QString& sop) const
     {
         return (seriesPath() + QStringLiteral("/instances/") + sop).toLatin1();
@@ -62,7 +62,7 @@ protected:
         const QString base = server.baseUrl();
         auto retriever = std::make_unique<SeriesRetriever>(
             m_network, [base](const QString& path, const QByteArray& accept) {
-                QNetworkRequest request(QUrl(base + QLatin1Char('/') + path));
+                QNetworkRequest request(QUrl(base + path));
                 request.setRawHeader("Accept", accept);
                 return request;
             });
@@ -260,6 +260,27 @@ TEST_F(SeriesRetrieverTest, PersistentServerErrorGivesUpWithTheStatus)
         << retriever->error()->message.toStdString();
     EXPECT_EQ(server.paths().size(), 4);
     EXPECT_TRUE(m_received.isEmpty());
+}
+
+TEST_F(SeriesRetrieverTest, WatcherSeesEveryReplyAndClassifiedFailuresAreNotRetried)
+{
+    TestHttpServer server([&](const QByteArray&, int) {
+        return TestResponse{.status = 503, .contentType = "text/html", .body = "<html>busy</html>"};
+    });
+    auto retriever = makeRetriever(server);
+    int watched = 0;
+    retriever->setReplyWatcher([&](QNetworkReply* reply) {
+        EXPECT_NE(reply, nullptr);
+        ++watched;
+    });
+    retriever->setFailureClassifier([](QNetworkReply*) -> std::optional<Error> {
+        return Error{ErrorCode::CertificateUntrusted, QStringLiteral("server certificate untrusted")};
+    });
+    EXPECT_FALSE(run(*retriever, m_uids));
+    EXPECT_EQ(retriever->error()->code, ErrorCode::CertificateUntrusted);
+    EXPECT_EQ(server.paths().size(), 1);
+    EXPECT_EQ(watched, 1);
+    EXPECT_EQ(retriever->retries(), 0);
 }
 
 TEST_F(SeriesRetrieverTest, HttpNotFoundIsNotRetried)

@@ -37,7 +37,7 @@ void TestHttpServer::onConnection()
             const QList<QByteArray> lines = request->left(request->indexOf("\r\n\r\n")).split('\n');
             const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
             QByteArray path = first.value(1);
-            const QByteArray prefix = "/dicom-web/";
+            const QByteArray prefix = "/dicom-web";
             if (path.startsWith(prefix)) {
                 path = path.mid(prefix.size());
             }
