@@ -26,17 +26,13 @@ struct UiMethodDeleter
     void operator()(UI_METHOD* p) const { UI_destroy_method(p); }
 };
 
+// The engine lives as long as the process: it is on OpenSSL's engine list (LIST_ADD), and OpenSSL's own
+// exit handler (OPENSSL_cleanup) releases it. Freeing it from a static destructor would run after that
+// handler and crash.
 struct EngineHolder
 {
     ENGINE* engine = nullptr;
     QString modulePath;
-    ~EngineHolder()
-    {
-        if (engine) {
-            ENGINE_finish(engine);
-            ENGINE_free(engine);
-        }
-    }
 };
 
 QMutex& engineMutex()
