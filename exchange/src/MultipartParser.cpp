@@ -566,6 +566,7 @@ QString MultipartParser::partName(int index) const
 void MultipartParser::consume(qsizetype count)
 {
     m_pos += count;
+    m_scan = 0; // the scan position is relative to m_pos: a search resumes at the new start
     const qsizetype remaining = m_buffer.size() - m_pos;
     if (m_pos > 0 && m_pos >= remaining) {
         // Compact: move the unconsumed tail to the front and zero the bytes it leaves behind. The moved

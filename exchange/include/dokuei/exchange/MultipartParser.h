@@ -115,7 +115,7 @@ private:
     bool m_inHandler = false;
     QByteArray m_buffer;  ///< unconsumed input
     qsizetype m_pos = 0;  ///< start of unconsumed bytes in m_buffer
-    qsizetype m_scan = 0; ///< where the next delimiter search starts (relative to m_pos)
+    qsizetype m_scan = 0; ///< where the next search starts, relative to m_pos (consume() resets it)
     QByteArray m_body;    ///< body bytes of the current part so far
     MultipartPart m_part;
     QByteArray m_lastHeader;

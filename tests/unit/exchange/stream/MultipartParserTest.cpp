@@ -319,3 +319,19 @@ TEST(MultipartParserMemoryTest, NoLiveCopyOfPartBytesAfterTheHandOver)
     ASSERT_TRUE(scan.has_value()) << scan.error().toString().toStdString();
     EXPECT_EQ(scan->hits, 0u) << scan->hitRegions.join(QLatin1Char(' ')).toStdString();
 }
+
+TEST(MultipartParserTest, FalseDelimiterInPreambleThenPartWithoutHeaders)
+{
+    // A boundary-like line in the preamble ("--bX"), then the real delimiter and a part with no headers,
+    // all in one chunk and byte by byte.
+    const QByteArray body = "pre\n--bX\r\n--b\r\n\r\ndata\r\n--b\r\n\r\nmore\r\n--b--";
+    for (qsizetype chunk : {body.size(), qsizetype(1), qsizetype(3)}) {
+        const auto collected = parse(
+            body, [&] { return chunk; }, {}, "b");
+        ASSERT_TRUE(collected.result.has_value()) << collected.result.error().toString().toStdString();
+        ASSERT_EQ(collected.parts.size(), 2);
+        EXPECT_EQ(collected.parts[0].body, "data");
+        EXPECT_EQ(collected.parts[1].body, "more");
+        EXPECT_TRUE(collected.parts[0].contentType.isEmpty());
+    }
+}
