@@ -394,6 +394,8 @@ void VolumeAssembler::finalize()
         emit sliceReady(k);
     {
         std::lock_guard lock(d.mutex);
+        if (d.finished)
+            return; // a wipe() in between ended the assembly and announced it
         d.finished = true;
     }
     d.done.notify_all();
