@@ -188,6 +188,17 @@ TEST_F(DicomWebIntegrationTest, WithoutTheCardTheServerDemandsIt)
     EXPECT_EQ(studies.error().code(), ErrorCode::CardAbsent);
 }
 
+TEST_F(DicomWebIntegrationTest, AfterLockTheCardKeyIsNoLongerPresented)
+{
+    auto c = client();
+    ASSERT_TRUE(c->searchStudiesSync());
+    c->clearClientCredentials(); // session locked: connections made with the card are dropped
+    auto locked = c->searchStudiesSync();
+    ASSERT_FALSE(locked);
+    EXPECT_EQ(locked.error().failure, DicomWebFailure::ClientCertificateRequired)
+        << locked.error().message.toStdString();
+}
+
 TEST_F(DicomWebIntegrationTest, KeyOfAnAbsentCardCannotBeLoaded)
 {
     QByteArray pin("123456");

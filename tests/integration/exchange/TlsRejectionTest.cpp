@@ -4,6 +4,8 @@
 #include "Subprocess.h"
 
 #include <dokuei/exchange/DicomWebClient.h>
+#include <dokuei/security/AuditRecord.h>
+#include <dokuei/security/IAuditSink.h>
 #include <memory>
 
 #include <QDir>
@@ -39,6 +41,16 @@ void writeFile(const QString& path, const QByteArray& data)
     if (f.open(QIODevice::WriteOnly))
         f.write(data);
 }
+
+struct RecordingSink : security::IAuditSink
+{
+    QList<security::AuditRecord> records;
+    Expected<qint64> record(security::AuditRecord r) override
+    {
+        records.append(std::move(r));
+        return records.size();
+    }
+};
 
 class TlsRejectionTest : public ::testing::Test
 {
@@ -194,7 +206,8 @@ protected:
         return server.output;
     }
 
-    static DicomWebError attempt(Server& server, bool withCrl, QByteArray* serverOutput)
+    static DicomWebError attempt(Server& server, bool withCrl, QByteArray* serverOutput,
+                                 RecordingSink* sink = nullptr)
     {
         auto policy = TlsPolicy::load({path(QStringLiteral("testca/ca.pem")),
                                        withCrl ? path(QStringLiteral("crl.pem")) : QString(),
@@ -203,6 +216,8 @@ protected:
         DicomWebClientSettings settings;
         settings.baseUrl = QUrl(QStringLiteral("https://127.0.0.1:%1/dicom-web").arg(server.port));
         settings.timeout = std::chrono::seconds(5);
+        settings.audit = sink;
+        settings.userId = QStringLiteral("dr.test");
         DicomWebClient client(*policy, settings);
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("PatientName"), QStringLiteral("PHI-MARKER"));
@@ -218,7 +233,12 @@ protected:
         Server server = startServer(cert, extra);
         ASSERT_TRUE(server.output.contains("ACCEPT")) << server.output.toStdString();
         QByteArray out;
-        const DicomWebError error = attempt(server, withCrl, &out);
+        RecordingSink sink;
+        const DicomWebError error = attempt(server, withCrl, &out, &sink);
+        ASSERT_EQ(sink.records.size(), 1) << "one SecurityAlert per refusal";
+        EXPECT_EQ(sink.records[0].event, security::AuditEventId::SecurityAlert);
+        EXPECT_EQ(sink.records[0].userId, QStringLiteral("dr.test"));
+        EXPECT_TRUE(sink.records[0].details.contains(DicomWebError::failureName(expected)));
         EXPECT_EQ(error.failure, expected)
             << DicomWebError::failureName(error.failure).toStdString() << ": " << error.message.toStdString();
         std::cout << DicomWebError::failureName(error.failure).toStdString() << ": "
