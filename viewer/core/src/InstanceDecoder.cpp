@@ -169,6 +169,15 @@ Expected<void> parse(QByteArrayView bytes, Dataset& ds)
     if (bytes.size() < 8)
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("the instance has %1 bytes: too short to be DICOM").arg(bytes.size()));
+    // Part 10 only (WADO-RS delivers application/dicom files): a bare data set has no signature at all, so
+    // any bytes parse as one, and DCMTK allocates whatever length a random "element" declares (found by the
+    // fuzz harness: 14 bytes asked for a 3.9 GB value).
+    if (bytes.size() < 132 || std::memcmp(bytes.data() + 128, "DICM", 4) != 0)
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral(
+                "the instance (%1 bytes) is not a DICOM Part 10 file: no 'DICM' signature at byte 128")
+                .arg(bytes.size()));
     DcmInputBufferStream stream;
     stream.setBuffer(bytes.data(), offile_off_t(bytes.size()));
     stream.setEos();

@@ -20,7 +20,7 @@ struct DecodeLimits
     int maxFrames = 4096;
 };
 
-/// Decodes one DICOM instance (Part 10 file bytes, or a bare data set in implicit little endian) from
+/// Decodes one DICOM instance (Part 10 file bytes: preamble, 'DICM', meta header, data set) from
 /// memory: never from a file. Supported transfer syntaxes: implicit/explicit little endian, explicit big
 /// endian, deflated, RLE, JPEG baseline/extended/lossless (DCMTK), JPEG-LS (CharLS 2.x, directly on the
 /// encapsulated fragments), JPEG 2000 (OpenJPEG). CT pixels only: one sample, 16 bits allocated.
