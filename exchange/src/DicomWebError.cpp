@@ -152,8 +152,8 @@ DicomWebError DicomWebError::make(DicomWebFailure failure, const QString& detail
             "The server offers no allowed TLS version (TLS 1.2 or 1.3 required): connection refused");
         break;
     case DicomWebFailure::TlsCipherRefused:
-        base = QStringLiteral(
-            "The server offers no allowed cipher suite (ECDHE with AES-GCM required): connection refused");
+        base = QStringLiteral("The server offers no allowed cipher suite (TLS 1.2: ECDHE with AES-GCM; TLS "
+                              "1.3: AES-GCM): connection refused");
         break;
     case DicomWebFailure::TlsHandshakeFailed:
         base = QStringLiteral("The TLS handshake with the server failed");

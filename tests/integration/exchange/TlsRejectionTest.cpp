@@ -308,6 +308,15 @@ TEST_F(TlsRejectionTest, RsaKeyExchangeOnlyCiphersAreRefused)
                   false, DicomWebFailure::TlsCipherRefused);
 }
 
+TEST_F(TlsRejectionTest, Tls13ChaCha20OnlyIsRefused)
+{
+    // TLS 1.3 suites are restricted too (AES-GCM only).
+    expectRefused(QStringLiteral("good"),
+                  {QStringLiteral("-tls1_3"), QStringLiteral("-ciphersuites"),
+                   QStringLiteral("TLS_CHACHA20_POLY1305_SHA256")},
+                  false, DicomWebFailure::TlsCipherRefused);
+}
+
 TEST_F(TlsRejectionTest, UnreachableServerHasItsOwnMessage)
 {
     auto policy = TlsPolicy::load({path(QStringLiteral("testca/ca.pem")), {}, {}});
