@@ -1,13 +1,17 @@
-// libFuzzer harness for InstanceDecoder (not part of the CMake build: clang's libFuzzer runtime,
-// libclang-rt-14-dev, is not installed on the build machine). Build by hand where it is:
-//   clang++-14 -std=c++2b -g -O1 -fsanitize=fuzzer,address -I viewer/core/include -I common/include \
-//     -I security/include $(pkg-config --cflags Qt6Core) tests/unit/decode/fuzz_instance_decoder.cpp \
-//     <dokuei_viewer_core, dokuei_security, dokuei_common built with -fsanitize=address> -ldcmjpls -ldcmjpeg
-//     \ -ldcmimgle -ldcmdata -loflog -lofstd -lcharls -lopenjp2 $(pkg-config --libs Qt6Core)
-// Seed corpus: one file of each transfer syntax written by dokuei-phantom --preset tiny (and --enhanced),
-// e.g. for ts in explicit-le implicit-le explicit-be jpeg-ls jpeg-lossless rle deflate; do
-//   build/bin/dokuei-phantom --preset tiny --rows 16 --columns 16 --slices 2 --transfer-syntax $ts --out
-//   seeds-$ts; done
+// libFuzzer harness for InstanceDecoder. Not part of the CMake build (GCC has no libFuzzer). Built and run by
+// hand with clang 16 (clang 14 cannot compile libstdc++ 12's <expected>; see tests/fuzz/run-fuzzers):
+//   clang++-16 -std=c++2b -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+//     -fno-sanitize-recover=undefined -fPIC -Wno-macro-redefined -D__cpp_concepts=202002L \
+//     -Icommon/include -Isecurity/include -Iviewer/core/include -I/usr/include/openjpeg-2.5 \
+//     tests/unit/decode/fuzz_instance_decoder.cpp viewer/core/src/InstanceDecoder.cpp common/src/Error.cpp \
+//     $(pkg-config --cflags --libs Qt6Core) -ldcmjpls -ldcmjpeg -ldcmdata -loflog -lofstd -lopenjp2 \
+//     -o /tmp/fuzz_instance_decoder
+// Seed corpus: small phantom instances of every syntax, single- and multi-frame, e.g.
+//   for ts in explicit-le implicit-le explicit-be jpeg-ls jpeg-lossless rle deflate; do
+//     build/bin/dokuei-phantom --preset tiny --rows 16 --columns 16 --slices 2 --noise 0 \
+//       --transfer-syntax $ts --study-uid 1.2.3.4 --out seeds-$ts; done
+// Known finding: a mutated deflated instance makes DCMTK allocate a declared ~4 GB element (the inflated
+// stream has no "remaining bytes" bound); libFuzzer reports it as out-of-memory.
 #include "dokuei/viewer/core/InstanceDecoder.h"
 
 #include <cstddef>
