@@ -1,6 +1,9 @@
 #include "dokuei/app/MainWindow.h"
 
 #include "dokuei/app/PatientBanner.h"
+#include "dokuei/app/SeriesLoader.h"
+#include "dokuei/app/SliceView.h"
+#include "dokuei/app/StudyBrowser.h"
 #include "dokuei/common/BuildInfo.h"
 #include "dokuei/viewer/render/TestVolume.h"
 #include "dokuei/viewer/render/VolumeMapperPolicy.h"
@@ -9,10 +12,12 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -32,13 +37,54 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
     setWindowTitle(tr("dokuei — CT reading workstation"));
     setObjectName(QStringLiteral("MainWindow"));
     m_view->setObjectName(QStringLiteral("VolumeView"));
+    m_studyBrowser = new StudyBrowser(wipeRegistry, this);
+    m_seriesLoader = new SeriesLoader(wipeRegistry, this);
+    m_sliceView = new SliceView(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_sliceView, tr("Slice"));
+    m_tabs->addTab(m_view, tr("Volume (test)"));
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_patientBanner);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+    auto* dock = new QDockWidget(tr("Studies"), this);
+    dock->setObjectName(QStringLiteral("StudiesDock"));
+    dock->setWidget(m_studyBrowser);
+    dock->setFeatures(QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    connect(m_studyBrowser, &StudyBrowser::openSeries, this,
+            [this](const QString& study, const QString& series, int instances, const QString& patient,
+                   const QString& patientId, const QString& description) {
+                if (!m_client) {
+                    return;
+                }
+                m_sliceView->setVolume(nullptr);
+                m_patientBanner->showPatient(patient, patientId, description);
+                statusBar()->showMessage(tr("Loading series..."));
+                m_seriesLoader->start(*m_client, study, series, instances);
+            });
+    connect(m_seriesLoader, &SeriesLoader::progress, this, [this](int instances, qint64 bytes, double rate) {
+        statusBar()->showMessage(tr("Loading: %1 images, %2 MB, %3 MB/s")
+                                     .arg(instances)
+                                     .arg(static_cast<double>(bytes) / 1e6, 0, 'f', 1)
+                                     .arg(rate / 1e6, 0, 'f', 1));
+    });
+    connect(m_seriesLoader, &SeriesLoader::ready, this, [this] {
+        m_sliceView->setVolume(m_seriesLoader->volume());
+        m_tabs->setCurrentWidget(m_sliceView);
+        statusBar()->showMessage(tr("Series loaded"), 5000);
+    });
+    connect(m_seriesLoader, &SeriesLoader::cleared, this, [this] { m_sliceView->setVolume(nullptr); });
+    connect(m_seriesLoader, &SeriesLoader::failed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Loading failed: %1").arg(message));
+    });
+    connect(m_seriesLoader, &SeriesLoader::instanceFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("An image could not be loaded: %1").arg(message), 10000);
+    });
     m_userLabel->setObjectName(QStringLiteral("userLabel"));
     statusBar()->addPermanentWidget(m_userLabel);
     statusBar()->addPermanentWidget(m_rendererLabel);
@@ -90,6 +136,15 @@ void MainWindow::createActions()
     toolBar->setObjectName(QStringLiteral("MainToolBar"));
     toolBar->addAction(m_lockAction);
     toolBar->addAction(resetView);
+}
+
+void MainWindow::setReadingCentre(exchange::DicomWebClient* client)
+{
+    m_client = client;
+    m_studyBrowser->setClient(client);
+    if (client) {
+        m_studyBrowser->refresh();
+    }
 }
 
 void MainWindow::setSignedInUser(const QString& userId, const QString& role)

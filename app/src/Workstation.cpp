@@ -18,6 +18,9 @@
 #include "dokuei/security/Vault.h"
 #include "dokuei/security/WipeRegistry.h"
 
+#include <dokuei/exchange/CardClientKey.h>
+#include <dokuei/exchange/DicomWebClient.h>
+
 #include <QApplication>
 #include <QEvent>
 #include <QGuiApplication>
@@ -41,6 +44,7 @@ struct Workstation::Services
     std::unique_ptr<security::CertificateVerifier> verifier;
     std::unique_ptr<SignInService> signIn;
     std::unique_ptr<Session> session;
+    std::unique_ptr<exchange::DicomWebClient> readingCentre; ///< null when none is configured
 
     // Session-bound state, dropped on lock and sign-out.
     std::unique_ptr<security::SmartCard> card;
@@ -115,6 +119,18 @@ Expected<std::unique_ptr<Workstation>> Workstation::create(const WorkstationPath
         }
         return card;
     });
+
+    if (config.readingCentreUrl.isValid() && !config.readingCentreCaFile.isEmpty()) {
+        auto policy =
+            exchange::TlsPolicy::load({config.readingCentreCaFile, config.readingCentreCrlFile, {}});
+        if (!policy) {
+            return std::unexpected(policy.error());
+        }
+        exchange::DicomWebClientSettings settings;
+        settings.baseUrl = config.readingCentreUrl;
+        settings.audit = s.audit.get();
+        s.readingCentre = std::make_unique<exchange::DicomWebClient>(*policy, settings);
+    }
 
     s.session = std::make_unique<Session>(*s.wipeRegistry);
     Workstation* self = workstation.get();
@@ -270,7 +286,9 @@ void Workstation::submitSignIn()
         return;
     }
     form->showInfo({});
+    QByteArray pin = request.pin.toUtf8();
     beginSession(std::move(*result));
+    connectReadingCentre(pin);
 }
 
 void Workstation::beginSession(SignInService::Success success)
@@ -323,6 +341,10 @@ void Workstation::onLocked(int reason)
     const auto lockReason = static_cast<Session::LockReason>(reason);
     // The session already wiped every registered PHI holder; drop the session's keys and card session too.
     s.userDataKey.reset();
+    if (s.readingCentre) {
+        s.readingCentre->clearClientCredentials();
+    }
+    s.mainWindow->setReadingCentre(nullptr);
     if (s.card) {
         s.card->logout();
     }
@@ -374,10 +396,12 @@ void Workstation::submitLockScreen()
         showRefusal(form, result.error());
         return;
     }
+    QByteArray pin = request.pin.toUtf8();
     if (!sameUser) {
         // Another person signs in at the lock screen: the locked session ends first (already wiped).
         s.session->end(Session::EndReason::AnotherUserSignedIn);
         beginSession(std::move(*result));
+        connectReadingCentre(pin);
         return;
     }
     s.card = std::move(result->card);
@@ -385,6 +409,31 @@ void Workstation::submitLockScreen()
     s.session->unlock();
     auditActivity(QStringLiteral("Unlock"), QStringLiteral("session unlocked"));
     showReadingWindow();
+    connectReadingCentre(pin);
+}
+
+void Workstation::connectReadingCentre(QByteArray& pin)
+{
+    Services& s = *m_services;
+    if (!s.readingCentre || !s.card) {
+        pin.fill('\0');
+        return;
+    }
+    // The card's authentication key through OpenSSL's pkcs11 engine (the PIN was just entered in our form;
+    // loadPrivateKey zeroes it), the certificate from the card.
+    exchange::CardClientKeySettings settings;
+    settings.modulePath = s.config.pkcs11Module;
+    settings.keyUri =
+        QStringLiteral("pkcs11:token=%1;object=auth;type=private").arg(s.card->info().tokenLabel);
+    auto credentials = exchange::CardClientKey::load(settings, *s.card, pin);
+    pin.fill('\0');
+    if (!credentials) {
+        s.mainWindow->setReadingCentre(nullptr);
+        auditActivity(QStringLiteral("ReadingCentreUnavailable"), credentials.error().message);
+        return;
+    }
+    s.readingCentre->setClientCredentials(*credentials);
+    s.mainWindow->setReadingCentre(s.readingCentre.get());
 }
 
 void Workstation::onEnded(int reason)
@@ -397,6 +446,10 @@ void Workstation::onEnded(int reason)
     }
     s.card.reset();
     s.userDataKey.reset();
+    if (s.readingCentre) {
+        s.readingCentre->clearClientCredentials();
+    }
+    s.mainWindow->setReadingCentre(nullptr);
     s.mainWindow->setSignedInUser({}, {});
     if (endReason == Session::EndReason::ApplicationExit) {
         return;

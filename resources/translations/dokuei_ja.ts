@@ -128,6 +128,38 @@
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
+    <message>
+        <source>Slice</source>
+        <translation>スライス</translation>
+    </message>
+    <message>
+        <source>Volume (test)</source>
+        <translation>ボリューム（テスト）</translation>
+    </message>
+    <message>
+        <source>Studies</source>
+        <translation>検査</translation>
+    </message>
+    <message>
+        <source>Loading series...</source>
+        <translation>シリーズを読み込んでいます...</translation>
+    </message>
+    <message>
+        <source>Loading: %1 images, %2 MB, %3 MB/s</source>
+        <translation>読み込み中: %1 画像、%2 MB、%3 MB/s</translation>
+    </message>
+    <message>
+        <source>Series loaded</source>
+        <translation>シリーズを読み込みました</translation>
+    </message>
+    <message>
+        <source>Loading failed: %1</source>
+        <translation>読み込みに失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>An image could not be loaded: %1</source>
+        <translation>画像を読み込めませんでした: %1</translation>
+    </message>
 </context>
 <context>
     <name>dokuei::app::PatientBanner</name>
@@ -260,6 +292,58 @@
     <message>
         <source>Checking the card reader...</source>
         <translation>カードリーダーを確認しています...</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::SliceView</name>
+    <message>
+        <source>%1 / %2   W %3 L %4</source>
+        <translation>%1 / %2   W %3 L %4</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::StudyBrowser</name>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Patient / series</source>
+        <translation>患者 / シリーズ</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>画像数</translation>
+    </message>
+    <message>
+        <source>No reading centre configured.</source>
+        <translation>読影センターが設定されていません。</translation>
+    </message>
+    <message>
+        <source>Searching the reading centre...</source>
+        <translation>読影センターを検索しています...</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>検索に失敗しました: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n studies</source>
+        <translation>
+            <numerusform>%n 件の検査</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Series %1 (%2)</source>
+        <translation>シリーズ %1（%2）</translation>
     </message>
 </context>
 <context>

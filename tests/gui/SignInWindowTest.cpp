@@ -4,6 +4,9 @@
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/PatientBanner.h"
+#include "dokuei/app/SeriesLoader.h"
+#include "dokuei/app/SliceView.h"
+#include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/SignInForm.h"
 #include "dokuei/app/Workstation.h"
 #include "dokuei/security/AccountStore.h"
@@ -23,6 +26,7 @@
 #include <QScreen>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <gtest/gtest.h>
 
@@ -86,6 +90,9 @@ protected:
         m_config.pkcs11Module = m_env.value(QStringLiteral("DOKUEI_PKCS11_MODULE"));
         m_config.cardTrustAnchorFile = m_env.caFile();
         m_config.cardCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
+        m_config.readingCentreUrl = QUrl(m_env.url());
+        m_config.readingCentreCaFile = m_env.caFile();
+        m_config.readingCentreCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
         auto workstation = app::Workstation::create(m_paths, m_config);
         ASSERT_TRUE(workstation) << workstation.error().toString().toStdString();
         m_workstation = std::move(*workstation);
@@ -233,6 +240,51 @@ TEST_F(SignInWindowTest, IdleTimeLocks)
         QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Locked; }, 5000));
     EXPECT_GE(timer.elapsed(), 350);
     EXPECT_TRUE(m_workstation->lockScreen()->isShown());
+}
+
+TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
+{
+    signInThroughTheWindow();
+    auto* tree = m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(QStringLiteral("studyTree"));
+    ASSERT_NE(tree, nullptr);
+    const QString study = m_env.value(QStringLiteral("DOKUEI_DEMO_TINY_STUDY_UID"));
+    QTreeWidgetItem* studyItem = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+                if (tree->topLevelItem(i)->data(0, Qt::UserRole + 1).toString() == study) {
+                    studyItem = tree->topLevelItem(i);
+                }
+            }
+            return studyItem != nullptr;
+        },
+        20000))
+        << "the studies of the reading centre (QIDO-RS over mutual TLS with the card) are listed";
+    studyItem->setExpanded(true);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return studyItem->childCount() > 0; }, 20000));
+    QTreeWidgetItem* seriesItem = studyItem->child(0);
+    emit tree->itemDoubleClicked(seriesItem, 0);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 30000))
+        << visibleText().toStdString();
+    const QString banner = m_workstation->mainWindow()->patientBanner()->text();
+    EXPECT_FALSE(banner.isEmpty());
+    const int slices = m_env.value(QStringLiteral("DOKUEI_DEMO_TINY_INSTANCES")).toInt();
+    EXPECT_EQ(m_workstation->mainWindow()->sliceView()->currentSlice(), slices / 2);
+    const QImage shown = m_workstation->mainWindow()->sliceView()->grab().toImage();
+    int bright = 0;
+    for (int y = 0; y < shown.height(); y += 4) {
+        for (int x = 0; x < shown.width(); x += 4) {
+            bright += qGray(shown.pixel(x, y)) > 40 ? 1 : 0;
+        }
+    }
+    EXPECT_GT(bright, 20) << "the slice is drawn";
+
+    m_workstation->mainWindow()->lockAction()->trigger();
+    EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume(), nullptr) << "pixels wiped at lock";
+    EXPECT_EQ(tree->topLevelItemCount(), 0) << "patient list wiped at lock";
+    EXPECT_TRUE(m_workstation->mainWindow()->patientBanner()->text().isEmpty());
+    EXPECT_GE(m_workstation->session().lastWipe().components, 3);
+    EXPECT_GT(m_workstation->session().lastWipe().bytesWiped, 64U * 64U * 2U);
 }
 
 } // namespace

@@ -6,9 +6,14 @@
 
 class QAction;
 class QLabel;
+class QTabWidget;
 
 namespace dokuei::security {
 class WipeRegistry;
+}
+
+namespace dokuei::exchange {
+class DicomWebClient;
 }
 
 namespace dokuei::viewer {
@@ -19,6 +24,9 @@ class VtkViewWidget;
 namespace dokuei::app {
 
 class PatientBanner;
+class SeriesLoader;
+class SliceView;
+class StudyBrowser;
 
 /// The reading window. For now it shows a generated test volume (no patient data) in a volume-rendered
 /// VTK view, proving that Qt 6 and VTK render together on this workstation.
@@ -33,6 +41,11 @@ public:
     viewer::VtkViewWidget* view() const { return m_view; }
     PatientBanner* patientBanner() const { return m_patientBanner; }
     QAction* lockAction() const { return m_lockAction; }
+    StudyBrowser* studyBrowser() const { return m_studyBrowser; }
+    SeriesLoader* seriesLoader() const { return m_seriesLoader; }
+    SliceView* sliceView() const { return m_sliceView; }
+    /// The reading centre to browse and load from (null: none configured, or signed out).
+    void setReadingCentre(exchange::DicomWebClient* client);
     /// Shows who is signed in (ID and role) in the status bar; empty when nobody is.
     void setSignedInUser(const QString& userId, const QString& role);
     /// "GPU ray casting" / "CPU ray casting" once the renderer is known.
@@ -54,6 +67,11 @@ private:
     QLabel* m_userLabel = nullptr;
     PatientBanner* m_patientBanner = nullptr;
     QAction* m_lockAction = nullptr;
+    StudyBrowser* m_studyBrowser = nullptr;
+    SeriesLoader* m_seriesLoader = nullptr;
+    SliceView* m_sliceView = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    exchange::DicomWebClient* m_client = nullptr;
 };
 
 } // namespace dokuei::app

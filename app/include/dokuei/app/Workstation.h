@@ -72,6 +72,8 @@ private:
     changePasswordAndSignIn(const security::SignInService::Request& request, const Error& reason,
                             QWidget* parent);
     void showReadingWindow();
+    /// Presents the card's key to the reading centre from now on (zeroes `pin`).
+    void connectReadingCentre(QByteArray& pin);
     void showRefusal(SignInForm* form, const Error& error);
     void onLocked(int reason);
     void onEnded(int reason);

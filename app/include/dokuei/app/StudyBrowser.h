@@ -1,0 +1,50 @@
+#pragma once
+
+#include "dokuei/security/WipeRegistry.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace dokuei::exchange {
+class DicomWebClient;
+}
+
+namespace dokuei::app {
+
+/// The reading centre's studies and their series (QIDO-RS), until the worklist step: double-click a series
+/// to open it. It shows patient names, so it registers with the wipe registry and is cleared on lock.
+class StudyBrowser : public QWidget, public security::IWipeable
+{
+    Q_OBJECT
+
+public:
+    StudyBrowser(security::WipeRegistry& registry, QWidget* parent = nullptr);
+    ~StudyBrowser() override;
+
+    /// The client to query (null: no reading centre configured or signed out).
+    void setClient(exchange::DicomWebClient* client);
+    /// Queries the studies again.
+    void refresh();
+
+    QString wipeName() const override;
+    std::size_t wipe() override;
+
+signals:
+    void openSeries(const QString& studyUid, const QString& seriesUid, int instances, const QString& patient,
+                    const QString& patientId, const QString& description);
+
+private:
+    void loadSeries(QTreeWidgetItem* studyItem);
+
+    exchange::DicomWebClient* m_client = nullptr;
+    QTreeWidget* m_tree;
+    QPushButton* m_refresh;
+    QLabel* m_status;
+    security::WipeRegistration m_registration;
+};
+
+} // namespace dokuei::app
