@@ -41,8 +41,9 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
     m_seriesLoader = new SeriesLoader(wipeRegistry, this);
     m_sliceView = new SliceView(this);
     m_tabs = new QTabWidget(this);
-    m_tabs->addTab(m_sliceView, tr("Slice"));
+    // The generated test volume until a series is opened; then the slice view comes to the front.
     m_tabs->addTab(m_view, tr("Volume (test)"));
+    m_tabs->addTab(m_sliceView, tr("Slice"));
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);

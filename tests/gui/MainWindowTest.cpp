@@ -94,7 +94,9 @@ TEST(MainWindow, PatientBannerIsWipedWithTheRegistry)
                                         QStringLiteral("CT chest"));
     EXPECT_TRUE(window.patientBanner()->text().contains(QStringLiteral("山田")));
     const auto report = registry.wipeAll();
-    EXPECT_EQ(report.components, 1);
+    // The banner, the study browser and the series loader hold patient data.
+    EXPECT_EQ(report.components, 3);
+    EXPECT_TRUE(report.names.contains(QStringLiteral("patient banner")));
     EXPECT_GT(report.bytesWiped, 0U);
     EXPECT_TRUE(window.patientBanner()->text().isEmpty());
 }
