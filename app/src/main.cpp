@@ -18,6 +18,8 @@
 #include <QMessageBox>
 #include <QProcessEnvironment>
 
+#include <dcmtk/oflog/oflog.h>
+
 namespace {
 
 bool hasArgument(int argc, char** argv, const char* name)
@@ -91,6 +93,9 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "dokuei: refusing to start: %s\n", qPrintable(hardened.error().message));
         return 1;
     }
+    // DCMTK reports problems with received instances through our errors (shown and audited); its own log
+    // would only repeat them on stderr.
+    OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
     if (hasArgument(argc, argv, "--version")) {
         std::printf("dokuei %s\n", qPrintable(dokuei::dokueiVersion()));
         return 0;
