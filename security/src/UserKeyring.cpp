@@ -139,8 +139,7 @@ Expected<SecretKey> UserKeyring::unwrapWithPassword(const QString& userId, QByte
     return key;
 }
 
-Expected<void> UserKeyring::rewrapPassword(const QString& userId, const SecretKey& dataKey,
-                                           QByteArrayView newPassword)
+Expected<void> UserKeyring::requireDataKeyOf(const QString& userId, const SecretKey& dataKey)
 {
     if (auto ready = ensureTable(); !ready) {
         return ready;
@@ -155,6 +154,15 @@ Expected<void> UserKeyring::rewrapPassword(const QString& userId, const SecretKe
     if (keyCheck(dataKey) != rows->first().first().toByteArray()) {
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("Refusing to wrap a key that is not the data key of \"%1\"").arg(userId));
+    }
+    return {};
+}
+
+Expected<void> UserKeyring::rewrapPassword(const QString& userId, const SecretKey& dataKey,
+                                           QByteArrayView newPassword)
+{
+    if (auto own = requireDataKeyOf(userId, dataKey); !own) {
+        return own;
     }
     const QByteArray salt = randomBytes(kSaltSize);
     auto kek = deriveKeyArgon2id(newPassword, salt, m_params);
@@ -171,19 +179,8 @@ Expected<void> UserKeyring::rewrapPassword(const QString& userId, const SecretKe
 Expected<void> UserKeyring::setCardWrap(const QString& userId, const SecretKey& dataKey,
                                         QByteArrayView certificateDer)
 {
-    if (auto ready = ensureTable(); !ready) {
-        return ready;
-    }
-    auto rows = m_vault.query(QStringLiteral("SELECT key_check FROM user_keys WHERE user_id = ?"), {userId});
-    if (!rows) {
-        return std::unexpected(rows.error());
-    }
-    if (rows->isEmpty()) {
-        return fail(ErrorCode::NotFound, QStringLiteral("User \"%1\" has no data key").arg(userId));
-    }
-    if (keyCheck(dataKey) != rows->first().first().toByteArray()) {
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("Refusing to wrap a key that is not the data key of \"%1\"").arg(userId));
+    if (auto own = requireDataKeyOf(userId, dataKey); !own) {
+        return own;
     }
     const auto* der = reinterpret_cast<const unsigned char*>(certificateDer.data());
     X509Handle certificate(d2i_X509(nullptr, &der, static_cast<long>(certificateDer.size())));

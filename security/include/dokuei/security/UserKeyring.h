@@ -65,6 +65,8 @@ public:
 
 private:
     Expected<void> ensureTable();
+    /// NotFound when the user has no data key; InvalidArgument when `dataKey` is not theirs.
+    Expected<void> requireDataKeyOf(const QString& userId, const SecretKey& dataKey);
     Vault& m_vault;
     Argon2Params m_params;
     bool m_ready = false;
