@@ -17,14 +17,10 @@ QByteArray readFile(const QString& path)
 } // namespace
 
 PrivateCardReader::PrivateCardReader(const ReadingCenterEnv& env)
+    : m_stackTokens(env.tokenMaster())
 {
-    for (const QByteArray& line : readFile(env.value(QStringLiteral("SOFTHSM2_CONF"))).split('\n')) {
-        if (line.trimmed().startsWith("directories.tokendir")) {
-            m_stackTokens = QString::fromUtf8(line.mid(line.indexOf('=') + 1).trimmed());
-        }
-    }
     if (m_stackTokens.isEmpty() || !m_dir.isValid()) {
-        m_error = QStringLiteral("no token directory in the stack's SOFTHSM2_CONF");
+        m_error = QStringLiteral("no master copy of the stack's cards (DOKUEI_RC_TOKEN_MASTER)");
         return;
     }
     m_tokens = m_dir.filePath(QStringLiteral("tokens"));

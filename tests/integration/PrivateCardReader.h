@@ -9,14 +9,15 @@
 namespace dokuei::integration {
 
 /// A card reader for one test: a private SoftHSM2 store (selected through SOFTHSM2_CONF for this process)
-/// that holds copies of exactly the stack's tokens "inserted". Copies keep wrong PINs away from the stack's
-/// own tokens; removing a copy makes the card vanish for a running process within one presence poll, and a
+/// that holds copies of exactly the stack's tokens "inserted", taken from the stack's master copy that no
+/// SoftHSM2 process opens (ReadingCenterEnv::tokenMaster). Copies keep wrong PINs away from the stack's
+/// own tokens and parallel tests out of each other's stores; removing a copy makes the card vanish for a running process within one presence poll, and a
 /// card inserted later is seen after the PKCS#11 module is re-initialised (as with SoftHSM2's
 /// --delete-token / --init-token).
 class PrivateCardReader
 {
 public:
-    /// Reads the stack's token store from its SOFTHSM2_CONF and points this process at an empty reader.
+    /// Finds the stack's master copy of the cards and points this process at an empty reader.
     explicit PrivateCardReader(const ReadingCenterEnv& env);
     ~PrivateCardReader();
 

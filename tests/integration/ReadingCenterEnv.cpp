@@ -3,7 +3,10 @@
 #include "Subprocess.h"
 
 #include <QDir>
+#include <QDirIterator>
+#include <QFile>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 
 namespace dokuei::integration {
 
@@ -75,10 +78,68 @@ QStringList ReadingCenterEnv::userIds() const
         .split(QLatin1Char(' '), Qt::SkipEmptyParts);
 }
 
+QString ReadingCenterEnv::tokenMaster() const
+{
+    const QString master = value(QStringLiteral("DOKUEI_RC_TOKEN_MASTER"));
+    if (!master.isEmpty()) {
+        return master;
+    }
+    QFile conf(value(QStringLiteral("SOFTHSM2_CONF")));
+    if (!conf.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    for (const QByteArray& line : conf.readAll().split('\n')) {
+        if (line.trimmed().startsWith("directories.tokendir")) {
+            return QString::fromUtf8(line.mid(line.indexOf('=') + 1).trimmed());
+        }
+    }
+    return {};
+}
+
+QString ReadingCenterEnv::privateStoreConf() const
+{
+    static QTemporaryDir dir; // lives as long as the test process
+    static QString conf;
+    if (!conf.isEmpty()) {
+        return conf;
+    }
+    const QString master = tokenMaster();
+    if (!dir.isValid() || master.isEmpty()) {
+        return {};
+    }
+    const QString store = dir.filePath(QStringLiteral("tokens"));
+    QDirIterator tokens(master, QDir::Dirs | QDir::NoDotAndDotDot);
+    while (tokens.hasNext()) {
+        const QString token = tokens.next();
+        const QString target = store + QLatin1Char('/') + tokens.fileName();
+        if (!QDir().mkpath(target)) {
+            return {};
+        }
+        QDirIterator files(token, QDir::Files);
+        while (files.hasNext()) {
+            files.next();
+            if (!QFile::copy(files.filePath(), target + QLatin1Char('/') + files.fileName())) {
+                return {};
+            }
+        }
+    }
+    QDir().mkpath(store);
+    QFile file(dir.filePath(QStringLiteral("softhsm2.conf")));
+    if (!file.open(QIODevice::WriteOnly)) {
+        return {};
+    }
+    file.write(QStringLiteral("directories.tokendir = %1\nobjectstore.backend = file\nlog.level = ERROR\n")
+                   .arg(store)
+                   .toUtf8());
+    file.close();
+    conf = file.fileName();
+    return conf;
+}
+
 QProcessEnvironment ReadingCenterEnv::cardEnvironment() const
 {
     QProcessEnvironment env;
-    env.insert(QStringLiteral("SOFTHSM2_CONF"), value(QStringLiteral("SOFTHSM2_CONF")));
+    env.insert(QStringLiteral("SOFTHSM2_CONF"), privateStoreConf());
     env.insert(QStringLiteral("OPENSSL_CONF"), value(QStringLiteral("DOKUEI_RC_OPENSSL_CONF")));
     return env;
 }

@@ -44,9 +44,18 @@ public:
     ReadingCenterUser user(const QString& id) const;
     QStringList userIds() const;
 
-    // Environment for child processes that use the cards: SOFTHSM2_CONF and an OPENSSL_CONF that
-    // loads the pkcs11 engine with the SoftHSM2 module.
+    // Environment for child processes that use the cards: SOFTHSM2_CONF of this process's own copy of
+    // every stack card (privateStoreConf) and an OPENSSL_CONF that loads the pkcs11 engine.
     QProcessEnvironment cardEnvironment() const;
+
+    // The stack's master copy of the cards, which no SoftHSM2 process opens (DOKUEI_RC_TOKEN_MASTER;
+    // for older stacks the tokendir of the stack's SOFTHSM2_CONF).
+    QString tokenMaster() const;
+    // A SoftHSM2 configuration for a store private to this test process holding copies of every card
+    // in the master, made at the first call. SoftHSM2 rewrites the files of every token in a store each
+    // time a process uses it, and a process reading a store another one is rewriting fails
+    // (CKR_GENERAL_ERROR): tests that run in parallel never share a store. Empty on failure.
+    QString privateStoreConf() const;
 
     // curl arguments for mutual TLS with the user's card key (pkcs11 engine, PIN in the URI) and
     // authentication certificate, trusting the demo CA.

@@ -84,24 +84,24 @@ rc_seed_upload() {
 
 # rc_dicom_tag FILE TAG: the value of a tag as dcmdump prints it between brackets.
 rc_dicom_tag() {
-  dcmdump -q -s +P "$2" "$1" 2>/dev/null | head -n1 | sed -n 's/^[^[]*\[\([^]]*\)\].*/\1/p'
+  dcmdump -q -s +P "$2" "$1" 2>/dev/null | sed -n 1p | sed -n 's/^[^[]*\[\([^]]*\)\].*/\1/p'
 }
 
 # rc_seed_series_count SERIES_UID: how many instances Orthanc holds in that series.
 rc_seed_series_count() {
   local id
   id=$(rc_orthanc_curl /tools/lookup -f -X POST --data-binary "$1" |
-    tr ',' '\n' | sed -n 's/.*"ID" *: *"\([^"]*\)".*/\1/p' | head -n1)
+    tr ',' '\n' | sed -n 's/.*"ID" *: *"\([^"]*\)".*/\1/p' | sed -n 1p)
   [ -n "$id" ] || { printf 0; return 0; }
   rc_orthanc_curl "/series/$id/statistics" -f | tr ',' '\n' |
-    sed -n 's/.*"CountInstances" *: *"\{0,1\}\([0-9]*\).*/\1/p' | head -n1
+    sed -n 's/.*"CountInstances" *: *"\{0,1\}\([0-9]*\).*/\1/p' | sed -n 1p
 }
 
 # rc_seed_finish_study NAME DIR: upload, verify, record UIDs, keep truth.json, delete the DICOM files.
 rc_seed_finish_study() {
   local name=$1 dir=$2 first count stored study series key
   key=${name^^}
-  first=$(find "$dir" -maxdepth 1 -name '*.dcm' -type f | sort | head -n1)
+  first=$(find "$dir" -maxdepth 1 -name '*.dcm' -type f | sort | sed -n 1p)
   [ -n "$first" ] || rc_die "dokuei-phantom wrote no .dcm files for $name (log: $RC_DIR/logs/phantom-$name.log)"
   study=$(rc_dicom_tag "$first" 0020,000d)
   series=$(rc_dicom_tag "$first" 0020,000e)

@@ -96,8 +96,15 @@ protected:
             return;
         }
         s_env = std::move(*loaded);
-        // SoftHSM2 reads its configuration in C_Initialize: the stack's token store.
-        qputenv("SOFTHSM2_CONF", QFile::encodeName(s_env->value(QStringLiteral("SOFTHSM2_CONF"))));
+        // SoftHSM2 reads its configuration in C_Initialize: this process's own copy of the stack's cards
+        // (throwaway tokens are made and deleted there too, never in a store another test reads).
+        const QString conf = s_env->privateStoreConf();
+        if (conf.isEmpty()) {
+            s_loadError = QStringLiteral("could not copy the stack's cards into a private store");
+            s_env.reset();
+            return;
+        }
+        qputenv("SOFTHSM2_CONF", QFile::encodeName(conf));
     }
     static void TearDownTestSuite() { s_env.reset(); }
 
@@ -127,7 +134,7 @@ protected:
         return std::move(*card);
     }
 
-    /// A throwaway token in the stack's store (never one of the stack's own): its label.
+    /// A throwaway token in this process's store (never one of the stack's own): its label.
     QString createThrowawayToken()
     {
         const QString label =
