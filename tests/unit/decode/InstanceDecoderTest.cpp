@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <random>
+#include <zlib.h>
 
 #include <gtest/gtest.h>
 
@@ -25,6 +26,72 @@ Expected<std::vector<InstanceInfo>> decodeInto(const QByteArray& bytes, std::vec
             return std::span<std::int16_t>(hu);
         },
         limits);
+}
+
+/// Raw deflate (RFC 1951, as in transfer syntax 1.2.840.10008.1.2.1.99) of bytes.
+QByteArray rawDeflate(const QByteArray& bytes)
+{
+    z_stream z{};
+    EXPECT_EQ(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    QByteArray out(qsizetype(deflateBound(&z, uLong(bytes.size()))), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.constData()));
+    z.avail_in = uInt(bytes.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = uInt(out.size());
+    EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+    out.resize(qsizetype(z.total_out));
+    deflateEnd(&z);
+    return out;
+}
+
+QByteArray rawInflate(const QByteArray& bytes)
+{
+    z_stream z{};
+    EXPECT_EQ(inflateInit2(&z, -MAX_WBITS), Z_OK);
+    QByteArray out(1 << 24, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.constData()));
+    z.avail_in = uInt(bytes.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = uInt(out.size());
+    EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+    out.resize(qsizetype(z.total_out));
+    inflateEnd(&z);
+    return out;
+}
+
+/// Preamble, 'DICM' and the meta header of a Part 10 file (the meta header's group length is the first
+/// element, as DCMTK writes it).
+QByteArray metaHeader(const QByteArray& file)
+{
+    if (file.size() < 144 || file.mid(132, 8) != QByteArray("\x02\x00\x00\x00UL\x04\x00", 8)) {
+        ADD_FAILURE() << "no meta group length";
+        return {};
+    }
+    std::uint32_t groupLength = 0;
+    std::memcpy(&groupLength, file.constData() + 140, 4);
+    return file.left(144 + qsizetype(groupLength));
+}
+
+std::uint64_t checksumOf(const GeneratedStudy& study, const InstanceInfo& info)
+{
+    const auto it =
+        std::find_if(study.summary.slices.begin(), study.summary.slices.end(), [&](const auto& s) {
+            return QString::fromStdString(s.sopInstanceUid) == info.sopInstanceUid;
+        });
+    if (it == study.summary.slices.end()) {
+        ADD_FAILURE() << "no ground truth for " << info.sopInstanceUid.toStdString();
+        return 0;
+    }
+    return it->huChecksum;
+}
+
+DecodeLimits tinyLimits()
+{
+    DecodeLimits limits; // the tiny phantom: 64 x 64, one frame per file
+    limits.maxRows = 64;
+    limits.maxColumns = 64;
+    limits.maxFrames = 4;
+    return limits;
 }
 
 } // namespace
@@ -198,5 +265,121 @@ TEST(InstanceDecoder, SurvivesMutatedInstances)
             SUCCEED() << phantom::toString(syntax) << (enhanced ? " enhanced" : "") << ": " << decoded
                       << " of 400 mutants still decoded";
         }
+    }
+}
+
+// Deflated data sets are inflated by InstanceDecoder itself, bounded by the DecodeLimits (DCMTK's own inflate
+// has no bound). A normal deflated instance still decodes bit-exactly, also under tight limits.
+TEST(InstanceDecoder, DeflatedDecodesBitExact)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::Deflated));
+    ASSERT_FALSE(study.files.empty());
+    for (const DecodeLimits& limits : {DecodeLimits{}, tinyLimits()}) {
+        for (const QByteArray& file : study.files) {
+            std::vector<std::int16_t> hu;
+            auto infos = decodeInto(file, hu, limits);
+            ASSERT_TRUE(infos) << infos.error().toString().toStdString();
+            ASSERT_EQ(infos->size(), 1u);
+            EXPECT_EQ(infos->front().transferSyntaxUid, QStringLiteral("1.2.840.10008.1.2.1.99"));
+            EXPECT_EQ(infos->front().patientName, kPatientName);
+            EXPECT_EQ(phantom::PhantomModel::huChecksum(hu), checksumOf(study, infos->front()));
+        }
+    }
+}
+
+TEST(InstanceDecoder, DeflatedEnhancedDecodesEveryFrame)
+{
+    auto spec = tinySpec(phantom::TransferSyntax::Deflated);
+    spec.enhanced = true;
+    GeneratedStudy study = generate(spec);
+    ASSERT_EQ(study.files.size(), 1u);
+    std::vector<std::int16_t> hu;
+    int frames = 0;
+    auto infos = InstanceDecoder::decode(QByteArrayView(study.files.front()),
+                                         [&](const InstanceInfo& info) -> Expected<std::span<std::int16_t>> {
+                                             ++frames;
+                                             hu.assign(std::size_t(info.rows) * std::size_t(info.columns), 0);
+                                             return std::span<std::int16_t>(hu);
+                                         },
+                                         {});
+    ASSERT_TRUE(infos) << infos.error().toString().toStdString();
+    EXPECT_EQ(std::size_t(frames), study.summary.slices.size());
+    EXPECT_EQ(infos->size(), study.summary.slices.size());
+}
+
+TEST(InstanceDecoder, RefusesDeflateBomb)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::Deflated));
+    ASSERT_FALSE(study.files.empty());
+    const QByteArray meta = metaHeader(study.files.front());
+    ASSERT_FALSE(meta.isEmpty());
+    // 64 MiB of zeros deflate to about 64 KB: 1000 times what the tiny limits allow (64 x 64 x 4 frames).
+    const QByteArray bomb = meta + rawDeflate(QByteArray(64 << 20, '\0'));
+    ASSERT_LT(bomb.size(), 200 << 10);
+    for (bool headersOnly : {false, true}) {
+        std::vector<std::int16_t> hu;
+        auto result = headersOnly ? InstanceDecoder::readHeaders(QByteArrayView(bomb), tinyLimits())
+                                  : decodeInto(bomb, hu, tinyLimits());
+        ASSERT_FALSE(result);
+        EXPECT_EQ(result.error().code, ErrorCode::InvalidArgument);
+        EXPECT_TRUE(result.error().message.contains(QStringLiteral("decompression bomb")))
+            << result.error().message.toStdString();
+        EXPECT_TRUE(hu.empty());
+    }
+    // The absolute cap holds whatever rows, columns and frames allow.
+    DecodeLimits absolute;
+    absolute.maxInflatedBytes = 1 << 20;
+    std::vector<std::int16_t> hu;
+    auto result = decodeInto(bomb, hu, absolute);
+    ASSERT_FALSE(result);
+    EXPECT_TRUE(result.error().message.contains(QStringLiteral("more than 1048576 bytes")))
+        << result.error().message.toStdString();
+    // A genuine instance larger than the absolute cap is refused the same way.
+    absolute.maxInflatedBytes = 4096;
+    result = decodeInto(study.files.front(), hu, absolute);
+    ASSERT_FALSE(result);
+    EXPECT_TRUE(result.error().message.contains(QStringLiteral("decompression bomb")))
+        << result.error().message.toStdString();
+}
+
+// The hole found by fuzzing: in a deflated data set, an element may claim ~4 GB; DCMTK's inflating stream
+// cannot know how many bytes remain and allocated it. Inflated by us, the claim meets the real end.
+TEST(InstanceDecoder, RefusesDeflatedElementLongerThanTheDataSet)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::Deflated));
+    ASSERT_FALSE(study.files.empty());
+    const QByteArray meta = metaHeader(study.files.front());
+    ASSERT_FALSE(meta.isEmpty());
+    QByteArray dataset = rawInflate(study.files.front().mid(meta.size()));
+    const QByteArray pixelTag("\xe0\x7f\x10\x00OW\x00\x00", 8);
+    const qsizetype at = dataset.indexOf(pixelTag);
+    ASSERT_NE(at, -1);
+    dataset.truncate(at + 12);
+    const std::uint32_t huge = 0xFFFFFFF0u;
+    std::memcpy(dataset.data() + at + 8, &huge, 4);
+    dataset.append(QByteArray(1024, '\x01'));
+    const QByteArray lying = meta + rawDeflate(dataset);
+    std::vector<std::int16_t> hu;
+    auto result = decodeInto(lying, hu);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, ErrorCode::InvalidArgument);
+    EXPECT_TRUE(hu.empty());
+    auto headers = InstanceDecoder::readHeaders(QByteArrayView(lying));
+    EXPECT_FALSE(headers);
+}
+
+TEST(InstanceDecoder, RefusesCorruptDeflateStream)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::Deflated));
+    ASSERT_FALSE(study.files.empty());
+    const QByteArray meta = metaHeader(study.files.front());
+    ASSERT_FALSE(meta.isEmpty());
+    std::vector<std::int16_t> hu;
+    // Not deflate at all (block type 3 is reserved), and a zlib (RFC 1950) header where raw deflate belongs.
+    for (const QByteArray& body : {QByteArray(64, '\xff'), QByteArray("\x78\x9c\x01\x00", 4)}) {
+        auto result = decodeInto(meta + body, hu);
+        ASSERT_FALSE(result);
+        EXPECT_TRUE(result.error().message.contains(QStringLiteral("deflate")))
+            << result.error().message.toStdString();
     }
 }

@@ -12,14 +12,18 @@
 #include <mutex>
 #include <new>
 #include <openjpeg.h>
+#include <optional>
 #include <string.h> // explicit_bzero
 #include <string>
 #include <string_view>
+#include <vector>
+#include <zlib.h>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
@@ -162,9 +166,170 @@ struct Dataset
     DcmDataset* data = nullptr;
     E_TransferSyntax xfer = EXS_Unknown;
     std::string charset;
+    std::vector<std::uint8_t> inflated; ///< a deflated data set, inflated by us (see inflateBounded)
+
+    Dataset() = default;
+    Dataset(const Dataset&) = delete;
+    Dataset& operator=(const Dataset&) = delete;
+    ~Dataset() { zeroBytes(inflated.data(), inflated.size()); }
 };
 
-Expected<void> parse(QByteArrayView bytes, Dataset& ds)
+// ---- Deflated data sets ----
+// DCMTK inflates a deflated data set (1.2.840.10008.1.2.1.99) through a stream filter that knows no end: an
+// element may then declare any length (up to 4 GB) and DCMTK allocates it before finding the stream short,
+// and a small deflate bomb inflates without bound. So dokuei inflates the data set itself, into a buffer
+// bounded by the DecodeLimits, and hands DCMTK a plain explicit little endian buffer, where every declared
+// length is checked against the bytes that remain.
+
+/// Room for everything but the pixels: the data set itself, plus per frame (Enhanced CT per-frame functional
+/// groups).
+constexpr std::size_t kInflateHeaderAllowance = std::size_t(1) << 20;
+constexpr std::size_t kInflatePerFrameAllowance = std::size_t(16) << 10;
+
+std::size_t saturatingMul(std::size_t a, std::size_t b)
+{
+    std::size_t r = 0;
+    return __builtin_mul_overflow(a, b, &r) ? std::numeric_limits<std::size_t>::max() : r;
+}
+
+std::size_t saturatingAdd(std::size_t a, std::size_t b)
+{
+    std::size_t r = 0;
+    return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<std::size_t>::max() : r;
+}
+
+/// The most bytes a deflated data set may inflate to under these limits.
+std::size_t inflateCap(const DecodeLimits& limits)
+{
+    const auto count = [](int v) { return std::size_t(std::max(v, 0)); };
+    const std::size_t pixelBytes =
+        saturatingMul(saturatingMul(saturatingMul(count(limits.maxRows), count(limits.maxColumns)),
+                                    count(limits.maxFrames)),
+                      2);
+    const std::size_t allowance = saturatingAdd(
+        kInflateHeaderAllowance, saturatingMul(count(limits.maxFrames), kInflatePerFrameAllowance));
+    return std::min(limits.maxInflatedBytes, saturatingAdd(pixelBytes, allowance));
+}
+
+/// Raw deflate (RFC 1951, as PS3.5 A.5 and DCMTK write it) into out, never more than cap bytes. Every buffer
+/// given up while growing is zeroed first.
+Expected<void> inflateBounded(const std::uint8_t* data, std::size_t size, std::size_t cap,
+                              std::vector<std::uint8_t>& out)
+{
+    z_stream z{};
+    if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+        throw std::bad_alloc();
+    struct End
+    {
+        z_stream* z;
+        ~End() { inflateEnd(z); }
+    } end{&z};
+    std::vector<std::uint8_t> buffer;
+    buffer.resize(std::min(cap, std::max<std::size_t>(std::size_t(64) << 10, saturatingMul(size, 4))));
+    std::size_t produced = 0;
+    std::size_t consumed = 0;
+    for (;;) {
+        if (produced == buffer.size()) {
+            if (buffer.size() >= cap) {
+                // Full at the cap: refused unless the stream ends exactly here.
+                std::uint8_t probe = 0;
+                z.next_out = &probe;
+                z.avail_out = 1;
+                const int rc = inflate(&z, Z_NO_FLUSH);
+                if (rc == Z_STREAM_END && z.avail_out == 1)
+                    break;
+                zeroBytes(buffer.data(), buffer.size());
+                zeroBytes(&probe, 1);
+                return fail(
+                    ErrorCode::InvalidArgument,
+                    QStringLiteral("the deflated data set (%1 bytes) inflates to more than %2 bytes, the "
+                                   "most the decode limits allow: refused as a decompression bomb")
+                        .arg(size)
+                        .arg(cap));
+            }
+            std::vector<std::uint8_t> larger(std::min(cap, saturatingMul(buffer.size(), 2)));
+            std::memcpy(larger.data(), buffer.data(), produced);
+            zeroBytes(buffer.data(), buffer.size());
+            buffer.swap(larger);
+        }
+        const std::size_t inChunk = std::min<std::size_t>(size - consumed, std::numeric_limits<uInt>::max());
+        const std::size_t outChunk =
+            std::min<std::size_t>(buffer.size() - produced, std::numeric_limits<uInt>::max());
+        z.next_in = const_cast<Bytef*>(data + consumed);
+        z.avail_in = uInt(inChunk);
+        z.next_out = buffer.data() + produced;
+        z.avail_out = uInt(outChunk);
+        const int rc = inflate(&z, Z_NO_FLUSH);
+        consumed += inChunk - z.avail_in;
+        produced += outChunk - z.avail_out;
+        if (rc == Z_STREAM_END)
+            break;
+        if (rc == Z_OK)
+            continue;
+        if (rc == Z_BUF_ERROR && consumed < size && produced == buffer.size())
+            continue; // output full: grow
+        zeroBytes(buffer.data(), buffer.size());
+        if (rc == Z_MEM_ERROR)
+            throw std::bad_alloc();
+        return fail(ErrorCode::InvalidArgument,
+                    rc == Z_BUF_ERROR
+                        ? QStringLiteral("the deflated data set (%1 bytes) is truncated").arg(size)
+                        : QStringLiteral("the deflated data set (%1 bytes) is not valid deflate data: %2")
+                              .arg(size)
+                              .arg(QString::fromLatin1(z.msg != nullptr ? z.msg : "error")));
+    }
+    buffer.resize(produced); // shrinking keeps the allocation: zeroed by ~Dataset with the rest
+    out.swap(buffer);
+    zeroBytes(buffer.data(), buffer.size());
+    return {};
+}
+
+/// When the meta header says deflated: the data set inflated by inflateBounded and read by DCMTK as explicit
+/// little endian. nullopt when the instance is not deflated (or its meta header is unreadable: the ordinary
+/// path then reports it).
+std::optional<Expected<void>> parseDeflated(QByteArrayView bytes, Dataset& ds, const DecodeLimits& limits)
+{
+    DcmMetaInfo meta;
+    DcmInputBufferStream stream;
+    stream.setBuffer(bytes.data(), offile_off_t(bytes.size()));
+    stream.setEos();
+    meta.transferInit();
+    const OFCondition metaCond = meta.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    meta.transferEnd();
+    OFString uid;
+    if (metaCond.bad() || meta.findAndGetOFString(DCM_TransferSyntaxUID, uid).bad() ||
+        DcmXfer(uid.c_str()).getXfer() != EXS_DeflatedLittleEndianExplicit)
+        return std::nullopt;
+    const offile_off_t offset = stream.tell();
+    if (offset < 0 || offset > offile_off_t(bytes.size()))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the meta header of the deflated instance is "
+                                                               "longer than the instance"));
+    const auto* body = reinterpret_cast<const std::uint8_t*>(bytes.data()) + offset;
+    auto inflated = inflateBounded(body, std::size_t(bytes.size()) - std::size_t(offset), inflateCap(limits),
+                                   ds.inflated);
+    if (!inflated)
+        return std::unexpected(inflated.error());
+    DcmInputBufferStream plain;
+    plain.setBuffer(ds.inflated.data(), offile_off_t(ds.inflated.size()));
+    plain.setEos();
+    DcmDataset* dataset = ds.file.getDataset();
+    if (dataset == nullptr)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the instance holds no data set"));
+    dataset->transferInit();
+    const OFCondition cond = dataset->read(plain, EXS_LittleEndianExplicit, EGL_noChange, DCM_MaxReadLength);
+    dataset->transferEnd();
+    if (cond.bad())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the deflated instance is not readable DICOM (%1 bytes, %2 inflated): %3")
+                        .arg(bytes.size())
+                        .arg(ds.inflated.size())
+                        .arg(QString::fromLatin1(cond.text())));
+    ds.data = dataset;
+    ds.xfer = EXS_DeflatedLittleEndianExplicit;
+    return Expected<void>{};
+}
+
+Expected<void> parse(QByteArrayView bytes, Dataset& ds, const DecodeLimits& limits)
 {
     if (bytes.size() < 8)
         return fail(ErrorCode::InvalidArgument,
@@ -178,21 +343,31 @@ Expected<void> parse(QByteArrayView bytes, Dataset& ds)
             QStringLiteral(
                 "the instance (%1 bytes) is not a DICOM Part 10 file: no 'DICM' signature at byte 128")
                 .arg(bytes.size()));
-    DcmInputBufferStream stream;
-    stream.setBuffer(bytes.data(), offile_off_t(bytes.size()));
-    stream.setEos();
-    ds.file.transferInit();
-    const OFCondition cond = ds.file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
-    ds.file.transferEnd();
-    if (cond.bad())
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("the instance is not readable DICOM (%1 bytes): %2")
-                        .arg(bytes.size())
-                        .arg(QString::fromLatin1(cond.text())));
-    ds.data = ds.file.getDataset();
-    if (ds.data == nullptr)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("the instance holds no data set"));
-    ds.xfer = ds.data->getOriginalXfer();
+    if (auto deflated = parseDeflated(bytes, ds, limits)) {
+        if (!*deflated)
+            return std::unexpected(deflated->error());
+    } else {
+        DcmInputBufferStream stream;
+        stream.setBuffer(bytes.data(), offile_off_t(bytes.size()));
+        stream.setEos();
+        ds.file.transferInit();
+        const OFCondition cond = ds.file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+        ds.file.transferEnd();
+        if (cond.bad())
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("the instance is not readable DICOM (%1 bytes): %2")
+                            .arg(bytes.size())
+                            .arg(QString::fromLatin1(cond.text())));
+        ds.data = ds.file.getDataset();
+        if (ds.data == nullptr)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("the instance holds no data set"));
+        ds.xfer = ds.data->getOriginalXfer();
+        if (ds.xfer == EXS_DeflatedLittleEndianExplicit)
+            // Only when parseDeflated could not read the meta header but DCMTK's full read still found
+            // deflate (not seen): DCMTK's unbounded inflate is not trusted, so the result is refused.
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("the deflated instance has an unreadable meta header"));
+    }
     OFString cs;
     if (ds.data->findAndGetOFStringArray(DCM_SpecificCharacterSet, cs).good())
         ds.charset = cs.c_str();
@@ -743,7 +918,7 @@ Expected<std::vector<InstanceInfo>> run(QByteArrayView bytes, const InstanceDeco
 {
     registerCodecs();
     Dataset ds;
-    auto parsed = parse(bytes, ds);
+    auto parsed = parse(bytes, ds, limits);
     if (!parsed)
         return std::unexpected(parsed.error());
     auto infos = readInfo(ds, limits);

@@ -3,6 +3,7 @@
 #include "dokuei/common/Error.h"
 #include "dokuei/viewer/core/InstanceInfo.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -18,6 +19,10 @@ struct DecodeLimits
     int maxRows = 4096;
     int maxColumns = 4096;
     int maxFrames = 4096;
+    /// Absolute cap on the size a deflated data set (1.2.840.10008.1.2.1.99) may inflate to. The data set
+    /// is inflated by dokuei, not by DCMTK, into at most min(this, the pixel bytes the limits above allow
+    /// plus a header allowance) bytes; an instance that inflates beyond is refused before any DICOM parsing.
+    std::size_t maxInflatedBytes = std::size_t(1) << 30;
 };
 
 /// Decodes one DICOM instance (Part 10 file bytes: preamble, 'DICM', meta header, data set) from
