@@ -321,3 +321,62 @@ TEST(VolumeAssembler, WithALayoutSlicesAreReadyAsTheyArrive)
     EXPECT_FALSE(finishedBeforeLast.load());
     expectMatchesTruth(assembler, study);
 }
+
+TEST(VolumeAssembler, WithoutALayoutDecodedInstancesArePreviewedInPositionOrder)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::ExplicitLittle));
+    ASSERT_EQ(study.files.size(), 16u);
+    shuffle(study.files, 5);
+    AssemblerOptions options;
+    options.expectedInstances = 16;
+    VolumeAssembler assembler(options);
+    std::atomic<int> decodedSignals{0};
+    QObject::connect(
+        &assembler, &VolumeAssembler::instanceDecoded, &assembler, [&](int) { ++decodedSignals; },
+        Qt::DirectConnection);
+    EXPECT_TRUE(assembler.previewPositions().empty());
+    EXPECT_FALSE(assembler.withPreviewSlice(0, [](const InstanceInfo&, const std::int16_t*) {}));
+    for (int i = 0; i < 6; ++i)
+        ASSERT_TRUE(assembler.addInstance(study.files[std::size_t(i)]));
+    for (int wait = 0; wait < 600 && assembler.previewPositions().size() < 6; ++wait)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const std::vector<double> positions = assembler.previewPositions();
+    ASSERT_EQ(positions.size(), 6u);
+    EXPECT_EQ(decodedSignals.load(), 6);
+    EXPECT_FALSE(assembler.isFinished());
+    EXPECT_TRUE(std::is_sorted(positions.begin(), positions.end()));
+    // Each previewed slice shows the pixels of the instance at that position (truth by position).
+    for (int k = 0; k < 6; ++k) {
+        bool called = false;
+        EXPECT_TRUE(assembler.withPreviewSlice(k, [&](const InstanceInfo& info, const std::int16_t* pixels) {
+            called = true;
+            // Along the slice normal of the images (row x column direction cosines).
+            const auto& o = info.imageOrientation;
+            const double along = info.imagePosition[0] * (o[1] * o[5] - o[2] * o[4]) +
+                                 info.imagePosition[1] * (o[2] * o[3] - o[0] * o[5]) +
+                                 info.imagePosition[2] * (o[0] * o[4] - o[1] * o[3]);
+            EXPECT_NEAR(along, positions[std::size_t(k)], 1e-3);
+            const auto truth = std::find_if(
+                study.summary.slices.begin(), study.summary.slices.end(), [&](const phantom::WrittenSlice& s) {
+                    double d = 0;
+                    for (int i = 0; i < 3; ++i)
+                        d = std::max(d, std::abs(s.position[std::size_t(i)] -
+                                                 info.imagePosition[std::size_t(i)]));
+                    return d < 1e-3;
+                });
+            ASSERT_NE(truth, study.summary.slices.end());
+            std::span<const std::int16_t> hu(pixels, std::size_t(info.rows) * std::size_t(info.columns));
+            EXPECT_EQ(phantom::PhantomModel::huChecksum(hu), truth->huChecksum) << "preview " << k;
+        }));
+        EXPECT_TRUE(called);
+    }
+    EXPECT_FALSE(assembler.withPreviewSlice(6, [](const InstanceInfo&, const std::int16_t*) {}));
+    for (int i = 6; i < 16; ++i)
+        ASSERT_TRUE(assembler.addInstance(study.files[std::size_t(i)]));
+    ASSERT_TRUE(assembler.waitForFinished(60000));
+    EXPECT_EQ(decodedSignals.load(), 16);
+    // Finished: the volume (sorted in place) replaces the preview.
+    EXPECT_TRUE(assembler.previewPositions().empty());
+    EXPECT_FALSE(assembler.withPreviewSlice(0, [](const InstanceInfo&, const std::int16_t*) {}));
+    expectMatchesTruth(assembler, study);
+}

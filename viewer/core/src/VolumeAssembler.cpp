@@ -40,6 +40,23 @@ struct VolumeAssembler::Impl
     bool useLayout = false;
     std::vector<int> inFlight;                          // layout slices being written right now
     std::map<std::pair<QString, int>, int> layoutIndex; // (SOP instance UID, frame) -> volume slice
+    std::vector<int> previewSlots;                      // decoded slots, in decode order (no layout)
+
+    /// Decoded slots sorted along the normal of the first one, with their positions (mutex held).
+    std::vector<std::pair<double, int>> sortedPreview() const
+    {
+        std::vector<std::pair<double, int>> sorted;
+        if (previewSlots.empty() || finished || wiped)
+            return sorted;
+        const auto& o = slotInfo[std::size_t(previewSlots.front())].imageOrientation;
+        const Vec3 normal{o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+        for (int slot : previewSlots) {
+            const Vec3& p = slotInfo[std::size_t(slot)].imagePosition;
+            sorted.emplace_back(p[0] * normal[0] + p[1] * normal[1] + p[2] * normal[2], slot);
+        }
+        std::stable_sort(sorted.begin(), sorted.end());
+        return sorted;
+    }
     /// Shared by each decode task while it writes into the volume; exclusive for finalize() and wipe().
     std::shared_mutex pixels;
     std::optional<security::WipeRegistration> registration;
@@ -159,6 +176,7 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
     std::shared_lock pixelLock(d.pixels);
     std::vector<int> taken;
     std::vector<int> ready;
+    int decodedNow = 0;
     QString failedUid;
     auto target = [&](const InstanceInfo& info) -> Expected<std::span<std::int16_t>> {
         std::lock_guard lock(d.mutex);
@@ -253,10 +271,17 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
             d.errors.push_back({arrival, failedUid, result.error()});
         }
         ++d.decoded;
+        if (result && !d.wiped && !d.useLayout) {
+            for (int slot : taken)
+                d.previewSlots.push_back(slot);
+            decodedNow = int(d.previewSlots.size());
+        }
     }
     pixelLock.unlock();
     for (int k : ready)
         emit sliceReady(k);
+    if (decodedNow > 0)
+        emit instanceDecoded(decodedNow);
     finishIfComplete();
 }
 
@@ -389,6 +414,7 @@ void VolumeAssembler::finalize()
             }
         }
         d.slotInfo.clear();
+        d.previewSlots.clear();
     }
     for (int k : emitted)
         emit sliceReady(k);
@@ -442,6 +468,39 @@ std::vector<AssemblyError> VolumeAssembler::errors() const
     return m_impl->errors;
 }
 
+std::vector<double> VolumeAssembler::previewPositions() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    std::vector<double> positions;
+    for (const auto& [position, slot] : m_impl->sortedPreview())
+        positions.push_back(position);
+    return positions;
+}
+
+bool VolumeAssembler::withPreviewSlice(
+    int k, const std::function<void(const InstanceInfo& info, const std::int16_t* pixels)>& view) const
+{
+    Impl& d = *m_impl;
+    // Shared: decode tasks keep writing other slots; finalize() and wipe() (exclusive) wait for the view.
+    std::shared_lock pixelLock(d.pixels);
+    const InstanceInfo* info = nullptr;
+    const std::int16_t* pixels = nullptr;
+    {
+        std::lock_guard lock(d.mutex);
+        const auto sorted = d.sortedPreview();
+        if (k < 0 || k >= int(sorted.size()) || !d.volume)
+            return false;
+        const int slot = sorted[std::size_t(k)].second;
+        info = &d.slotInfo[std::size_t(slot)];
+        pixels = d.volume->slice(slot);
+    }
+    // The slot is decoded (no task writes it again) and slotInfo only changes under the exclusive lock.
+    if (pixels == nullptr)
+        return false;
+    view(*info, pixels);
+    return true;
+}
+
 QString VolumeAssembler::wipeName() const
 {
     return QStringLiteral("series being loaded");
@@ -471,6 +530,7 @@ std::size_t VolumeAssembler::wipe()
         }
         d.slotInfo.clear();
         d.sliceInfos.clear();
+        d.previewSlots.clear();
         d.failure = Error{ErrorCode::AccessDenied, QStringLiteral("the series was wiped (session locked)")};
         if (!d.finished) {
             d.finished = true;

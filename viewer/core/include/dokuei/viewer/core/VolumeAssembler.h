@@ -7,6 +7,8 @@
 #include "dokuei/viewer/core/SeriesGeometry.h"
 #include "dokuei/viewer/core/Volume.h"
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -90,11 +92,24 @@ public:
     /// Why there is no volume (budget exceeded, no decodable instance ...).
     std::optional<Error> failure() const;
 
+    /// Progressive display while the series still arrives (without a layout the volume's slots are in
+    /// arrival order until finished()): the positions along the slice normal (mm, normal of the first
+    /// decoded instance) of the instances decoded so far, ascending. Empty once finished (use volume()).
+    std::vector<double> previewPositions() const;
+    /// Calls `view` with the header and the HU pixels (rows x columns, row-major) of the k-th decoded
+    /// instance in previewPositions() order, while holding the pixels (finalisation and wipe wait, decoding
+    /// of other instances goes on). False, without calling, when k is out of range or the assembly has
+    /// finished or was wiped. `view` must not keep the pointer nor copy the pixels outside secure memory.
+    bool withPreviewSlice(int k,
+                          const std::function<void(const InstanceInfo& info, const std::int16_t* pixels)>& view) const;
+
     QString wipeName() const override;
     std::size_t wipe() override;
 
 signals:
     void sliceReady(int k);
+    /// One more instance was decoded (without a layout: see previewPositions()); `decoded` counts them.
+    void instanceDecoded(int decoded);
     void finished();
 
 private:
