@@ -1,5 +1,7 @@
 #include "dokuei/exchange/DicomWebClient.h"
 
+#include "dokuei/exchange/TlsProbe.h"
+
 #include <QEventLoop>
 #include <QNetworkReply>
 #include <QPointer>
@@ -16,6 +18,7 @@ namespace {
 constexpr const char* kFailureProperty = "dokuei.failure";
 constexpr const char* kDetailProperty = "dokuei.detail";
 constexpr const char* kAuditedProperty = "dokuei.audited";
+constexpr const char* kMessageProperty = "dokuei.message";
 
 void markFailure(QNetworkReply* reply, DicomWebFailure failure, const QString& detail)
 {
@@ -57,21 +60,6 @@ DicomWebFailure classifySslErrors(const QList<QSslError>& errors, QString* detai
         return DicomWebFailure::ServerCertificateExpired;
     if (wrongHost)
         return DicomWebFailure::ServerCertificateWrongHost;
-    return DicomWebFailure::TlsHandshakeFailed;
-}
-
-DicomWebFailure classifyHandshake(const QString& text)
-{
-    const QString t = text.toLower();
-    if (t.contains(QLatin1String("protocol version")) || t.contains(QLatin1String("unsupported protocol")) ||
-        t.contains(QLatin1String("wrong version")))
-        return DicomWebFailure::TlsVersionRefused;
-    if (t.contains(QLatin1String("handshake failure")) || t.contains(QLatin1String("no shared cipher")) ||
-        t.contains(QLatin1String("no cipher")) || t.contains(QLatin1String("insufficient security")))
-        return DicomWebFailure::TlsCipherRefused;
-    if (t.contains(QLatin1String("certificate required")) || t.contains(QLatin1String("bad certificate")) ||
-        t.contains(QLatin1String("certificate unknown")) || t.contains(QLatin1String("unknown ca")))
-        return DicomWebFailure::ClientCertificateRefused;
     return DicomWebFailure::TlsHandshakeFailed;
 }
 
@@ -208,6 +196,26 @@ void DicomWebClient::watch(QNetworkReply* reply, qint64 maxResponseBytes)
     });
 }
 
+DicomWebError DicomWebClient::refusedHandshake(QNetworkReply* reply, const QString& text)
+{
+    // The backend's text rarely says why (a "handshake failure" alert is the same for CBC-only and
+    // RSA-only servers): ask the server what it would choose if offered everything. The probe sends no
+    // client certificate, no HTTP byte and no credentials, and never changes the refusal.
+    TlsProbeResult probe;
+    bool probed = false;
+    if (DicomWebError::needsProbe(DicomWebError::classifyHandshakeText(text)) &&
+        m_settings.probeTimeout.count() > 0) {
+        const QUrl url = reply->url();
+        probe = TlsProbe::run(url.host(), quint16(url.port(443)), m_settings.probeTimeout);
+        probed = true;
+    }
+    DicomWebError error = DicomWebError::fromRefusedHandshake(text, probed ? &probe : nullptr);
+    // Remember the result: a second failureOf() of this reply neither probes nor classifies again.
+    markFailure(reply, error.failure, text);
+    reply->setProperty(kMessageProperty, error.message);
+    return error;
+}
+
 DicomWebError DicomWebClient::failureOf(QNetworkReply* reply)
 {
     DicomWebError error;
@@ -216,6 +224,8 @@ DicomWebError DicomWebClient::failureOf(QNetworkReply* reply)
     if (marked.isValid()) {
         error = DicomWebError::make(DicomWebFailure(marked.toInt()),
                                     reply->property(kDetailProperty).toString(), status);
+        if (const QVariant message = reply->property(kMessageProperty); message.isValid())
+            error.message = message.toString(); // a refused handshake explained by the probe
     } else if (status >= 200 && status < 300 && reply->error() == QNetworkReply::NoError) {
         return error;
     } else if (status != 0) {
@@ -256,7 +266,7 @@ DicomWebError DicomWebClient::failureOf(QNetworkReply* reply)
             error = DicomWebError::make(DicomWebFailure::Cancelled, text);
             break;
         case QNetworkReply::SslHandshakeFailedError:
-            error = DicomWebError::make(classifyHandshake(text), text);
+            error = refusedHandshake(reply, text);
             break;
         case QNetworkReply::RemoteHostClosedError:
             // TLS 1.3: a refused client certificate shows as a closed connection after the handshake

@@ -1,11 +1,25 @@
 #include "dokuei/exchange/DicomWebError.h"
 
+#include "dokuei/exchange/TlsProbe.h"
+
 #include <dokuei/security/AuditRecord.h>
 #include <dokuei/security/IAuditSink.h>
 
+#include <QCoreApplication>
 #include <QDateTime>
 
+#include <openssl/tls1.h>
+
 namespace dokuei::exchange {
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("dokuei::exchange::DicomWebError", text);
+}
+
+} // namespace
 
 bool DicomWebError::isSecurityRelevant(DicomWebFailure failure)
 {
@@ -18,6 +32,8 @@ bool DicomWebError::isSecurityRelevant(DicomWebFailure failure)
     case DicomWebFailure::ServerKeyPinMismatch:
     case DicomWebFailure::TlsVersionRefused:
     case DicomWebFailure::TlsCipherRefused:
+    case DicomWebFailure::TlsCbcOnly:
+    case DicomWebFailure::TlsNoForwardSecrecy:
     case DicomWebFailure::TlsHandshakeFailed:
     case DicomWebFailure::ClientCertificateRefused:
     case DicomWebFailure::Unauthorized:
@@ -44,6 +60,8 @@ ErrorCode DicomWebError::code() const
         return ErrorCode::CertificateInvalid;
     case DicomWebFailure::TlsVersionRefused:
     case DicomWebFailure::TlsCipherRefused:
+    case DicomWebFailure::TlsCbcOnly:
+    case DicomWebFailure::TlsNoForwardSecrecy:
         return ErrorCode::Unsupported;
     case DicomWebFailure::ClientCertificateRequired:
         return ErrorCode::CardAbsent;
@@ -86,6 +104,10 @@ QString DicomWebError::failureName(DicomWebFailure failure)
         return QStringLiteral("TlsVersionRefused");
     case DicomWebFailure::TlsCipherRefused:
         return QStringLiteral("TlsCipherRefused");
+    case DicomWebFailure::TlsCbcOnly:
+        return QStringLiteral("TlsCbcOnly");
+    case DicomWebFailure::TlsNoForwardSecrecy:
+        return QStringLiteral("TlsNoForwardSecrecy");
     case DicomWebFailure::TlsHandshakeFailed:
         return QStringLiteral("TlsHandshakeFailed");
     case DicomWebFailure::ClientCertificateRequired:
@@ -121,76 +143,80 @@ DicomWebError DicomWebError::make(DicomWebFailure failure, const QString& detail
     case DicomWebFailure::None:
         break;
     case DicomWebFailure::Unreachable:
-        base = QStringLiteral("The reading centre cannot be reached");
+        base = tr("The reading centre cannot be reached");
         break;
     case DicomWebFailure::Timeout:
-        base = QStringLiteral("The reading centre did not answer in time");
+        base = tr("The reading centre did not answer in time");
         break;
     case DicomWebFailure::ServerCertificateUntrusted:
-        base = QStringLiteral(
-            "The reading centre's certificate is not issued by a trusted CA: connection refused");
+        base = tr("The reading centre's certificate is not issued by a trusted CA: connection refused");
         break;
     case DicomWebFailure::ServerCertificateExpired:
-        base = QStringLiteral(
-            "The reading centre's certificate has expired (or is not yet valid): connection refused");
+        base = tr("The reading centre's certificate has expired (or is not yet valid): connection refused");
         break;
     case DicomWebFailure::ServerCertificateRevoked:
-        base = QStringLiteral("The reading centre's certificate is revoked: connection refused");
+        base = tr("The reading centre's certificate is revoked: connection refused");
         break;
     case DicomWebFailure::ServerRevocationUnknown:
-        base = QStringLiteral("The revocation status of the reading centre's certificate cannot be checked: "
-                              "connection refused");
+        base = tr("The revocation status of the reading centre's certificate cannot be checked: "
+                  "connection refused");
         break;
     case DicomWebFailure::ServerCertificateWrongHost:
-        base = QStringLiteral("The server's certificate is issued for another host: connection refused");
+        base = tr("The server's certificate is issued for another host: connection refused");
         break;
     case DicomWebFailure::ServerKeyPinMismatch:
-        base = QStringLiteral("The reading centre's key is not the pinned key: connection refused");
+        base = tr("The reading centre's key is not the pinned key: connection refused");
         break;
     case DicomWebFailure::TlsVersionRefused:
-        base = QStringLiteral(
-            "The server offers no allowed TLS version (TLS 1.2 or 1.3 required): connection refused");
+        base = tr("The server offers no allowed TLS version (TLS 1.2 or 1.3 required): connection refused");
         break;
     case DicomWebFailure::TlsCipherRefused:
-        base = QStringLiteral("The server offers no allowed cipher suite (TLS 1.2: ECDHE with AES-GCM; TLS "
-                              "1.3: AES-GCM): connection refused");
+        base = tr("The server offers no allowed cipher suite (TLS 1.2: ECDHE with AES-GCM; TLS "
+                  "1.3: AES-GCM): connection refused");
+        break;
+    case DicomWebFailure::TlsCbcOnly:
+        base = tr("The reading centre only offers CBC cipher suites, which are not allowed (TLS "
+                  "1.2: ECDHE with AES-GCM; TLS 1.3: AES-GCM): connection refused");
+        break;
+    case DicomWebFailure::TlsNoForwardSecrecy:
+        base = tr("The reading centre only offers RSA key exchange, without forward secrecy, "
+                  "which is not allowed (TLS 1.2: ECDHE with AES-GCM): connection refused");
         break;
     case DicomWebFailure::TlsHandshakeFailed:
-        base = QStringLiteral("The TLS handshake with the server failed");
+        base = tr("The TLS handshake with the server failed");
         break;
     case DicomWebFailure::ClientCertificateRequired:
-        base =
-            QStringLiteral("The reading centre requires your smart card: insert the card and sign in again");
+        base = tr("The reading centre requires your smart card: insert the card and sign in again");
         break;
     case DicomWebFailure::ClientCertificateRefused:
-        base = QStringLiteral("The reading centre refused the card's certificate");
+        base = tr("The reading centre refused the card's certificate");
         break;
     case DicomWebFailure::Unauthorized:
-        base = QStringLiteral("The reading centre refused the credentials (HTTP 401)");
+        base = tr("The reading centre refused the credentials (HTTP 401)");
         break;
     case DicomWebFailure::Forbidden:
-        base = QStringLiteral("The reading centre denied access (HTTP 403)");
+        base = tr("The reading centre denied access (HTTP 403)");
         break;
     case DicomWebFailure::NotFound:
-        base = QStringLiteral("Not found on the reading centre (HTTP 404)");
+        base = tr("Not found on the reading centre (HTTP 404)");
         break;
     case DicomWebFailure::ServerError:
-        base = QStringLiteral("The reading centre failed (HTTP %1)").arg(httpStatus);
+        base = tr("The reading centre failed (HTTP %1)").arg(httpStatus);
         break;
     case DicomWebFailure::HttpError:
-        base = QStringLiteral("The reading centre answered HTTP %1").arg(httpStatus);
+        base = tr("The reading centre answered HTTP %1").arg(httpStatus);
         break;
     case DicomWebFailure::WrongContentType:
-        base = QStringLiteral("The reading centre answered with an unexpected content type");
+        base = tr("The reading centre answered with an unexpected content type");
         break;
     case DicomWebFailure::BodyTooLarge:
-        base = QStringLiteral("The reading centre's answer exceeds the size limit");
+        base = tr("The reading centre's answer exceeds the size limit");
         break;
     case DicomWebFailure::InvalidResponse:
-        base = QStringLiteral("The reading centre's answer is invalid");
+        base = tr("The reading centre's answer is invalid");
         break;
     case DicomWebFailure::Cancelled:
-        base = QStringLiteral("The request was cancelled");
+        base = tr("The request was cancelled");
         break;
     }
     DicomWebError error;
@@ -198,6 +224,51 @@ DicomWebError DicomWebError::make(DicomWebFailure failure, const QString& detail
     error.httpStatus = httpStatus;
     error.message = detail.isEmpty() ? base : QStringLiteral("%1 (%2)").arg(base, detail);
     return error;
+}
+
+DicomWebFailure DicomWebError::classifyHandshakeText(const QString& handshakeError)
+{
+    const QString t = handshakeError.toLower();
+    if (t.contains(QLatin1String("protocol version")) || t.contains(QLatin1String("unsupported protocol")) ||
+        t.contains(QLatin1String("wrong version")))
+        return DicomWebFailure::TlsVersionRefused;
+    if (t.contains(QLatin1String("handshake failure")) || t.contains(QLatin1String("no shared cipher")) ||
+        t.contains(QLatin1String("no cipher")) || t.contains(QLatin1String("insufficient security")))
+        return DicomWebFailure::TlsCipherRefused;
+    if (t.contains(QLatin1String("certificate required")) || t.contains(QLatin1String("bad certificate")) ||
+        t.contains(QLatin1String("certificate unknown")) || t.contains(QLatin1String("unknown ca")))
+        return DicomWebFailure::ClientCertificateRefused;
+    return DicomWebFailure::TlsHandshakeFailed;
+}
+
+bool DicomWebError::needsProbe(DicomWebFailure failure)
+{
+    return failure == DicomWebFailure::TlsVersionRefused || failure == DicomWebFailure::TlsCipherRefused ||
+           failure == DicomWebFailure::TlsHandshakeFailed;
+}
+
+DicomWebError DicomWebError::fromRefusedHandshake(const QString& handshakeError, const TlsProbeResult* probe)
+{
+    const DicomWebFailure byText = classifyHandshakeText(handshakeError);
+    if (!probe || !probe->serverHelloSeen || !needsProbe(byText))
+        return make(byText, handshakeError);
+    const QString chosen = TlsProbe::describe(*probe);
+    if (probe->version != 0 && probe->version < TLS1_2_VERSION)
+        return make(DicomWebFailure::TlsVersionRefused,
+                    tr("the reading centre only speaks TLS 1.1 or older: it chose %1").arg(chosen));
+    if (probe->cipherName.isEmpty())
+        return make(byText, handshakeError);
+    if (!probe->forwardSecret)
+        return make(DicomWebFailure::TlsNoForwardSecrecy, tr("it chose %1").arg(chosen));
+    if (probe->cbc)
+        return make(DicomWebFailure::TlsCbcOnly, tr("it chose %1").arg(chosen));
+    const QString& n = probe->cipherName;
+    const bool aesGcm = n.contains(QLatin1String("AES128-GCM")) || n.contains(QLatin1String("AES256-GCM")) ||
+                        n.contains(QLatin1String("AES_128_GCM")) || n.contains(QLatin1String("AES_256_GCM"));
+    if (!aesGcm)
+        return make(DicomWebFailure::TlsCipherRefused, tr("it chose %1").arg(chosen));
+    // The server would take an allowed suite: the refusal has another cause, as the backend says.
+    return make(byText, handshakeError);
 }
 
 void DicomWebError::audit(security::IAuditSink* sink, const QString& host, const QString& userId) const

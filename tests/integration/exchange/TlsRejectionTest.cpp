@@ -142,6 +142,9 @@ protected:
             !(e = makeLeaf(QStringLiteral("testca"), QStringLiteral("revoked"), local)).isEmpty() ||
             !(e = makeLeaf(QStringLiteral("testca"), QStringLiteral("otherhost"),
                            QStringLiteral("DNS:other.example")))
+                 .isEmpty() ||
+            !(e = makeLeaf(QStringLiteral("testca"), QStringLiteral("clientcardmarker"),
+                           QStringLiteral("DNS:client.example")))
                  .isEmpty())
             return e;
         const QString d = path(QStringLiteral("testca"));
@@ -207,7 +210,7 @@ protected:
     }
 
     static DicomWebError attempt(Server& server, bool withCrl, QByteArray* serverOutput,
-                                 RecordingSink* sink = nullptr)
+                                 RecordingSink* sink = nullptr, bool withClientCertificate = false)
     {
         auto policy = TlsPolicy::load({path(QStringLiteral("testca/ca.pem")),
                                        withCrl ? path(QStringLiteral("crl.pem")) : QString(),
@@ -219,6 +222,14 @@ protected:
         settings.audit = sink;
         settings.userId = QStringLiteral("dr.test");
         DicomWebClient client(*policy, settings);
+        if (withClientCertificate) {
+            QFile keyFile(path(QStringLiteral("clientcardmarker.key")));
+            EXPECT_TRUE(keyFile.open(QIODevice::ReadOnly));
+            const QSslKey key(keyFile.readAll(), QSsl::Rsa);
+            EXPECT_FALSE(key.isNull());
+            client.setClientCredentials(
+                {key, QSslCertificate::fromPath(path(QStringLiteral("clientcardmarker.pem"))).value(0)});
+        }
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("PatientName"), QStringLiteral("PHI-MARKER"));
         auto result = client.searchStudiesSync(query);
@@ -227,8 +238,10 @@ protected:
         return result ? DicomWebError{} : result.error();
     }
 
+    /// Refused with `expected`, one SecurityAlert, a message naming the reason (`fragment`), and nothing of
+    /// the request (nor of the diagnostic probe) reaching the server.
     static void expectRefused(const QString& cert, const QStringList& extra, bool withCrl,
-                              DicomWebFailure expected)
+                              DicomWebFailure expected, const QString& fragment)
     {
         Server server = startServer(cert, extra);
         ASSERT_TRUE(server.output.contains("ACCEPT")) << server.output.toStdString();
@@ -241,6 +254,8 @@ protected:
         EXPECT_TRUE(sink.records[0].details.contains(DicomWebError::failureName(expected)));
         EXPECT_EQ(error.failure, expected)
             << DicomWebError::failureName(error.failure).toStdString() << ": " << error.message.toStdString();
+        EXPECT_TRUE(error.message.contains(fragment))
+            << "expected \"" << fragment.toStdString() << "\" in: " << error.message.toStdString();
         std::cout << DicomWebError::failureName(error.failure).toStdString() << ": "
                   << error.message.toStdString() << "\n";
         EXPECT_FALSE(out.contains("GET ")) << "the request reached the server:\n" << out.toStdString();
@@ -266,22 +281,26 @@ TEST_F(TlsRejectionTest, ControlAGoodServerIsReached)
 
 TEST_F(TlsRejectionTest, UntrustedCaIsRefused)
 {
-    expectRefused(QStringLiteral("untrusted"), {}, false, DicomWebFailure::ServerCertificateUntrusted);
+    expectRefused(QStringLiteral("untrusted"), {}, false, DicomWebFailure::ServerCertificateUntrusted,
+                  QStringLiteral("not issued by a trusted CA"));
 }
 
 TEST_F(TlsRejectionTest, ExpiredCertificateIsRefused)
 {
-    expectRefused(QStringLiteral("expired"), {}, false, DicomWebFailure::ServerCertificateExpired);
+    expectRefused(QStringLiteral("expired"), {}, false, DicomWebFailure::ServerCertificateExpired,
+                  QStringLiteral("has expired"));
 }
 
 TEST_F(TlsRejectionTest, RevokedCertificateIsRefused)
 {
-    expectRefused(QStringLiteral("revoked"), {}, true, DicomWebFailure::ServerCertificateRevoked);
+    expectRefused(QStringLiteral("revoked"), {}, true, DicomWebFailure::ServerCertificateRevoked,
+                  QStringLiteral("is revoked"));
 }
 
 TEST_F(TlsRejectionTest, CertificateForAnotherHostIsRefused)
 {
-    expectRefused(QStringLiteral("otherhost"), {}, false, DicomWebFailure::ServerCertificateWrongHost);
+    expectRefused(QStringLiteral("otherhost"), {}, false, DicomWebFailure::ServerCertificateWrongHost,
+                  QStringLiteral("issued for another host"));
 }
 
 TEST_F(TlsRejectionTest, Tls11OnlyIsRefused)
@@ -289,7 +308,7 @@ TEST_F(TlsRejectionTest, Tls11OnlyIsRefused)
     expectRefused(
         QStringLiteral("good"),
         {QStringLiteral("-tls1_1"), QStringLiteral("-cipher"), QStringLiteral("DEFAULT@SECLEVEL=0")}, false,
-        DicomWebFailure::TlsVersionRefused);
+        DicomWebFailure::TlsVersionRefused, QStringLiteral("only speaks TLS 1.1 or older: it chose TLSv1.1"));
 }
 
 TEST_F(TlsRejectionTest, CbcOnlyCiphersAreRefused)
@@ -297,7 +316,7 @@ TEST_F(TlsRejectionTest, CbcOnlyCiphersAreRefused)
     expectRefused(QStringLiteral("good"),
                   {QStringLiteral("-no_tls1_3"), QStringLiteral("-cipher"),
                    QStringLiteral("ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA")},
-                  false, DicomWebFailure::TlsCipherRefused);
+                  false, DicomWebFailure::TlsCbcOnly, QStringLiteral("only offers CBC cipher suites"));
 }
 
 TEST_F(TlsRejectionTest, RsaKeyExchangeOnlyCiphersAreRefused)
@@ -305,7 +324,29 @@ TEST_F(TlsRejectionTest, RsaKeyExchangeOnlyCiphersAreRefused)
     expectRefused(QStringLiteral("good"),
                   {QStringLiteral("-no_tls1_3"), QStringLiteral("-cipher"),
                    QStringLiteral("AES128-GCM-SHA256:AES256-GCM-SHA384")},
-                  false, DicomWebFailure::TlsCipherRefused);
+                  false, DicomWebFailure::TlsNoForwardSecrecy,
+                  QStringLiteral("only offers RSA key exchange, without forward secrecy"));
+}
+
+TEST_F(TlsRejectionTest, DiagnosticProbePresentsNoClientCertificate)
+{
+    // A CBC-only server that asks for a client certificate, and a client that has one: the real handshake
+    // fails at the ServerHello (before any certificate is sent), the probe completes its handshake with an
+    // empty Certificate message. The server must never see the client certificate.
+    Server server = startServer(QStringLiteral("good"),
+                                {QStringLiteral("-verify"), QStringLiteral("1"), QStringLiteral("-no_tls1_3"),
+                                 QStringLiteral("-cipher"), QStringLiteral("ECDHE-RSA-AES128-SHA256")});
+    ASSERT_TRUE(server.output.contains("ACCEPT")) << server.output.toStdString();
+    QByteArray out;
+    RecordingSink sink;
+    const DicomWebError error = attempt(server, false, &out, &sink, true);
+    EXPECT_EQ(error.failure, DicomWebFailure::TlsCbcOnly) << error.message.toStdString();
+    EXPECT_EQ(sink.records.size(), 1);
+    EXPECT_TRUE(out.contains("CIPHER is ECDHE-RSA-AES128-SHA256")) << "the probe completed its handshake:\n"
+                                                                   << out.toStdString();
+    EXPECT_FALSE(out.contains("clientcardmarker")) << out.toStdString();
+    EXPECT_FALSE(out.contains("GET ")) << out.toStdString();
+    EXPECT_FALSE(out.contains("PHI-MARKER")) << out.toStdString();
 }
 
 TEST_F(TlsRejectionTest, Tls13ChaCha20OnlyIsRefused)
@@ -314,7 +355,8 @@ TEST_F(TlsRejectionTest, Tls13ChaCha20OnlyIsRefused)
     expectRefused(QStringLiteral("good"),
                   {QStringLiteral("-tls1_3"), QStringLiteral("-ciphersuites"),
                    QStringLiteral("TLS_CHACHA20_POLY1305_SHA256")},
-                  false, DicomWebFailure::TlsCipherRefused);
+                  false, DicomWebFailure::TlsCipherRefused,
+                  QStringLiteral("it chose TLSv1.3 with TLS_CHACHA20_POLY1305_SHA256"));
 }
 
 TEST_F(TlsRejectionTest, UnreachableServerHasItsOwnMessage)

@@ -29,8 +29,11 @@ struct DicomWebClientSettings
     /// No byte received for this long: the request fails with Timeout (connect included).
     std::chrono::milliseconds timeout{15000};
     qint64 maxResponseBytes = qint64(64) * 1024 * 1024; ///< QIDO / STOW answers
-    security::IAuditSink* audit = nullptr;              ///< SecurityAlert for security-relevant failures
-    QString userId;                                     ///< for the audit records
+    /// After a refused TLS handshake, a diagnostic handshake (TlsProbe: no client certificate, no HTTP)
+    /// explains why (only TLS 1.1, only CBC, only RSA key exchange); bounded by this, 0 = no probe.
+    std::chrono::milliseconds probeTimeout{3000};
+    security::IAuditSink* audit = nullptr; ///< SecurityAlert for security-relevant failures
+    QString userId;                        ///< for the audit records
 };
 
 /// DICOMweb over mutual TLS with the reading centre. One QNetworkAccessManager (HTTP/1.1 keep-alive, TLS
@@ -96,6 +99,7 @@ private:
     void finishBody(QNetworkReply* reply, const QList<QByteArray>& expectedTypes,
                     const std::function<void(WebExpected<QByteArray>)>& done);
     void applyConfiguration();
+    DicomWebError refusedHandshake(QNetworkReply* reply, const QString& text);
 
     TlsPolicy m_policy;
     DicomWebClientSettings m_settings;
