@@ -2,7 +2,10 @@
 
 #include "DecodeTestSupport.h"
 
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <random>
 #include <zlib.h>
 
@@ -13,6 +16,34 @@ using namespace dokuei::viewer;
 using namespace dokuei::viewer::test;
 
 namespace {
+// The largest array DCMTK asked for while tracking: DCMTK allocates element values with
+// new (std::nothrow) Uint8[length]; the replacement below (a test-binary-wide replacement of that one
+// allocation function, as the standard allows) records the request and allocates as the default does.
+std::atomic<bool> g_trackNothrowArrays{false};
+std::atomic<std::size_t> g_largestNothrowArray{0};
+} // namespace
+
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept
+{
+    if (g_trackNothrowArrays.load(std::memory_order_relaxed)) {
+        std::size_t seen = g_largestNothrowArray.load(std::memory_order_relaxed);
+        while (size > seen && !g_largestNothrowArray.compare_exchange_weak(seen, size))
+            ;
+    }
+    return std::malloc(size == 0 ? 1 : size); // released by the default operator delete[] (free)
+}
+
+namespace {
+
+/// The largest new (std::nothrow) T[] request made while f runs.
+template <typename F> std::size_t largestNothrowArrayDuring(F&& f)
+{
+    g_largestNothrowArray = 0;
+    g_trackNothrowArrays = true;
+    f();
+    g_trackNothrowArrays = false;
+    return g_largestNothrowArray.load();
+}
 
 const QString kPatientName = QStringLiteral("Yamada^Taro=山田^太郎=やまだ^たろう");
 
@@ -360,12 +391,50 @@ TEST(InstanceDecoder, RefusesDeflatedElementLongerThanTheDataSet)
     dataset.append(QByteArray(1024, '\x01'));
     const QByteArray lying = meta + rawDeflate(dataset);
     std::vector<std::int16_t> hu;
-    auto result = decodeInto(lying, hu);
+    Expected<std::vector<InstanceInfo>> result;
+    const std::size_t largest = largestNothrowArrayDuring([&] { result = decodeInto(lying, hu); });
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().code, ErrorCode::InvalidArgument);
     EXPECT_TRUE(hu.empty());
+    EXPECT_LE(largest, std::size_t(dataset.size())) << "DCMTK allocated the declared length";
     auto headers = InstanceDecoder::readHeaders(QByteArrayView(lying));
     EXPECT_FALSE(headers);
+}
+
+// Found by libFuzzer (tests/fuzz/corpus/decode/regression-element-claims-1.4GB): in a plain (not deflated)
+// instance of 3.9 KB an element declared 1.4 GB and DCMTK, reading from a memory buffer, allocated it before
+// finding the buffer short. No element may make DCMTK allocate more than the instance's own size.
+TEST(InstanceDecoder, ElementLengthClaimsNeverAllocateBeyondTheInstance)
+{
+    for (auto syntax : {phantom::TransferSyntax::ExplicitLittle, phantom::TransferSyntax::ImplicitLittle,
+                        phantom::TransferSyntax::ExplicitBig}) {
+        GeneratedStudy study = generate(tinySpec(syntax));
+        ASSERT_FALSE(study.files.empty());
+        const QByteArray& original = study.files.front();
+        const bool big = syntax == phantom::TransferSyntax::ExplicitBig;
+        const QByteArray pixelTag = syntax == phantom::TransferSyntax::ImplicitLittle
+                                        ? QByteArray("\xe0\x7f\x10\x00", 4)
+                                        : (big ? QByteArray("\x7f\xe0\x00\x10OW\x00\x00", 8)
+                                               : QByteArray("\xe0\x7f\x10\x00OW\x00\x00", 8));
+        const qsizetype at = original.lastIndexOf(pixelTag);
+        ASSERT_NE(at, -1) << phantom::toString(syntax);
+        QByteArray bytes = original;
+        const qsizetype lengthAt = at + pixelTag.size();
+        // 0x55000000 = 1.4 GB in the instance's byte order
+        const unsigned char littleClaim[4] = {0x00, 0x00, 0x00, 0x55};
+        const unsigned char bigClaim[4] = {0x55, 0x00, 0x00, 0x00};
+        std::memcpy(bytes.data() + lengthAt, big ? bigClaim : littleClaim, 4);
+        std::vector<std::int16_t> hu;
+        Expected<std::vector<InstanceInfo>> result;
+        const std::size_t largest = largestNothrowArrayDuring([&] { result = decodeInto(bytes, hu); });
+        EXPECT_FALSE(result) << phantom::toString(syntax);
+        EXPECT_LE(largest, std::size_t(bytes.size())) << phantom::toString(syntax);
+        const std::size_t headersLargest =
+            largestNothrowArrayDuring([&] { (void)InstanceDecoder::readHeaders(QByteArrayView(bytes)); });
+        EXPECT_LE(headersLargest, std::size_t(bytes.size())) << phantom::toString(syntax);
+        // The unmodified instance still decodes, its Pixel Data loaded on demand.
+        EXPECT_TRUE(decodeInto(original, hu)) << phantom::toString(syntax);
+    }
 }
 
 TEST(InstanceDecoder, RefusesCorruptDeflateStream)
