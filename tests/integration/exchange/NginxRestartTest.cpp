@@ -11,6 +11,8 @@
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
 #include <dokuei/exchange/SeriesRetriever.h>
+#include <dokuei/viewer/core/Volume.h>
+#include <dokuei/viewer/core/VolumeAssembler.h>
 #include <memory>
 #include <optional>
 #include <sys/types.h>
@@ -268,6 +270,9 @@ TEST_F(NginxRestartTest, NginxKilledMidSeriesAndRestartedLoadCompletesEachSliceO
     // Short backoff; enough attempts to outlast nginx being down for about a second.
     retriever.setRetryPolicy(RetryPolicy{12, std::chrono::milliseconds(100), std::chrono::milliseconds(800)});
 
+    viewer::AssemblerOptions assemblerOptions;
+    assemblerOptions.expectedInstances = int(expected.size());
+    viewer::VolumeAssembler assembler(assemblerOptions);
     QHash<QString, int> calls;
     int deliveredAtKill = -1;
     int killedProcesses = 0;
@@ -279,6 +284,8 @@ TEST_F(NginxRestartTest, NginxKilledMidSeriesAndRestartedLoadCompletesEachSliceO
     retriever.setInstanceHandler([&](const QString& sop, QByteArray& bytes) {
         ++calls[sop];
         EXPECT_FALSE(bytes.isEmpty());
+        auto added = assembler.addInstance(std::move(bytes));
+        EXPECT_TRUE(added) << added.error().message.toStdString();
         if (deliveredAtKill < 0 && retriever.instancesDelivered() >= kKillAfter) {
             deliveredAtKill = retriever.instancesDelivered();
             killedProcesses = nginx.kill();
@@ -334,6 +341,17 @@ TEST_F(NginxRestartTest, NginxKilledMidSeriesAndRestartedLoadCompletesEachSliceO
         if (it.value() != 1)
             ++repeated;
     EXPECT_EQ(repeated, 0) << "instances handed over more than once";
+    // and the volume is complete: one slice per instance, each instance placed once
+    assembler.close();
+    ASSERT_TRUE(assembler.waitForFinished(120000));
+    EXPECT_TRUE(assembler.errors().empty()) << assembler.errors().front().error.message.toStdString();
+    const viewer::Volume* volume = assembler.volume();
+    ASSERT_NE(volume, nullptr) << (assembler.failure() ? assembler.failure()->message.toStdString() : "");
+    EXPECT_EQ(volume->slices(), expected.size());
+    QSet<QString> placed;
+    for (const viewer::InstanceInfo& info : assembler.sliceInfos())
+        placed.insert(info.sopInstanceUid);
+    EXPECT_EQ(placed, QSet<QString>(expected.begin(), expected.end()));
     // the missing instances came through the restarted nginx: per-instance WADO-RS requests are only made
     // after the series response broke (the QIDO-RS request before it ends in "/instances?")
     QFile log(nginx.accessLog());
@@ -343,7 +361,8 @@ TEST_F(NginxRestartTest, NginxKilledMidSeriesAndRestartedLoadCompletesEachSliceO
     std::cout << "instances before the kill: " << deliveredAtKill << ", processes killed: " << killedProcesses
               << ", delivered when nginx was back: " << deliveredAtRestart
               << ", retries: " << retriever.retries() << ", delivered: " << retriever.instancesDelivered()
-              << "/" << expected.size() << ", repeated: " << repeated << ", elapsed: " << elapsed << " ms\n";
+              << "/" << expected.size() << ", repeated: " << repeated
+              << ", volume slices: " << volume->slices() << ", retrieval: " << elapsed << " ms\n";
 }
 
 } // namespace
