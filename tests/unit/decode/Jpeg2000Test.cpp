@@ -7,6 +7,8 @@
 #include <map>
 #include <openjpeg.h>
 
+#include <QFile>
+
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -169,4 +171,23 @@ TEST(Jpeg2000, OpenJpegDecodesReencodedSeriesBitExact)
         std::span<const std::int16_t> hu(volume->slice(k), volume->sliceVoxels());
         EXPECT_EQ(phantom::PhantomModel::huChecksum(hu), truth[infos[std::size_t(k)].sopInstanceUid]) << k;
     }
+}
+
+// Not run by ctest (disabled): writes the JPEG 2000 seed of the decode fuzzing corpus, since the phantom
+// generator cannot write JPEG 2000. tests/fuzz/make-decode-corpus runs it with
+// --gtest_also_run_disabled_tests and DOKUEI_J2K_SEED_OUT=<file>; the seed is the corpus's explicit little
+// endian seed re-encoded as above.
+TEST(Jpeg2000, DISABLED_WriteFuzzSeed)
+{
+    const QString out = QString::fromLocal8Bit(qgetenv("DOKUEI_J2K_SEED_OUT"));
+    ASSERT_FALSE(out.isEmpty()) << "set DOKUEI_J2K_SEED_OUT";
+    QFile in(QStringLiteral(DOKUEI_DECODE_CORPUS_DIR "/explicit-le.dcm"));
+    ASSERT_TRUE(in.open(QIODevice::ReadOnly));
+    const QByteArray j2k = toJpeg2000(in.readAll());
+    auto headers = InstanceDecoder::readHeaders(QByteArrayView(j2k));
+    ASSERT_TRUE(headers) << headers.error().toString().toStdString();
+    ASSERT_EQ(headers->front().transferSyntaxUid, QStringLiteral("1.2.840.10008.1.2.4.90"));
+    QFile file(out);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    ASSERT_EQ(file.write(j2k), j2k.size());
 }
