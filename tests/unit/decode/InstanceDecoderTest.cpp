@@ -373,6 +373,29 @@ TEST(InstanceDecoder, RefusesDeflateBomb)
         << result.error().message.toStdString();
 }
 
+// The cap is exact: a data set that inflates to exactly maxInflatedBytes decodes, one byte less refuses it.
+TEST(InstanceDecoder, DeflateCapIsExact)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::Deflated));
+    ASSERT_FALSE(study.files.empty());
+    const QByteArray& file = study.files.front();
+    const QByteArray meta = metaHeader(file);
+    ASSERT_FALSE(meta.isEmpty());
+    const std::size_t inflated = std::size_t(rawInflate(file.mid(meta.size())).size());
+    ASSERT_GT(inflated, 64u * 64u * 2u);
+    DecodeLimits limits;
+    limits.maxInflatedBytes = inflated;
+    std::vector<std::int16_t> hu;
+    auto exact = decodeInto(file, hu, limits);
+    ASSERT_TRUE(exact) << exact.error().toString().toStdString();
+    EXPECT_EQ(phantom::PhantomModel::huChecksum(hu), checksumOf(study, exact->front()));
+    limits.maxInflatedBytes = inflated - 1;
+    auto over = decodeInto(file, hu, limits);
+    ASSERT_FALSE(over);
+    EXPECT_TRUE(over.error().message.contains(QStringLiteral("decompression bomb")))
+        << over.error().message.toStdString();
+}
+
 // The hole found by fuzzing: in a deflated data set, an element may claim ~4 GB; DCMTK's inflating stream
 // cannot know how many bytes remain and allocated it. Inflated by us, the claim meets the real end.
 TEST(InstanceDecoder, RefusesDeflatedElementLongerThanTheDataSet)

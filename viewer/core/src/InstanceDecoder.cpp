@@ -285,15 +285,23 @@ Expected<void> inflateBounded(const std::uint8_t* data, std::size_t size, std::s
     for (;;) {
         if (produced == buffer.size()) {
             if (buffer.size() >= cap) {
-                // Full at the cap: refused unless the stream ends exactly here.
+                // Full at the cap: refused unless the stream ends here, without one more byte (inflate may
+                // still consume input without output, e.g. the end of the last block).
                 std::uint8_t probe = 0;
                 z.next_out = &probe;
                 z.avail_out = 1;
-                const int rc = inflate(&z, Z_NO_FLUSH);
+                int rc = Z_OK;
+                while (rc == Z_OK && z.avail_out == 1)
+                    rc = inflate(&z, Z_NO_FLUSH);
+                zeroBytes(&probe, 1);
                 if (rc == Z_STREAM_END && z.avail_out == 1)
                     break;
                 zeroBytes(buffer.data(), buffer.size());
-                zeroBytes(&probe, 1);
+                if (z.avail_out == 1)
+                    return fail(ErrorCode::InvalidArgument,
+                                QStringLiteral("the deflated data set (%1 bytes) is truncated or not valid "
+                                               "deflate data")
+                                    .arg(size));
                 return fail(
                     ErrorCode::InvalidArgument,
                     QStringLiteral("the deflated data set (%1 bytes) inflates to more than %2 bytes, the "
