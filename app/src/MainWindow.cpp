@@ -67,7 +67,14 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
                 m_patientBanner->showPatient(patient, patientId, description);
                 statusBar()->showMessage(tr("Loading series..."));
                 m_seriesLoader->start(*m_client, study, series, instances);
+                m_sliceView->setPreview(m_seriesLoader->assembler());
             });
+    connect(m_seriesLoader, &SeriesLoader::previewUpdated, this, [this](int decoded) {
+        if (decoded == 1) {
+            m_tabs->setCurrentWidget(m_sliceView); // the first image is on screen as soon as it is decoded
+        }
+        m_sliceView->previewUpdated();
+    });
     connect(m_seriesLoader, &SeriesLoader::progress, this, [this](int instances, qint64 bytes, double rate) {
         statusBar()->showMessage(tr("Loading: %1 images, %2 MB, %3 MB/s")
                                      .arg(instances)
@@ -79,7 +86,10 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
         m_tabs->setCurrentWidget(m_sliceView);
         statusBar()->showMessage(tr("Series loaded"), 5000);
     });
-    connect(m_seriesLoader, &SeriesLoader::cleared, this, [this] { m_sliceView->setVolume(nullptr); });
+    connect(m_seriesLoader, &SeriesLoader::cleared, this, [this] {
+        m_sliceView->setPreview(nullptr);
+        m_sliceView->setVolume(nullptr);
+    });
     connect(m_seriesLoader, &SeriesLoader::failed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("Loading failed: %1").arg(message));
     });

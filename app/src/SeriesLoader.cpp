@@ -39,6 +39,12 @@ void SeriesLoader::start(exchange::DicomWebClient& client, const QString& studyU
     m_retriever->setInstanceHandler(
         [assembler](const QString&, QByteArray& bytes) { (void)assembler->addInstance(std::move(bytes)); });
     connect(m_retriever.get(), &exchange::SeriesRetriever::progress, this, &SeriesLoader::progress);
+    // Emitted on a decode worker: queued to this thread.
+    connect(m_assembler.get(), &viewer::VolumeAssembler::instanceDecoded, this, [this](int decoded) {
+        if (m_assembler && !m_ready) {
+            emit previewUpdated(decoded);
+        }
+    });
     connect(m_retriever.get(), &exchange::SeriesRetriever::instanceFailed, this,
             [this](const QString& sop, const QString& message) {
                 emit instanceFailed(sop + QStringLiteral(": ") + message);

@@ -1,7 +1,9 @@
 #include "dokuei/app/SliceView.h"
 
 #include <algorithm>
+#include <cmath>
 #include <dokuei/viewer/core/Volume.h>
+#include <dokuei/viewer/core/VolumeAssembler.h>
 
 #include <QImage>
 #include <QKeyEvent>
@@ -17,11 +19,64 @@ SliceView::SliceView(QWidget* parent) : QWidget(parent)
     setMinimumSize(256, 256);
 }
 
+namespace {
+
+/// Index of the position nearest to `position` in ascending `positions` (not empty).
+int nearest(const std::vector<double>& positions, double position)
+{
+    int best = 0;
+    for (int k = 1; k < int(positions.size()); ++k) {
+        if (std::abs(positions[std::size_t(k)] - position) < std::abs(positions[std::size_t(best)] - position)) {
+            best = k;
+        }
+    }
+    return best;
+}
+
+} // namespace
+
 void SliceView::setVolume(viewer::Volume* volume)
 {
     m_volume = volume;
     m_slice = volume ? volume->slices() / 2 : 0;
+    if (volume && volume->slices() > 0 && !std::isnan(m_previewPosition)) {
+        // Stay on the slice that was being looked at during the load (positions along row x column).
+        const viewer::VolumeGeometry& g = volume->geometry();
+        const viewer::Vec3& r = g.rowDirection;
+        const viewer::Vec3& c = g.columnDirection;
+        const viewer::Vec3 n{r[1] * c[2] - r[2] * c[1], r[2] * c[0] - r[0] * c[2], r[0] * c[1] - r[1] * c[0]};
+        std::vector<double> positions;
+        for (int k = 0; k < volume->slices(); ++k) {
+            double along = 0;
+            for (std::size_t i = 0; i < 3; ++i) {
+                along += (g.origin[i] + k * g.sliceStep[i]) * n[i];
+            }
+            positions.push_back(along);
+        }
+        m_slice = nearest(positions, m_previewPosition);
+    }
+    if (volume) {
+        m_preview = nullptr;
+        m_previewCount = 0;
+    } else {
+        m_previewPosition = std::numeric_limits<double>::quiet_NaN();
+    }
     update();
+}
+
+void SliceView::setPreview(const viewer::VolumeAssembler* assembler)
+{
+    m_preview = assembler;
+    m_previewCount = 0;
+    m_previewPosition = std::numeric_limits<double>::quiet_NaN();
+    update();
+}
+
+void SliceView::previewUpdated()
+{
+    if (m_preview && !m_volume) {
+        update();
+    }
 }
 
 void SliceView::setSlice(int slice)
@@ -33,19 +88,27 @@ void SliceView::setSlice(int slice)
     update();
 }
 
-void SliceView::paintEvent(QPaintEvent*)
+void SliceView::step(int delta)
 {
-    QPainter painter(this);
-    painter.fillRect(rect(), Qt::black);
-    if (!m_volume || m_volume->wiped() || m_volume->slices() == 0) {
+    if (m_volume) {
+        setSlice(m_slice + delta);
         return;
     }
-    const std::int16_t* voxels = m_volume->slice(m_slice);
-    if (!voxels) {
+    if (!m_preview) {
         return;
     }
-    const int columns = m_volume->columns();
-    const int rows = m_volume->rows();
+    const std::vector<double> positions = m_preview->previewPositions();
+    if (positions.empty()) {
+        return;
+    }
+    const int k = std::isnan(m_previewPosition) ? 0 : nearest(positions, m_previewPosition);
+    m_previewPosition = positions[std::size_t(std::clamp(k + delta, 0, int(positions.size()) - 1))];
+    update();
+}
+
+void SliceView::drawSlice(QPainter& painter, const std::int16_t* voxels, int rows, int columns)
+{
+    // The 8-bit image is patient data too: it lives only for this paint.
     QImage image(columns, rows, QImage::Format_Grayscale8);
     const double low = m_level - m_window / 2.0;
     const double scale = 255.0 / m_window;
@@ -56,8 +119,54 @@ void SliceView::paintEvent(QPaintEvent*)
             line[x] = static_cast<uchar>(std::clamp((row[x] - low) * scale, 0.0, 255.0));
         }
     }
-    const QImage scaled = image.scaled(size(), Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    QImage scaled = image.scaled(size(), Qt::KeepAspectRatio, Qt::SmoothTransformation);
     painter.drawImage((width() - scaled.width()) / 2, (height() - scaled.height()) / 2, scaled);
+    image.fill(0);
+    scaled.fill(0);
+}
+
+void SliceView::paintPreview(QPainter& painter)
+{
+    const std::vector<double> positions = m_preview->previewPositions();
+    m_previewCount = int(positions.size());
+    if (positions.empty()) {
+        return;
+    }
+    if (std::isnan(m_previewPosition)) {
+        m_previewPosition = positions.front(); // the first one decoded is the only one
+    }
+    const int k = nearest(positions, m_previewPosition);
+    const bool shown = m_preview->withPreviewSlice(k, [&](const viewer::InstanceInfo& info, const std::int16_t* voxels) {
+        drawSlice(painter, voxels, info.rows, info.columns);
+    });
+    if (!shown) {
+        return;
+    }
+    painter.setPen(Qt::yellow);
+    painter.drawText(rect().adjusted(6, 6, -6, -6), Qt::AlignBottom | Qt::AlignLeft,
+                     tr("Loading: %1 / %2 images decoded   W %3 L %4")
+                         .arg(k + 1)
+                         .arg(positions.size())
+                         .arg(m_window)
+                         .arg(m_level));
+}
+
+void SliceView::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    painter.fillRect(rect(), Qt::black);
+    if (!m_volume && m_preview) {
+        paintPreview(painter);
+        return;
+    }
+    if (!m_volume || m_volume->wiped() || m_volume->slices() == 0) {
+        return;
+    }
+    const std::int16_t* voxels = m_volume->slice(m_slice);
+    if (!voxels) {
+        return;
+    }
+    drawSlice(painter, voxels, m_volume->rows(), m_volume->columns());
     painter.setPen(Qt::yellow);
     painter.drawText(
         rect().adjusted(6, 6, -6, -6), Qt::AlignBottom | Qt::AlignLeft,
@@ -66,7 +175,7 @@ void SliceView::paintEvent(QPaintEvent*)
 
 void SliceView::wheelEvent(QWheelEvent* event)
 {
-    setSlice(m_slice + (event->angleDelta().y() > 0 ? 1 : -1));
+    step(event->angleDelta().y() > 0 ? 1 : -1);
     event->accept();
 }
 
@@ -75,11 +184,11 @@ void SliceView::keyPressEvent(QKeyEvent* event)
     switch (event->key()) {
     case Qt::Key_Up:
     case Qt::Key_PageUp:
-        setSlice(m_slice + 1);
+        step(1);
         break;
     case Qt::Key_Down:
     case Qt::Key_PageDown:
-        setSlice(m_slice - 1);
+        step(-1);
         break;
     default:
         QWidget::keyPressEvent(event);

@@ -14,6 +14,7 @@
 #include "dokuei/security/CertificateInfo.h"
 #include "dokuei/security/Roles.h"
 #include "dokuei/security/Session.h"
+#include "dokuei/viewer/core/Volume.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -247,7 +248,8 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     signInThroughTheWindow();
     auto* tree = m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(QStringLiteral("studyTree"));
     ASSERT_NE(tree, nullptr);
-    const QString study = m_env.value(QStringLiteral("DOKUEI_DEMO_TINY_STUDY_UID"));
+    // The chest series (300 slices): long enough to see the preview before the volume is complete.
+    const QString study = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID"));
     QTreeWidgetItem* studyItem = nullptr;
     ASSERT_TRUE(QTest::qWaitFor(
         [&] {
@@ -263,21 +265,45 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     studyItem->setExpanded(true);
     ASSERT_TRUE(QTest::qWaitFor([&] { return studyItem->childCount() > 0; }, 20000));
     QTreeWidgetItem* seriesItem = studyItem->child(0);
+    app::SliceView* view = m_workstation->mainWindow()->sliceView();
+    auto brightPixels = [](const QImage& image) {
+        int bright = 0;
+        for (int y = 0; y < image.height(); y += 4) {
+            for (int x = 0; x < image.width(); x += 4) {
+                bright += qGray(image.pixel(x, y)) > 40 ? 1 : 0;
+            }
+        }
+        return bright;
+    };
+    // Progressive display: at the first decoded instance the slice view is in front and draws it while
+    // the volume is not complete yet.
+    int previewBright = -1;
+    int previewShown = 0;
+    bool volumeDuringPreview = true;
+    QObject::connect(m_workstation->mainWindow()->seriesLoader(), &app::SeriesLoader::previewUpdated, view,
+                     [&](int decoded) {
+                         if (decoded != 1) {
+                             return;
+                         }
+                         volumeDuringPreview = m_workstation->mainWindow()->seriesLoader()->volume() != nullptr;
+                         EXPECT_TRUE(view->isVisible()) << "the slice view comes to the front";
+                         previewBright = brightPixels(view->grab().toImage());
+                         previewShown = view->previewCount();
+                     });
     emit tree->itemDoubleClicked(seriesItem, 0);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 30000))
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 60000))
         << visibleText().toStdString();
+    EXPECT_FALSE(volumeDuringPreview);
+    EXPECT_GE(previewShown, 1) << "an instance was previewed before the volume was ready";
+    EXPECT_GT(previewBright, 20) << "the previewed slice is drawn";
     const QString banner = m_workstation->mainWindow()->patientBanner()->text();
     EXPECT_FALSE(banner.isEmpty());
-    const int slices = m_env.value(QStringLiteral("DOKUEI_DEMO_TINY_INSTANCES")).toInt();
-    EXPECT_EQ(m_workstation->mainWindow()->sliceView()->currentSlice(), slices / 2);
-    const QImage shown = m_workstation->mainWindow()->sliceView()->grab().toImage();
-    int bright = 0;
-    for (int y = 0; y < shown.height(); y += 4) {
-        for (int x = 0; x < shown.width(); x += 4) {
-            bright += qGray(shown.pixel(x, y)) > 40 ? 1 : 0;
-        }
-    }
-    EXPECT_GT(bright, 20) << "the slice is drawn";
+    const int slices = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_INSTANCES")).toInt();
+    EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume()->slices(), slices);
+    EXPECT_EQ(view->previewCount(), 0) << "the volume replaced the preview";
+    EXPECT_GE(view->currentSlice(), 0);
+    EXPECT_LT(view->currentSlice(), slices);
+    EXPECT_GT(brightPixels(view->grab().toImage()), 20) << "the slice is drawn";
 
     m_workstation->mainWindow()->lockAction()->trigger();
     EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume(), nullptr) << "pixels wiped at lock";

@@ -35,12 +35,17 @@ public:
     void cancel();
     /// The loaded volume (null while loading, after a failure or after a wipe).
     viewer::Volume* volume() const;
+    /// The assembly in progress, for previews (null when nothing loads); valid until cleared() or the next
+    /// start().
+    const viewer::VolumeAssembler* assembler() const { return m_assembler.get(); }
 
     QString wipeName() const override;
     std::size_t wipe() override;
 
 signals:
     void progress(int instances, qint64 bytes, double bytesPerSecond);
+    /// One more instance is decoded and can be previewed (assembler()->previewPositions()).
+    void previewUpdated(int decoded);
     void instanceFailed(const QString& message);
     void failed(const QString& message);
     void ready();
