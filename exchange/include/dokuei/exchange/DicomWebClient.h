@@ -61,7 +61,9 @@ public:
     /// Installs timeout, size limit and the TLS peer checks on a reply of network().
     void watch(QNetworkReply* reply, qint64 maxResponseBytes = -1);
     /// The failure of a finished reply (failure None when it succeeded with HTTP 2xx). Audits and emits
-    /// securityFailure() for security-relevant ones once per reply.
+    /// securityFailure() for security-relevant ones once per reply. After a refused TLS handshake whose
+    /// cause the TLS backend does not tell, it blocks for a diagnostic TlsProbe (at most
+    /// settings().probeTimeout, once per reply) to name the cause; the refusal stands either way.
     DicomWebError failureOf(QNetworkReply* reply);
 
     /// New TLS connections (full or resumed handshakes) seen so far.
