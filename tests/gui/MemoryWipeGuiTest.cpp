@@ -1,0 +1,388 @@
+// The memory proof through the real application: a phantom series whose pixels and patient name carry a
+// random marker is stored into the local reading centre (STOW-RS over mutual TLS with the card), the
+// reading window signs in, lists it and opens it with its own loader; a scan of the process's readable
+// memory finds the marker's forms (stored pixel bytes, HU in the volume, the name in UTF-8 and UTF-16).
+// Then the user locks the seat; the same scan must find none of them.
+//
+// The marker never exists in the clear in this process except inside SecureBuffers and the arguments of
+// the phantom generator's command line (ordinary heap, freed — and zeroed by the zeroing free — before the
+// first scan): every copy the scans count was made by the application.
+
+#include "../integration/PrivateCardReader.h"
+#include "../integration/ReadingCenterEnv.h"
+#include "../integration/Subprocess.h"
+#include "../unit/memory/PhiMarker.h"
+#include "dokuei/app/LoginWindow.h"
+#include "dokuei/app/MainWindow.h"
+#include "dokuei/app/PatientBanner.h"
+#include "dokuei/app/SeriesLoader.h"
+#include "dokuei/app/SignInForm.h"
+#include "dokuei/app/StudyBrowser.h"
+#include "dokuei/app/Workstation.h"
+#include "dokuei/security/AccountStore.h"
+#include "dokuei/security/CertificateInfo.h"
+#include "dokuei/security/MemoryScanner.h"
+#include "dokuei/security/Roles.h"
+#include "dokuei/security/SecureBuffer.h"
+#include "dokuei/security/Session.h"
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+
+#include <QAction>
+#include <QApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace dokuei;
+using dokuei::integration::ReadingCenterEnv;
+using security::MemoryScanner;
+using security::SecureBuffer;
+using security::Session;
+using security::testing::PhiMarker;
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+SecureBuffer mustAllocate(std::size_t bytes)
+{
+    auto buffer = SecureBuffer::allocate(bytes);
+    if (!buffer) {
+        throw std::runtime_error(buffer.error().toString().toStdString());
+    }
+    return std::move(*buffer);
+}
+
+// The phantom's tiny preset with --noise 0: air is exactly -1000 HU, stored as 24 with the default rescale
+// (slope 1, intercept -1024). The marker sits in row 1 from column 1 on, and the pixel right after it is air
+// (checked by hand: the body does not reach the image's top rows). That neighbour is part of the pixel
+// forms, so that they cannot be confused with the patient name (whose bytes never include a 0x00 or 0xFC).
+constexpr int kIntercept = -1024;
+constexpr int kAirHu = -1000;
+constexpr std::size_t kMarkerChars = 32; // even: the text fills whole pixels
+
+/// The four forms of one random marker text, each kept masked (see PhiMarker).
+struct MarkerForms
+{
+    PhiMarker text;      // the --marker argument itself
+    PhiMarker pixelRaw;  // stored pixel bytes (little endian) + the air pixel after them
+    PhiMarker pixelHu;   // the same pixels as int16 HU (little endian), as the volume holds them
+    PhiMarker nameUtf8;  // the family name and the DICOM PN component separator
+    PhiMarker nameUtf16; // the family name as a QString holds it
+};
+
+MarkerForms makeMarkerForms()
+{
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    SecureBuffer random = mustAllocate(kMarkerChars);
+    security::testing::fillRandom(random.data(), random.size());
+    SecureBuffer text = mustAllocate(kMarkerChars);
+    auto* chars = reinterpret_cast<unsigned char*>(text.data());
+    for (std::size_t i = 0; i < kMarkerChars; ++i) {
+        chars[i] = static_cast<unsigned char>(
+            kAlphabet[std::to_integer<unsigned>(random.data()[i]) % (sizeof(kAlphabet) - 1)]);
+    }
+    random.release();
+
+    SecureBuffer raw = mustAllocate(kMarkerChars + 2);
+    std::memcpy(raw.data(), text.data(), kMarkerChars);
+    const auto airStored = static_cast<std::uint16_t>(kAirHu - kIntercept);
+    raw.data()[kMarkerChars] = std::byte(airStored & 0xff);
+    raw.data()[kMarkerChars + 1] = std::byte(airStored >> 8);
+
+    SecureBuffer hu = mustAllocate(kMarkerChars + 2);
+    for (std::size_t i = 0; i < kMarkerChars / 2; ++i) {
+        const int stored = chars[2 * i] | (chars[2 * i + 1] << 8);
+        const auto value = static_cast<std::uint16_t>(static_cast<std::int16_t>(stored + kIntercept));
+        hu.data()[2 * i] = std::byte(value & 0xff);
+        hu.data()[2 * i + 1] = std::byte(value >> 8);
+    }
+    const auto airHu = static_cast<std::uint16_t>(static_cast<std::int16_t>(kAirHu));
+    hu.data()[kMarkerChars] = std::byte(airHu & 0xff);
+    hu.data()[kMarkerChars + 1] = std::byte(airHu >> 8);
+
+    SecureBuffer utf8 = mustAllocate(kMarkerChars + 1);
+    std::memcpy(utf8.data(), text.data(), kMarkerChars);
+    utf8.data()[kMarkerChars] = std::byte('^');
+
+    SecureBuffer utf16 = mustAllocate(kMarkerChars * 2);
+    for (std::size_t i = 0; i < kMarkerChars; ++i) {
+        const char16_t unit = chars[i];
+        std::memcpy(utf16.data() + 2 * i, &unit, 2); // host order, as QString holds it
+    }
+    return MarkerForms{PhiMarker::fromClear(std::move(text)), PhiMarker::fromClear(std::move(raw)),
+                       PhiMarker::fromClear(std::move(hu)), PhiMarker::fromClear(std::move(utf8)),
+                       PhiMarker::fromClear(std::move(utf16))};
+}
+
+struct FormHits
+{
+    long long hits = -1;
+    QStringList regions;
+};
+
+/// Occurrences of one form now, with the mappings that hold them.
+FormHits scanFor(const PhiMarker& marker)
+{
+    SecureBuffer clear = marker.reveal();
+    const auto result = MemoryScanner::scan(
+        QByteArrayView(reinterpret_cast<const char*>(clear.data()), static_cast<qsizetype>(clear.size())));
+    clear.release();
+    if (!result) {
+        return {};
+    }
+    return {static_cast<long long>(result->hits), result->hitRegions};
+}
+
+struct AllHits
+{
+    FormHits pixelRaw;
+    FormHits pixelHu;
+    FormHits nameUtf8;
+    FormHits nameUtf16;
+};
+
+AllHits scanAll(const MarkerForms& forms)
+{
+    security::testing::scrubStack();
+    return {scanFor(forms.pixelRaw), scanFor(forms.pixelHu), scanFor(forms.nameUtf8),
+            scanFor(forms.nameUtf16)};
+}
+
+std::string where(const FormHits& hits)
+{
+    return hits.regions.join(QStringLiteral(", ")).toStdString();
+}
+
+class MemoryWipeGuiTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        auto env = ReadingCenterEnv::load();
+        ASSERT_TRUE(env) << env.error().toStdString();
+        m_env = *env;
+        m_reader = std::make_unique<dokuei::integration::PrivateCardReader>(m_env);
+        ASSERT_TRUE(m_reader->error().isEmpty()) << m_reader->error().toStdString();
+        ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.sato")));
+
+        m_paths.configDir = m_dir.filePath(QStringLiteral("home"));
+        m_paths.dataDir = m_paths.configDir;
+        m_paths.systemDir = m_dir.filePath(QStringLiteral("etc"));
+        ASSERT_TRUE(m_paths.ensureUserDirectories());
+        m_config.pkcs11Module = m_env.value(QStringLiteral("DOKUEI_PKCS11_MODULE"));
+        m_config.cardTrustAnchorFile = m_env.caFile();
+        m_config.cardCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
+        m_config.readingCentreUrl = QUrl(m_env.url());
+        m_config.readingCentreCaFile = m_env.caFile();
+        m_config.readingCentreCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
+        auto workstation = app::Workstation::create(m_paths, m_config);
+        ASSERT_TRUE(workstation) << workstation.error().toString().toStdString();
+        m_workstation = std::move(*workstation);
+
+        auto& accounts = m_workstation->accounts();
+        const QString initial = kSato + QStringLiteral("-0");
+        ASSERT_TRUE(accounts.addUser(QStringLiteral("dr.sato"), QStringLiteral("dr.sato"),
+                                     security::Role::Radiologist, initial, QStringLiteral("test")));
+        ASSERT_TRUE(accounts.changePassword(QStringLiteral("dr.sato"), initial, kSato));
+        auto certificate =
+            security::parseCertificate(readFile(m_env.user(QStringLiteral("dr.sato")).authCert));
+        ASSERT_TRUE(certificate);
+        ASSERT_TRUE(accounts.bindCard(QStringLiteral("dr.sato"), certificate->der, QStringLiteral("test")));
+    }
+
+    void TearDown() override { m_workstation.reset(); }
+
+    /// Generates the marker series with the phantom generator and stores it into the reading centre with
+    /// curl (mutual TLS with a copy of dr.sato's card). Neither the files nor curl's answer enter this
+    /// process. Returns the study UID (empty on failure, with the failure recorded).
+    QString storeMarkerSeries(const MarkerForms& forms)
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("series"));
+        const QString studyUid = QStringLiteral("1.2.826.0.1.3680043.9.7713.77.%1.%2")
+                                     .arg(QCoreApplication::applicationPid())
+                                     .arg(QDateTime::currentSecsSinceEpoch());
+        {
+            SecureBuffer text = forms.text.reveal();
+            const QStringList args{QStringLiteral("--preset"),
+                                   QStringLiteral("tiny"),
+                                   QStringLiteral("--noise"),
+                                   QStringLiteral("0"),
+                                   QStringLiteral("--transfer-syntax"),
+                                   QStringLiteral("explicit-le"),
+                                   QStringLiteral("--marker"),
+                                   QString::fromLatin1(reinterpret_cast<const char*>(text.data()),
+                                                       static_cast<qsizetype>(text.size())),
+                                   QStringLiteral("--study-uid"),
+                                   studyUid,
+                                   QStringLiteral("--out"),
+                                   out,
+                                   QStringLiteral("--quiet")};
+            text.release();
+            const auto run = dokuei::integration::runSubprocess(QStringLiteral(DOKUEI_PHANTOM_PATH), args);
+            EXPECT_EQ(run.exitCode, 0) << run.err.toStdString() << run.failure.toStdString();
+            if (run.exitCode != 0) {
+                return {};
+            }
+        }
+        const QStringList files = QDir(out).entryList({QStringLiteral("*.dcm")}, QDir::Files);
+        EXPECT_EQ(files.size(), 16) << "the tiny preset has 16 slices";
+        // One multipart/related STOW-RS body, assembled by the shell straight into a file.
+        const QString body = dir.filePath(QStringLiteral("stow.body"));
+        const QString boundary = QStringLiteral("dokuei-stow-boundary-7d1e");
+        QStringList shell{
+            QStringLiteral("-c"),
+            QStringLiteral(
+                "cd \"$1\" && out=$2 && b=$3 && shift 3 && { for f; do "
+                "printf -- '--%s\\r\\nContent-Type: application/dicom\\r\\n\\r\\n' \"$b\"; "
+                "cat \"$f\"; printf '\\r\\n'; done; printf -- '--%s--\\r\\n' \"$b\"; } > \"$out\""),
+            QStringLiteral("sh"),
+            out,
+            body,
+            boundary};
+        shell << files;
+        const auto assembled = dokuei::integration::runSubprocess(QStringLiteral("/bin/sh"), shell);
+        EXPECT_EQ(assembled.exitCode, 0) << assembled.err.toStdString();
+        QStringList curl = m_env.curlCardArgs(QStringLiteral("dr.sato"));
+        curl << QStringLiteral("-X") << QStringLiteral("POST") << QStringLiteral("-H")
+             << QStringLiteral("Content-Type: multipart/related; type=\"application/dicom\"; boundary=%1")
+                    .arg(boundary)
+             << QStringLiteral("--data-binary") << QLatin1Char('@') + body << QStringLiteral("-o")
+             << QStringLiteral("/dev/null") << QStringLiteral("-w") << QStringLiteral("%{http_code}")
+             << m_env.url() + QStringLiteral("/studies");
+        const auto stored =
+            dokuei::integration::runSubprocess(QStringLiteral("curl"), curl, m_env.cardEnvironment());
+        EXPECT_EQ(stored.exitCode, 0) << stored.err.toStdString() << stored.failure.toStdString();
+        EXPECT_EQ(stored.out, QByteArray("200")) << "STOW-RS answered " << stored.out.toStdString();
+        return stored.exitCode == 0 && stored.out == "200" ? studyUid : QString();
+    }
+
+    void signIn()
+    {
+        m_workstation->start();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_workstation->loginWindow()));
+        app::SignInForm* form = m_workstation->loginWindow()->form();
+        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("userId")), QStringLiteral("dr.sato"));
+        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("password")), kSato);
+        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("pin")),
+                         m_env.user(QStringLiteral("dr.sato")).pin);
+        QTest::mouseClick(form->findChild<QPushButton*>(QStringLiteral("submit")), Qt::LeftButton);
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] { return m_workstation->session().state() == Session::State::Active; }, 20000));
+    }
+
+    /// Opens the first series of this study from the study browser, as a double-click does. While it
+    /// loads, scans for the stored pixel bytes and the UTF-8 name at each instance received until both
+    /// were seen (`inFlight`): the loader keeps neither once an instance is decoded, so they are only in
+    /// memory while instances travel (the reply's and the parser's buffers, the decoder's dataset).
+    void openSeries(const QString& studyUid, const MarkerForms& forms, AllHits& inFlight)
+    {
+        inFlight.pixelRaw.hits = 0;
+        inFlight.nameUtf8.hits = 0;
+        QObject::connect(
+            m_workstation->mainWindow()->seriesLoader(), &app::SeriesLoader::progress,
+            m_workstation->mainWindow(),
+            [&](int, qint64, double) {
+                if (inFlight.pixelRaw.hits <= 0) {
+                    inFlight.pixelRaw = scanFor(forms.pixelRaw);
+                }
+                if (inFlight.nameUtf8.hits <= 0) {
+                    inFlight.nameUtf8 = scanFor(forms.nameUtf8);
+                }
+            },
+            Qt::DirectConnection);
+        auto* tree =
+            m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(QStringLiteral("studyTree"));
+        ASSERT_NE(tree, nullptr);
+        QTreeWidgetItem* studyItem = nullptr;
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] {
+                for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+                    if (tree->topLevelItem(i)->data(0, Qt::UserRole + 1).toString() == studyUid) {
+                        studyItem = tree->topLevelItem(i);
+                    }
+                }
+                return studyItem != nullptr;
+            },
+            20000))
+            << "the stored marker study is listed";
+        studyItem->setExpanded(true);
+        ASSERT_TRUE(QTest::qWaitFor([&] { return studyItem->childCount() > 0; }, 20000));
+        emit tree->itemDoubleClicked(studyItem->child(0), 0);
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 30000))
+            << "the series is loaded";
+    }
+
+    const QString kSato = QStringLiteral("Kx9#mQ2v!Lp-sato");
+    ReadingCenterEnv m_env;
+    QTemporaryDir m_dir;
+    std::unique_ptr<dokuei::integration::PrivateCardReader> m_reader;
+    WorkstationPaths m_paths;
+    Configuration m_config;
+    std::unique_ptr<app::Workstation> m_workstation;
+};
+
+TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
+{
+    const MarkerForms forms = makeMarkerForms();
+    const QString studyUid = storeMarkerSeries(forms);
+    ASSERT_FALSE(studyUid.isEmpty());
+    const AllHits stored = scanAll(forms);
+    // Nothing of the marker is in this process yet: every hit below was made by the application.
+    EXPECT_EQ(stored.pixelRaw.hits + stored.pixelHu.hits + stored.nameUtf8.hits + stored.nameUtf16.hits, 0)
+        << "pixel raw: " << where(stored.pixelRaw) << "; HU: " << where(stored.pixelHu)
+        << "; UTF-8: " << where(stored.nameUtf8) << "; UTF-16: " << where(stored.nameUtf16);
+
+    signIn();
+    AllHits inFlight;
+    openSeries(studyUid, forms, inFlight);
+    ASSERT_FALSE(m_workstation->mainWindow()->patientBanner()->text().isEmpty());
+
+    const AllHits before = scanAll(forms);
+    m_workstation->mainWindow()->lockAction()->trigger();
+    ASSERT_EQ(m_workstation->session().state(), Session::State::Locked);
+    // The lock screen is up and the event loop runs on (deferred deletions, repaints), as on a real seat.
+    QTest::qWait(200);
+    const AllHits after = scanAll(forms);
+
+    // Numbers and mapping names only: the marker itself is never printed.
+    std::printf(
+        "marker hits while instances arrive: pixel raw=%lld name UTF-8=%lld; once loaded, before the "
+        "lock: pixel raw=%lld HU=%lld name UTF-8=%lld name UTF-16=%lld; after the lock: pixel raw=%lld "
+        "HU=%lld name UTF-8=%lld name UTF-16=%lld\n",
+        inFlight.pixelRaw.hits, inFlight.nameUtf8.hits, before.pixelRaw.hits, before.pixelHu.hits,
+        before.nameUtf8.hits, before.nameUtf16.hits, after.pixelRaw.hits, after.pixelHu.hits,
+        after.nameUtf8.hits, after.nameUtf16.hits);
+    std::printf("found in: while arriving pixel raw [%s] UTF-8 [%s]; loaded HU [%s] UTF-16 [%s]\n",
+                where(inFlight.pixelRaw).c_str(), where(inFlight.nameUtf8).c_str(),
+                where(before.pixelHu).c_str(), where(before.nameUtf16).c_str());
+    std::fflush(stdout);
+
+    EXPECT_GT(inFlight.pixelRaw.hits, 0) << "the stored pixel bytes are never found while the series arrives";
+    EXPECT_GT(inFlight.nameUtf8.hits, 0) << "the UTF-8 patient name is never found while the series arrives";
+    EXPECT_GE(before.pixelHu.hits, 16) << "the volume's HU (one marker per slice) are not found";
+    EXPECT_GT(before.nameUtf16.hits, 0) << "the banner's / study list's name (UTF-16) is not found";
+
+    EXPECT_EQ(after.pixelRaw.hits, 0) << where(after.pixelRaw);
+    EXPECT_EQ(after.pixelHu.hits, 0) << where(after.pixelHu);
+    EXPECT_EQ(after.nameUtf8.hits, 0) << where(after.nameUtf8);
+    EXPECT_EQ(after.nameUtf16.hits, 0) << where(after.nameUtf16);
+}
+
+} // namespace
