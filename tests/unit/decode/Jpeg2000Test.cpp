@@ -173,6 +173,48 @@ TEST(Jpeg2000, OpenJpegDecodesReencodedSeriesBitExact)
     }
 }
 
+// OpenJPEG allocates what the codestream declares (image and per-tile state) when it reads the header: the
+// codestream's SIZ segment is checked against the DICOM header first.
+TEST(Jpeg2000, RefusesCodestreamSizesBeyondTheHeader)
+{
+    GeneratedStudy study = generate(tinySpec());
+    ASSERT_FALSE(study.files.empty());
+    const QByteArray original = toJpeg2000(study.files.front());
+    const qsizetype soc = original.indexOf(QByteArray("\xff\x4f\xff\x51", 4));
+    ASSERT_NE(soc, -1);
+    const auto put32 = [](QByteArray& bytes, qsizetype at, std::uint32_t v) {
+        for (int i = 0; i < 4; ++i)
+            bytes[at + i] = char((v >> (24 - 8 * i)) & 0xFF);
+    };
+    const auto decode = [](const QByteArray& bytes) {
+        std::vector<std::int16_t> hu;
+        return InstanceDecoder::decode(QByteArrayView(bytes),
+                                       [&](const InstanceInfo& info) -> Expected<std::span<std::int16_t>> {
+                                           hu.assign(std::size_t(info.rows) * std::size_t(info.columns), 0);
+                                           return std::span<std::int16_t>(hu);
+                                       },
+                                       {});
+    };
+    ASSERT_TRUE(decode(original));
+    const qsizetype siz = soc + 8; // Xsiz, Ysiz, XOsiz, YOsiz, XTsiz, YTsiz, XTOsiz, YTOsiz
+    QByteArray huge = original;
+    put32(huge, siz, 60000);
+    put32(huge, siz + 4, 60000);
+    put32(huge, siz + 16, 60000);
+    put32(huge, siz + 20, 60000);
+    auto result = decode(huge);
+    ASSERT_FALSE(result);
+    EXPECT_TRUE(result.error().message.contains(QStringLiteral("declares 60000 x 60000 pixels")))
+        << result.error().message.toStdString();
+    QByteArray tiny = original; // 1 x 1 tiles: 4096 tiles for 64 x 64 pixels
+    put32(tiny, siz + 16, 1);
+    put32(tiny, siz + 20, 1);
+    result = decode(tiny);
+    ASSERT_FALSE(result);
+    EXPECT_TRUE(result.error().message.contains(QStringLiteral("4096 tiles")))
+        << result.error().message.toStdString();
+}
+
 // Not run by ctest (disabled): writes the JPEG 2000 seed of the decode fuzzing corpus, since the phantom
 // generator cannot write JPEG 2000. tests/fuzz/make-decode-corpus runs it with
 // --gtest_also_run_disabled_tests and DOKUEI_J2K_SEED_OUT=<file>; the seed is the corpus's explicit little

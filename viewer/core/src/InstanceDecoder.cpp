@@ -848,9 +848,88 @@ OPJ_BOOL opjSeek(OPJ_OFF_T position, void* user)
 void opjQuiet(const char*, void*)
 {}
 
+std::uint32_t bigEndian32(const std::uint8_t* p)
+{
+    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
+}
+
+/// The J2K codestream in a fragment: the fragment itself (PS3.5 A.4.4), or the contiguous codestream box of
+/// a JP2 file some writers put there. nullopt when there is none.
+std::optional<std::span<const std::uint8_t>> j2kCodestream(const std::uint8_t* data, std::size_t size)
+{
+    const std::span<const std::uint8_t> all(data, size);
+    if (size >= 2 && data[0] == 0xFF && data[1] == 0x4F)
+        return all;
+    std::size_t at = 0;
+    while (size - at >= 8) {
+        std::uint64_t length = bigEndian32(data + at);
+        std::size_t header = 8;
+        if (length == 1) {
+            if (size - at < 16)
+                return std::nullopt;
+            length = (std::uint64_t(bigEndian32(data + at + 8)) << 32) | bigEndian32(data + at + 12);
+            header = 16;
+        } else if (length == 0) {
+            length = size - at;
+        }
+        if (length < header || length > size - at)
+            return std::nullopt;
+        if (std::memcmp(data + at + 4, "jp2c", 4) == 0)
+            return all.subspan(at + header, std::size_t(length) - header);
+        at += std::size_t(length);
+    }
+    return std::nullopt;
+}
+
+/// The image and tile sizes a J2K codestream declares (its SIZ segment, which must follow SOC), checked
+/// against the DICOM header before OpenJPEG allocates anything for them: one component of rows x columns,
+/// no subsampling, at most kMaxTiles tiles.
+Expected<void> checkJ2kSize(const std::uint8_t* data, std::size_t size, const InstanceInfo& info)
+{
+    const auto refused = [&](const QString& why) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1 frame %2: JPEG 2000 codestream %3")
+                        .arg(info.sopInstanceUid)
+                        .arg(info.frameIndex + 1)
+                        .arg(why));
+    };
+    const auto codestream = j2kCodestream(data, size);
+    // SOC, SIZ marker, Lsiz, Rsiz, 8 x 32-bit sizes and offsets, Csiz, then 3 bytes per component.
+    if (!codestream || codestream->size() < 4 + 2 + 2 + 32 + 2 + 3 || (*codestream)[0] != 0xFF ||
+        (*codestream)[1] != 0x4F || (*codestream)[2] != 0xFF || (*codestream)[3] != 0x51)
+        return refused(QStringLiteral("has no SOC and SIZ marker at its start"));
+    const std::uint8_t* siz = codestream->data() + 8;
+    const std::uint32_t width = bigEndian32(siz), height = bigEndian32(siz + 4);
+    const std::uint32_t x0 = bigEndian32(siz + 8), y0 = bigEndian32(siz + 12);
+    const std::uint32_t tileWidth = bigEndian32(siz + 16), tileHeight = bigEndian32(siz + 20);
+    const std::uint32_t tileX0 = bigEndian32(siz + 24), tileY0 = bigEndian32(siz + 28);
+    const unsigned components = (unsigned(siz[32]) << 8) | siz[33];
+    if (width <= x0 || height <= y0 || width - x0 != std::uint32_t(info.columns) ||
+        height - y0 != std::uint32_t(info.rows) || components != 1 || siz[35] != 1 || siz[36] != 1)
+        return refused(QStringLiteral("declares %1 x %2 pixels with %3 components, the header says %4 x %5")
+                           .arg(qint64(width) - qint64(x0))
+                           .arg(qint64(height) - qint64(y0))
+                           .arg(components)
+                           .arg(info.columns)
+                           .arg(info.rows));
+    if (tileWidth == 0 || tileHeight == 0 || tileX0 > x0 || tileY0 > y0)
+        return refused(QStringLiteral("declares an invalid tile grid"));
+    const std::uint64_t tilesAcross = (std::uint64_t(width) - tileX0 + tileWidth - 1) / tileWidth;
+    const std::uint64_t tilesDown = (std::uint64_t(height) - tileY0 + tileHeight - 1) / tileHeight;
+    // OpenJPEG allocates its per-tile state for every tile when it reads the header.
+    constexpr std::uint64_t kMaxTiles = 1024;
+    if (tilesAcross * tilesDown > kMaxTiles)
+        return refused(QStringLiteral("declares %1 tiles; at most %2 are accepted")
+                           .arg(tilesAcross * tilesDown)
+                           .arg(kMaxTiles));
+    return {};
+}
+
 Expected<void> decodeWithOpenJpeg(const std::uint8_t* data, std::size_t size, const InstanceInfo& info,
                                   std::span<std::int16_t> dst)
 {
+    if (auto sized = checkJ2kSize(data, size, info); !sized)
+        return sized;
     const bool jp2 = size >= 12 && data[4] == 'j' && data[5] == 'P';
     opj_codec_t* codec = opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K);
     opj_set_info_handler(codec, opjQuiet, nullptr);
@@ -867,8 +946,30 @@ Expected<void> decodeWithOpenJpeg(const std::uint8_t* data, std::size_t size, co
     opj_stream_set_seek_function(stream, opjSeek);
     opj_image_t* image = nullptr;
     Expected<void> result;
-    if (!opj_setup_decoder(codec, &params) || !opj_read_header(stream, codec, &image) || image == nullptr ||
-        !opj_decode(codec, stream, image) || !opj_end_decompress(codec, stream)) {
+    // The codestream's own size is checked against the DICOM header before decoding: OpenJPEG allocates
+    // whatever size the codestream declares.
+    const auto headerMatches = [&](const opj_image_t* im) {
+        return im->numcomps == 1 && im->comps != nullptr && im->comps[0].dx == 1 && im->comps[0].dy == 1 &&
+               im->x1 > im->x0 && im->y1 > im->y0 && im->x1 - im->x0 == OPJ_UINT32(info.columns) &&
+               im->y1 - im->y0 == OPJ_UINT32(info.rows);
+    };
+    const bool headerRead =
+        opj_setup_decoder(codec, &params) && opj_read_header(stream, codec, &image) && image != nullptr;
+    const bool decoded = headerRead && headerMatches(image) && opj_decode(codec, stream, image) &&
+                         opj_end_decompress(codec, stream);
+    if (headerRead && !decoded && !headerMatches(image)) {
+        result = fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("instance %1 frame %2: JPEG 2000 codestream is %3 x %4 with %5 components, the "
+                           "header says %6 x %7")
+                .arg(info.sopInstanceUid)
+                .arg(info.frameIndex + 1)
+                .arg(image->x1 - image->x0)
+                .arg(image->y1 - image->y0)
+                .arg(image->numcomps)
+                .arg(info.columns)
+                .arg(info.rows));
+    } else if (!decoded) {
         result =
             fail(ErrorCode::InvalidArgument, QStringLiteral("instance %1 frame %2: JPEG 2000 decoding failed")
                                                  .arg(info.sopInstanceUid)
