@@ -1,7 +1,8 @@
 // dokuei-bench-load: loads the reading centre's demo series the way the workstation does (WADO-RS over
 // mutual TLS with the card's key, parsed as it streams, decoded on the worker pool into the secure volume)
 // and prints JSON lines: ready-volume time, first decoded slice, download-only and decode-only peers, peak
-// memory above the start. Usage: dokuei-bench-load [--runs N] [--curl-seconds S] (env from the stack:
+// memory above the start. Usage: dokuei-bench-load [--runs N] [--curl-seconds S] [--curl-head-seconds S]
+// [--getscu-seconds S] (peers measured by scripts/bench in the same run; env from the stack:
 // DOKUEI_STACK_DIR).
 #include "PrivateCardReader.h"
 #include "ReadingCenterEnv.h"
@@ -18,6 +19,8 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTimer>
 
 using namespace dokuei;
@@ -87,7 +90,8 @@ LoadRun load(DicomWebClient& client, const QString& study, const QString& series
     resetPeak();
     const qint64 startKiB = statusKiB("VmRSS:");
     QElapsedTimer timer;
-    QObject::connect(&assembler, &viewer::VolumeAssembler::sliceReady, &assembler, [&](int) {
+    // The first decoded instance is what the reading window previews at once (SliceView).
+    QObject::connect(&assembler, &viewer::VolumeAssembler::instanceDecoded, &assembler, [&](int) {
         if (!run.firstSeen) {
             run.firstSeen = true;
             run.firstSliceSeconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
@@ -126,6 +130,25 @@ LoadRun load(DicomWebClient& client, const QString& study, const QString& series
     return run;
 }
 
+/// Seconds to fetch one instance by WADO-RS (`.../instances/{sop}`, the whole multipart read).
+double fetchOneInstance(DicomWebClient& client, const QString& study, const QString& series, const QString& sop)
+{
+    const QString path = QStringLiteral("/studies/%1/series/%2/instances/%3").arg(study, series, sop);
+    QElapsedTimer timer;
+    timer.start();
+    QNetworkReply* reply = client.network().get(client.request(path, SeriesRetriever::acceptHeader()));
+    client.watch(reply, qint64(64) << 20);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    QByteArray body = reply->readAll();
+    const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+    const bool ok = reply->error() == QNetworkReply::NoError && !body.isEmpty();
+    body.fill('\0');
+    reply->deleteLater();
+    return ok ? seconds : -1.0;
+}
+
 double decodeOnly(const QList<QByteArray>& instances)
 {
     viewer::AssemblerOptions options;
@@ -154,12 +177,18 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     int runs = 3;
     double curlSeconds = 0;
+    double curlHeadSeconds = 0;
+    double getscuSeconds = 0;
     const QStringList args = QCoreApplication::arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
         if (args[i] == QStringLiteral("--runs")) {
             runs = std::max(1, args[i + 1].toInt());
         } else if (args[i] == QStringLiteral("--curl-seconds")) {
             curlSeconds = args[i + 1].toDouble();
+        } else if (args[i] == QStringLiteral("--getscu-seconds")) {
+            getscuSeconds = args[i + 1].toDouble();
+        } else if (args[i] == QStringLiteral("--curl-head-seconds")) {
+            curlHeadSeconds = args[i + 1].toDouble();
         }
     }
     auto env = integration::ReadingCenterEnv::load();
@@ -207,6 +236,14 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "dokuei-bench-load: %s: %s\n", which, qPrintable(warm.error));
             return 1;
         }
+        // Peer of the first slice: fetching the middle instance alone, then decoding it alone.
+        const QByteArray& middle = bytes[bytes.size() / 2];
+        const QString middleSop = SeriesRetriever::sopUidFromPart10(QByteArrayView(middle));
+        std::vector<double> oneFetch, oneDecode;
+        for (int i = 0; i < runs; ++i) {
+            oneFetch.push_back(fetchOneInstance(client, study, series, middleSop));
+            oneDecode.push_back(decodeOnly({middle}));
+        }
         std::vector<double> ready, first, download, decode;
         LoadRun last;
         bool progressive = true;
@@ -223,6 +260,7 @@ int main(int argc, char** argv)
         for (QByteArray& b : bytes) {
             b.fill('\0');
         }
+        const double onePeer = median(oneFetch) + median(oneDecode);
         const double readyMedian = median(ready);
         const double peer = std::max(median(download), median(decode));
         line(QStringLiteral(
@@ -247,11 +285,38 @@ int main(int argc, char** argv)
                      .arg(curlSeconds, 0, 'f', 4)
                      .arg(readyMedian / curlSeconds, 0, 'f', 3));
         }
+        if (name == QStringLiteral("chest") && getscuSeconds > 0) {
+            line(QStringLiteral(
+                     "{\"name\":\"ready_volume_chest_vs_getscu\",\"value\":%1,\"unit\":\"s\",\"peer\":\"DCMTK "
+                     "getscu C-GET of the same series (plain TCP, files)\",\"peer_value\":%2,\"ratio\":%3}")
+                     .arg(readyMedian, 0, 'f', 4)
+                     .arg(getscuSeconds, 0, 'f', 4)
+                     .arg(readyMedian / getscuSeconds, 0, 'f', 3));
+        }
+        if (name == QStringLiteral("head") && curlHeadSeconds > 0) {
+            const double jlsPeer = std::max(curlHeadSeconds, median(decode));
+            line(QStringLiteral(
+                     "{\"name\":\"ready_volume_head_jpegls_vs_curl_or_decode\",\"value\":%1,\"unit\":\"s\","
+                     "\"peer\":\"max(curl WADO-RS download, decode-only 2 threads)\",\"peer_value\":%2,"
+                     "\"curl\":%3,\"decode_only\":%4,\"ratio\":%5,\"limit\":1.2}")
+                     .arg(readyMedian, 0, 'f', 4)
+                     .arg(jlsPeer, 0, 'f', 4)
+                     .arg(curlHeadSeconds, 0, 'f', 4)
+                     .arg(median(decode), 0, 'f', 4)
+                     .arg(readyMedian / jlsPeer, 0, 'f', 3));
+        }
         if (progressive) {
             line(QStringLiteral(
-                     "{\"name\":\"first_slice_decoded_%1\",\"value\":%2,\"unit\":\"s\",\"limit\":1.0}")
+                     "{\"name\":\"first_slice_decoded_%1\",\"value\":%2,\"unit\":\"s\",\"limit\":1.0,"
+                     "\"peer\":\"one-instance WADO-RS fetch + one-slice decode\",\"peer_value\":%3,"
+                     "\"fetch_one\":%4,\"decode_one\":%5,\"ratio\":%6,\"ratio_limit\":3.0,"
+                     "\"note\":\"first instance decoded and previewable; the paint itself is not included\"}")
                      .arg(name)
-                     .arg(median(first), 0, 'f', 4));
+                     .arg(median(first), 0, 'f', 4)
+                     .arg(onePeer, 0, 'f', 4)
+                     .arg(median(oneFetch), 0, 'f', 4)
+                     .arg(median(oneDecode), 0, 'f', 4)
+                     .arg(median(first) / onePeer, 0, 'f', 3));
         } else {
             line(QStringLiteral(
                      "{\"name\":\"first_slice_decoded_%1\",\"value\":null,\"unit\":\"s\",\"limit\":1.0,"

@@ -1,10 +1,13 @@
 #include "dokuei/security/SecureBuffer.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <linux/capability.h>
 #include <string>
+#include <vector>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -261,6 +264,36 @@ TEST(SecureErase, ZeroesByteArraysAndStdStrings)
     std::string shortText = "abc";
     EXPECT_GE(secureErase(shortText), 3u);
     EXPECT_TRUE(shortText.empty());
+}
+
+} // namespace
+} // namespace dokuei::security
+
+namespace dokuei::security {
+namespace {
+
+// A large buffer (a CT volume) is locked on fault: locked, not populated up front, and every page written is
+// resident and locked.
+TEST(SecureBuffer, LargeBuffersAreLockedOnFaultNotPopulatedUpFront)
+{
+    constexpr std::size_t kBytes = std::size_t{64} << 20;
+    auto buffer = SecureBuffer::allocate(kBytes);
+    ASSERT_TRUE(buffer);
+    if (!buffer->locked()) {
+        GTEST_SKIP() << "RLIMIT_MEMLOCK is below 64 MiB here: the buffer is not locked at all";
+    }
+    const std::string flags = vmFlagsOf(buffer->data());
+    EXPECT_NE(flags.find(" lo "), std::string::npos) << flags;
+    auto residentPages = [&] {
+        const long page = ::sysconf(_SC_PAGESIZE);
+        std::vector<unsigned char> resident(kBytes / std::size_t(page));
+        EXPECT_EQ(::mincore(buffer->data(), kBytes, resident.data()), 0);
+        return std::count_if(resident.begin(), resident.end(), [](unsigned char r) { return (r & 1) != 0; });
+    };
+    EXPECT_LT(residentPages(), 64) << "the whole range was populated at allocation";
+    std::memset(buffer->data(), 0x5a, kBytes / 2);
+    const long page = ::sysconf(_SC_PAGESIZE);
+    EXPECT_GE(residentPages(), long(kBytes / 2 / std::size_t(page))) << "written pages are resident";
 }
 
 } // namespace
