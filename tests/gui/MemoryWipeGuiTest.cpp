@@ -29,6 +29,7 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 #include <QAction>
 #include <QApplication>
@@ -39,6 +40,7 @@
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 #include <gtest/gtest.h>
@@ -210,7 +212,7 @@ protected:
     /// Generates the marker series with the phantom generator and stores it into the reading centre with
     /// curl (mutual TLS with a copy of dr.sato's card). Neither the files nor curl's answer enter this
     /// process. Returns the study UID (empty on failure, with the failure recorded).
-    QString storeMarkerSeries(const MarkerForms& forms)
+    QString storeMarkerSeries(const MarkerForms& forms, const QStringList& options = {}, int slices = 16)
     {
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("series"));
@@ -219,21 +221,22 @@ protected:
                                      .arg(QDateTime::currentSecsSinceEpoch());
         {
             SecureBuffer text = forms.text.reveal();
-            const QStringList args{QStringLiteral("--preset"),
-                                   QStringLiteral("tiny"),
-                                   QStringLiteral("--noise"),
-                                   QStringLiteral("0"),
-                                   QStringLiteral("--transfer-syntax"),
-                                   QStringLiteral("explicit-le"),
-                                   QStringLiteral("--marker"),
-                                   QString::fromLatin1(reinterpret_cast<const char*>(text.data()),
-                                                       static_cast<qsizetype>(text.size())),
-                                   QStringLiteral("--study-uid"),
-                                   studyUid,
-                                   QStringLiteral("--out"),
-                                   out,
-                                   QStringLiteral("--quiet")};
+            QStringList args{QStringLiteral("--preset"),
+                             QStringLiteral("tiny"),
+                             QStringLiteral("--noise"),
+                             QStringLiteral("0"),
+                             QStringLiteral("--transfer-syntax"),
+                             QStringLiteral("explicit-le"),
+                             QStringLiteral("--marker"),
+                             QString::fromLatin1(reinterpret_cast<const char*>(text.data()),
+                                                 static_cast<qsizetype>(text.size())),
+                             QStringLiteral("--study-uid"),
+                             studyUid,
+                             QStringLiteral("--out"),
+                             out,
+                             QStringLiteral("--quiet")};
             text.release();
+            args += options;
             const auto run = dokuei::integration::runSubprocess(QStringLiteral(DOKUEI_PHANTOM_PATH), args);
             EXPECT_EQ(run.exitCode, 0) << run.err.toStdString() << run.failure.toStdString();
             if (run.exitCode != 0) {
@@ -241,7 +244,7 @@ protected:
             }
         }
         const QStringList files = QDir(out).entryList({QStringLiteral("*.dcm")}, QDir::Files);
-        EXPECT_EQ(files.size(), 16) << "the tiny preset has 16 slices";
+        EXPECT_EQ(files.size(), slices) << "one file per slice";
         // One multipart/related STOW-RS body, assembled by the shell straight into a file.
         const QString body = dir.filePath(QStringLiteral("stow.body"));
         const QString boundary = QStringLiteral("dokuei-stow-boundary-7d1e");
@@ -286,26 +289,9 @@ protected:
             [&] { return m_workstation->session().state() == Session::State::Active; }, 20000));
     }
 
-    /// Opens the first series of this study from the study browser, as a double-click does. While it
-    /// loads, scans for the stored pixel bytes and the UTF-8 name at each instance received until both
-    /// were seen (`inFlight`): the loader keeps neither once an instance is decoded, so they are only in
-    /// memory while instances travel (the reply's and the parser's buffers, the decoder's dataset).
-    void openSeries(const QString& studyUid, const MarkerForms& forms, AllHits& inFlight)
+    /// Opens the first series of this study from the study browser, as a double-click does.
+    void openSeries(const QString& studyUid)
     {
-        inFlight.pixelRaw.hits = 0;
-        inFlight.nameUtf8.hits = 0;
-        QObject::connect(
-            m_workstation->mainWindow()->seriesLoader(), &app::SeriesLoader::progress,
-            m_workstation->mainWindow(),
-            [&](int, qint64, double) {
-                if (inFlight.pixelRaw.hits <= 0) {
-                    inFlight.pixelRaw = scanFor(forms.pixelRaw);
-                }
-                if (inFlight.nameUtf8.hits <= 0) {
-                    inFlight.nameUtf8 = scanFor(forms.nameUtf8);
-                }
-            },
-            Qt::DirectConnection);
         auto* tree =
             m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(QStringLiteral("studyTree"));
         ASSERT_NE(tree, nullptr);
@@ -324,9 +310,34 @@ protected:
         studyItem->setExpanded(true);
         ASSERT_TRUE(QTest::qWaitFor([&] { return studyItem->childCount() > 0; }, 20000));
         emit tree->itemDoubleClicked(studyItem->child(0), 0);
-        ASSERT_TRUE(QTest::qWaitFor(
-            [&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 30000))
-            << "the series is loaded";
+    }
+
+    /// While the series loads, scans for the stored pixel bytes and the UTF-8 name at each instance received
+    /// until both were seen, then calls `seen` once. The loader keeps neither once an instance is decoded,
+    /// so they are only in memory while instances travel (the reply's and the parser's buffers, the
+    /// decoder's dataset).
+    void scanWhileArriving(const MarkerForms& forms, AllHits& inFlight, std::function<void(int)> seen = {})
+    {
+        inFlight.pixelRaw.hits = 0;
+        inFlight.nameUtf8.hits = 0;
+        QObject::connect(
+            m_workstation->mainWindow()->seriesLoader(), &app::SeriesLoader::progress,
+            m_workstation->mainWindow(),
+            [&forms, &inFlight, seen, done = false](int instances, qint64, double) mutable {
+                if (inFlight.pixelRaw.hits <= 0) {
+                    inFlight.pixelRaw = scanFor(forms.pixelRaw);
+                }
+                if (inFlight.nameUtf8.hits <= 0) {
+                    inFlight.nameUtf8 = scanFor(forms.nameUtf8);
+                }
+                if (!done && inFlight.pixelRaw.hits > 0 && inFlight.nameUtf8.hits > 0) {
+                    done = true;
+                    if (seen) {
+                        seen(instances);
+                    }
+                }
+            },
+            Qt::DirectConnection);
     }
 
     const QString kSato = QStringLiteral("Kx9#mQ2v!Lp-sato");
@@ -351,15 +362,24 @@ TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
 
     signIn();
     AllHits inFlight;
-    openSeries(studyUid, forms, inFlight);
+    scanWhileArriving(forms, inFlight);
+    openSeries(studyUid);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 30000))
+        << "the series is loaded";
     ASSERT_FALSE(m_workstation->mainWindow()->patientBanner()->text().isEmpty());
 
     const AllHits before = scanAll(forms);
     m_workstation->mainWindow()->lockAction()->trigger();
     ASSERT_EQ(m_workstation->session().state(), Session::State::Locked);
-    // The lock screen is up and the event loop runs on (deferred deletions, repaints), as on a real seat.
+    // The wipe is synchronous: nothing is left when the lock returns...
+    const AllHits atLock = scanAll(forms);
+    // ... nor once the lock screen is up and the event loop ran on (late replies, deferred deletions).
     QTest::qWait(200);
     const AllHits after = scanAll(forms);
+    EXPECT_EQ(atLock.pixelRaw.hits + atLock.pixelHu.hits + atLock.nameUtf8.hits + atLock.nameUtf16.hits, 0)
+        << "right after the lock: pixel raw [" << where(atLock.pixelRaw) << "] HU [" << where(atLock.pixelHu)
+        << "] UTF-8 [" << where(atLock.nameUtf8) << "] UTF-16 [" << where(atLock.nameUtf16) << "]";
 
     // Numbers and mapping names only: the marker itself is never printed.
     std::printf(
@@ -383,6 +403,50 @@ TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
     EXPECT_EQ(after.pixelHu.hits, 0) << where(after.pixelHu);
     EXPECT_EQ(after.nameUtf8.hits, 0) << where(after.nameUtf8);
     EXPECT_EQ(after.nameUtf16.hits, 0) << where(after.nameUtf16);
+}
+
+// The seat is locked while the series is still arriving (the lock comes from the event loop, as the
+// toolbar, the idle timer or the card monitor bring it): the transfer stops and nothing it carried stays.
+TEST_F(MemoryWipeGuiTest, LockWhileTheSeriesArrivesLeavesNoCopy)
+{
+    const MarkerForms forms = makeMarkerForms();
+    // 48 slices of 256x256 (6 MiB): more than one network read, so the lock finds instances in transit.
+    const QString studyUid =
+        storeMarkerSeries(forms,
+                          {QStringLiteral("--rows"), QStringLiteral("256"), QStringLiteral("--columns"),
+                           QStringLiteral("256"), QStringLiteral("--slices"), QStringLiteral("48")},
+                          48);
+    ASSERT_FALSE(studyUid.isEmpty());
+    signIn();
+    AllHits inFlight;
+    int receivedAtLock = -1;
+    scanWhileArriving(forms, inFlight, [&](int instances) {
+        receivedAtLock = instances;
+        QTimer::singleShot(0, m_workstation->mainWindow()->lockAction(), &QAction::trigger);
+    });
+    openSeries(studyUid);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Locked; }, 30000))
+        << "the lock came";
+    const AllHits atLock = scanAll(forms);
+    QTest::qWait(200);
+    const AllHits after = scanAll(forms);
+    std::printf("lock while arriving, after %d of 48 instances: hits while arriving: pixel raw=%lld name "
+                "UTF-8=%lld; right after the lock: pixel raw=%lld HU=%lld name UTF-8=%lld name UTF-16=%lld; "
+                "200 ms later: pixel raw=%lld HU=%lld name UTF-8=%lld name UTF-16=%lld\n",
+                receivedAtLock, inFlight.pixelRaw.hits, inFlight.nameUtf8.hits, atLock.pixelRaw.hits,
+                atLock.pixelHu.hits, atLock.nameUtf8.hits, atLock.nameUtf16.hits, after.pixelRaw.hits,
+                after.pixelHu.hits, after.nameUtf8.hits, after.nameUtf16.hits);
+    std::fflush(stdout);
+    EXPECT_GT(inFlight.pixelRaw.hits, 0) << "the stored pixel bytes are never found while the series arrives";
+    EXPECT_GT(inFlight.nameUtf8.hits, 0) << "the UTF-8 patient name is never found while the series arrives";
+    EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume(), nullptr);
+    for (const AllHits* hits : {&atLock, &after}) {
+        EXPECT_EQ(hits->pixelRaw.hits, 0) << where(hits->pixelRaw);
+        EXPECT_EQ(hits->pixelHu.hits, 0) << where(hits->pixelHu);
+        EXPECT_EQ(hits->nameUtf8.hits, 0) << where(hits->nameUtf8);
+        EXPECT_EQ(hits->nameUtf16.hits, 0) << where(hits->nameUtf16);
+    }
 }
 
 } // namespace
