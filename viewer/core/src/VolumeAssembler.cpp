@@ -366,30 +366,28 @@ void VolumeAssembler::finalize()
                     d.volume.reset();
                 } else {
                     const std::size_t sliceBytes = temp->size();
+                    // source[k]: the slot whose content belongs in slice k. Each cycle of the permutation
+                    // is rotated with one temporary slice and one memcpy per slice (a byte-wise swap took
+                    // ~0.1 s for a 150 MB volume, all of it after the last instance had arrived).
+                    std::vector<int> source(std::size_t(d.capacity), -1);
+                    for (int slot = 0; slot < d.capacity; ++slot)
+                        source[std::size_t(dest[std::size_t(slot)])] = slot;
                     std::vector<char> placed(std::size_t(d.capacity), 0);
                     for (int s = 0; s < d.capacity; ++s) {
                         if (placed[std::size_t(s)] != 0)
                             continue;
-                        if (dest[std::size_t(s)] == s) {
-                            placed[std::size_t(s)] = 1;
+                        placed[std::size_t(s)] = 1;
+                        if (source[std::size_t(s)] == s)
                             continue;
-                        }
-                        // Carry slot s's content along its cycle: it goes to dest[s], whose content goes on,
-                        // ...
                         std::memcpy(temp->data(), d.volume->slice(s), sliceBytes);
-                        int current = s;
-                        while (true) {
-                            const int next = dest[std::size_t(current)];
-                            placed[std::size_t(current)] = 1;
-                            if (next == s) {
-                                std::memcpy(d.volume->slice(next), temp->data(), sliceBytes);
-                                break;
-                            }
-                            // swap temp with slice next
-                            auto* slice = reinterpret_cast<std::byte*>(d.volume->slice(next));
-                            std::swap_ranges(slice, slice + sliceBytes, temp->data());
-                            current = next;
+                        int k = s;
+                        while (source[std::size_t(k)] != s) {
+                            const int from = source[std::size_t(k)];
+                            std::memcpy(d.volume->slice(k), d.volume->slice(from), sliceBytes);
+                            placed[std::size_t(from)] = 1;
+                            k = from;
                         }
+                        std::memcpy(d.volume->slice(k), temp->data(), sliceBytes);
                     }
                     temp->release();
                     d.volume->truncate(n);
