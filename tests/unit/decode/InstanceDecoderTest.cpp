@@ -396,6 +396,30 @@ TEST(InstanceDecoder, DeflateCapIsExact)
         << over.error().message.toStdString();
 }
 
+// DCMTK sizes its RLE/JPEG decompression buffer from the header alone: a small instance declaring 4096 x 4096
+// pixels is refused before decompression, by the format's maximum compression ratio.
+TEST(InstanceDecoder, RefusesMorePixelsThanTheCompressedDataCanHold)
+{
+    for (auto syntax : {phantom::TransferSyntax::RleLossless, phantom::TransferSyntax::JpegLossless}) {
+        GeneratedStudy study = generate(tinySpec(syntax));
+        ASSERT_FALSE(study.files.empty());
+        QByteArray bytes = study.files.front();
+        for (const char element : {'\x10', '\x11'}) { // Rows, Columns
+            const QByteArray tag = QByteArray("\x28\x00", 2) + element + QByteArray("\x00US\x02\x00", 5);
+            const qsizetype at = bytes.indexOf(tag);
+            ASSERT_NE(at, -1);
+            bytes[at + 8] = char(0x00); // 4096
+            bytes[at + 9] = char(0x10);
+        }
+        std::vector<std::int16_t> hu;
+        auto result = decodeInto(bytes, hu);
+        ASSERT_FALSE(result) << phantom::toString(syntax);
+        EXPECT_TRUE(result.error().message.contains(QStringLiteral("refused before decompression")))
+            << result.error().message.toStdString();
+        EXPECT_TRUE(hu.empty());
+    }
+}
+
 // The hole found by fuzzing: in a deflated data set, an element may claim ~4 GB; DCMTK's inflating stream
 // cannot know how many bytes remain and allocated it. Inflated by us, the claim meets the real end.
 TEST(InstanceDecoder, RefusesDeflatedElementLongerThanTheDataSet)

@@ -1070,6 +1070,62 @@ Expected<void> decodeFragments(Dataset& ds, std::vector<InstanceInfo>& infos,
     return {};
 }
 
+/// DCMTK decompresses RLE and JPEG into one buffer for all frames, sized from the header (rows x columns x
+/// frames x 2 bytes) before it looks at the data. Each format has a hard upper bound on its compression
+/// ratio, so a header that declares more pixels than the compressed bytes can possibly hold is refused before
+/// that allocation: RLE (PS3.5 G.3) yields at most 128 bytes per 2 bytes; lossless JPEG codes every sample
+/// with at least one bit (16 output bytes per input byte); DCT JPEG at least 2 bits per 8 x 8 block (512 per
+/// byte).
+Expected<void> checkCompressionRatio(Dataset& ds, const InstanceInfo& info)
+{
+    std::uint64_t ratio = 0;
+    switch (ds.xfer) {
+    case EXS_RLELossless:
+        ratio = 64;
+        break;
+    case EXS_JPEGProcess14:
+    case EXS_JPEGProcess14SV1:
+        ratio = 16;
+        break;
+    case EXS_JPEGProcess1:
+    case EXS_JPEGProcess2_4:
+        ratio = 512;
+        break;
+    default:
+        return {}; // DCMTK's JPEG-LS (comparison backend only): run mode has no useful bound
+    }
+    DcmElement* element = nullptr;
+    DcmPixelSequence* sequence = nullptr;
+    auto* pixelData = ds.data->findAndGetElement(DCM_PixelData, element).good()
+                          ? dynamic_cast<DcmPixelData*>(element)
+                          : nullptr;
+    if (pixelData == nullptr || pixelData->getEncapsulatedRepresentation(ds.xfer, nullptr, sequence).bad() ||
+        sequence == nullptr)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1: encapsulated Pixel Data missing").arg(info.sopInstanceUid));
+    std::uint64_t compressed = 0;
+    for (unsigned long i = 1; i < sequence->card(); ++i) {
+        DcmPixelItem* item = nullptr;
+        if (sequence->getItem(item, i).good() && item != nullptr)
+            compressed += item->getLength();
+    }
+    const std::uint64_t declared =
+        std::uint64_t(info.rows) * std::uint64_t(info.columns) * std::uint64_t(info.numberOfFrames) * 2;
+    if (declared > compressed * ratio + 1024)
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("instance %1: %2 bytes of compressed pixel data cannot hold %3 frames of %4 x "
+                           "%5 (%6 bytes) in transfer syntax %7: refused before decompression")
+                .arg(info.sopInstanceUid)
+                .arg(compressed)
+                .arg(info.numberOfFrames)
+                .arg(info.rows)
+                .arg(info.columns)
+                .arg(declared)
+                .arg(info.transferSyntaxUid));
+    return {};
+}
+
 Expected<std::vector<InstanceInfo>> run(QByteArrayView bytes, const InstanceDecoder::FrameTarget* t,
                                         const DecodeLimits& limits)
 {
@@ -1106,6 +1162,10 @@ Expected<std::vector<InstanceInfo>> run(QByteArrayView bytes, const InstanceDeco
     case EXS_JPEGProcess14:
     case EXS_JPEGProcess14SV1:
     case EXS_RLELossless: {
+        if (auto fits = checkCompressionRatio(ds, infos->front()); !fits) {
+            ok = fits;
+            break;
+        }
         const OFCondition cond = ds.data->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
         if (cond.bad() || !ds.data->canWriteXfer(EXS_LittleEndianExplicit, ds.xfer)) {
             ok = fail(ErrorCode::InvalidArgument,
