@@ -1,7 +1,7 @@
 #include "dokuei/app/MainWindow.h"
 
 #include "dokuei/app/PatientBanner.h"
-#include "dokuei/app/SeriesLoader.h"
+#include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/app/SliceView.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/common/BuildInfo.h"
@@ -38,7 +38,7 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
     setObjectName(QStringLiteral("MainWindow"));
     m_view->setObjectName(QStringLiteral("VolumeView"));
     m_studyBrowser = new StudyBrowser(wipeRegistry, this);
-    m_seriesLoader = new SeriesLoader(wipeRegistry, this);
+    m_seriesLoader = new viewer::SeriesLoader(wipeRegistry, this);
     m_sliceView = new SliceView(this);
     m_tabs = new QTabWidget(this);
     // The generated test volume until a series is opened; then the slice view comes to the front.
@@ -69,31 +69,31 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
                 m_seriesLoader->start(*m_client, study, series, instances);
                 m_sliceView->setPreview(m_seriesLoader->assembler());
             });
-    connect(m_seriesLoader, &SeriesLoader::previewUpdated, this, [this](int decoded) {
+    connect(m_seriesLoader, &viewer::SeriesLoader::previewUpdated, this, [this](int decoded) {
         if (decoded == 1) {
             m_tabs->setCurrentWidget(m_sliceView); // the first image is on screen as soon as it is decoded
         }
         m_sliceView->previewUpdated();
     });
-    connect(m_seriesLoader, &SeriesLoader::progress, this, [this](int instances, qint64 bytes, double rate) {
+    connect(m_seriesLoader, &viewer::SeriesLoader::progress, this, [this](int instances, qint64 bytes, double rate) {
         statusBar()->showMessage(tr("Loading: %1 images, %2 MB, %3 MB/s")
                                      .arg(instances)
                                      .arg(static_cast<double>(bytes) / 1e6, 0, 'f', 1)
                                      .arg(rate / 1e6, 0, 'f', 1));
     });
-    connect(m_seriesLoader, &SeriesLoader::ready, this, [this] {
+    connect(m_seriesLoader, &viewer::SeriesLoader::ready, this, [this] {
         m_sliceView->setVolume(m_seriesLoader->volume());
         m_tabs->setCurrentWidget(m_sliceView);
         statusBar()->showMessage(tr("Series loaded"), 5000);
     });
-    connect(m_seriesLoader, &SeriesLoader::cleared, this, [this] {
+    connect(m_seriesLoader, &viewer::SeriesLoader::cleared, this, [this] {
         m_sliceView->setPreview(nullptr);
         m_sliceView->setVolume(nullptr);
     });
-    connect(m_seriesLoader, &SeriesLoader::failed, this, [this](const QString& message) {
+    connect(m_seriesLoader, &viewer::SeriesLoader::failed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("Loading failed: %1").arg(message));
     });
-    connect(m_seriesLoader, &SeriesLoader::instanceFailed, this, [this](const QString& message) {
+    connect(m_seriesLoader, &viewer::SeriesLoader::instanceFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("An image could not be loaded: %1").arg(message), 10000);
     });
     m_userLabel->setObjectName(QStringLiteral("userLabel"));

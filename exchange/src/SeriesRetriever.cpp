@@ -235,9 +235,40 @@ bool SeriesRetriever::checkResponseHead(Fetch* fetch)
     return true;
 }
 
+void SeriesRetriever::setPaused(bool paused)
+{
+    if (m_paused == paused) {
+        return;
+    }
+    m_paused = paused;
+    if (paused) {
+        return;
+    }
+    // Read what arrived meanwhile, from the event loop (the caller may be inside a handler).
+    QTimer::singleShot(0, this, [this] {
+        if (m_paused || m_cancelled) {
+            return;
+        }
+        // Looked up afresh each time: reading one reply may finish, release or pause.
+        for (int guard = 0; guard < 1024 && !m_paused && !m_cancelled; ++guard) {
+            Fetch* waiting = nullptr;
+            for (const auto& fetch : m_fetches) {
+                if (!fetch->done && fetch->reply && fetch->reply->bytesAvailable() > 0) {
+                    waiting = fetch.get();
+                    break;
+                }
+            }
+            if (waiting == nullptr) {
+                return;
+            }
+            onReadyRead(waiting);
+        }
+    });
+}
+
 void SeriesRetriever::onReadyRead(Fetch* fetch)
 {
-    if (m_cancelled || fetch->done || !fetch->reply) {
+    if (m_cancelled || fetch->done || !fetch->reply || m_paused) {
         return;
     }
     QNetworkReply* reply = fetch->reply;

@@ -12,6 +12,8 @@
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
 #include <dokuei/exchange/SeriesRetriever.h>
+#include <dokuei/security/WipeRegistry.h>
+#include <dokuei/viewer/core/SeriesLoader.h>
 #include <dokuei/viewer/core/Volume.h>
 #include <dokuei/viewer/core/VolumeAssembler.h>
 
@@ -72,62 +74,75 @@ struct LoadRun
     bool ok = false;
     bool firstSeen = false;
     qint64 peakAboveBytes = 0;
+    int pauses = 0;
     QString error;
 };
 
-/// One load: stream -> decode -> volume. `keep` receives copies of the instance bytes (for decode-only).
-LoadRun load(DicomWebClient& client, const QString& study, const QString& series, int expected,
-             QList<QByteArray>* keep)
+/// One load through the workstation's own SeriesLoader: stream -> decode (2 threads) -> volume.
+LoadRun load(DicomWebClient& client, const QString& study, const QString& series, int expected)
 {
     LoadRun run;
-    viewer::AssemblerOptions options;
-    options.expectedInstances = expected;
-    viewer::VolumeAssembler assembler(options);
-    SeriesRetriever retriever(client.network(), [&client](const QString& path, const QByteArray& accept) {
-        return client.request(path, accept);
-    });
-    retriever.setReplyWatcher([&client](QNetworkReply* reply) { client.watch(reply, qint64(4) << 30); });
+    security::WipeRegistry registry;
+    viewer::SeriesLoader loader(registry);
     resetPeak();
     const qint64 startKiB = statusKiB("VmRSS:");
     QElapsedTimer timer;
+    QEventLoop loop;
     // The first decoded instance is what the reading window previews at once (SliceView).
-    QObject::connect(&assembler, &viewer::VolumeAssembler::instanceDecoded, &assembler, [&](int) {
+    QObject::connect(&loader, &viewer::SeriesLoader::previewUpdated, &loop, [&](int) {
         if (!run.firstSeen) {
             run.firstSeen = true;
             run.firstSliceSeconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
         }
     });
-    retriever.setInstanceHandler([&](const QString&, QByteArray& bytes) {
-        if (keep) {
-            *keep << QByteArray(bytes.constData(), bytes.size());
-        }
-        (void)assembler.addInstance(std::move(bytes));
-    });
-    QEventLoop loop;
-    QObject::connect(&retriever, &SeriesRetriever::finished, &loop, [&](bool success) {
+    QObject::connect(&loader, &viewer::SeriesLoader::received, &loop, [&](bool success) {
+        run.downloadSeconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
         run.ok = success;
+        run.bytes = loader.retriever()->bytesDelivered();
+        run.instances = loader.retriever()->instancesDelivered();
+    });
+    QObject::connect(&loader, &viewer::SeriesLoader::ready, &loop, [&] {
+        run.readySeconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+        loop.quit();
+    });
+    QObject::connect(&loader, &viewer::SeriesLoader::failed, &loop, [&](const QString& message) {
+        run.ok = false;
+        run.error = message;
         loop.quit();
     });
     timer.start();
-    retriever.start(study, series);
+    loader.start(client, study, series, expected);
     loop.exec();
-    run.downloadSeconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
-    assembler.close();
-    assembler.waitForFinished(-1);
-    run.readySeconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
     run.peakAboveBytes = (statusKiB("VmHWM:") - startKiB) * 1024;
-    run.bytes = retriever.bytesDelivered();
-    run.instances = retriever.instancesDelivered();
-    if (!run.ok && retriever.error()) {
-        run.error = retriever.error()->message;
-    }
-    if (assembler.volume()) {
-        run.volumeBytes = assembler.volume()->bytes();
+    run.pauses = loader.pauses();
+    if (loader.volume()) {
+        run.volumeBytes = loader.volume()->bytes();
     } else {
         run.ok = false;
-        run.error = assembler.failure() ? assembler.failure()->message : QStringLiteral("no volume");
     }
     return run;
+}
+
+/// The series' instances as they arrive (for the decode-only peer), by the retriever alone.
+QList<QByteArray> collect(DicomWebClient& client, const QString& study, const QString& series, QString* error)
+{
+    QList<QByteArray> instances;
+    SeriesRetriever retriever(client.network(), [&client](const QString& path, const QByteArray& accept) {
+        return client.request(path, accept);
+    });
+    retriever.setReplyWatcher([&client](QNetworkReply* reply) { client.watch(reply, qint64(4) << 30); });
+    retriever.setInstanceHandler(
+        [&](const QString&, QByteArray& bytes) { instances << QByteArray(bytes.constData(), bytes.size()); });
+    QEventLoop loop;
+    QObject::connect(&retriever, &SeriesRetriever::finished, &loop, [&](bool success) {
+        if (!success && retriever.error()) {
+            *error = retriever.error()->message;
+        }
+        loop.quit();
+    });
+    retriever.start(study, series);
+    loop.exec();
+    return instances;
 }
 
 /// Seconds to fetch one instance by WADO-RS (`.../instances/{sop}`, the whole multipart read).
@@ -230,10 +245,12 @@ int main(int argc, char** argv)
         const int expected = env->value(prefix + QStringLiteral("INSTANCES")).toInt();
         const QString name = QString::fromLatin1(which).toLower();
         // Warm-up (TLS connection with the card's signature, caches of the server).
-        QList<QByteArray> bytes;
-        LoadRun warm = load(client, study, series, expected, &bytes);
-        if (!warm.ok) {
-            std::fprintf(stderr, "dokuei-bench-load: %s: %s\n", which, qPrintable(warm.error));
+        QString collectError;
+        QList<QByteArray> bytes = collect(client, study, series, &collectError);
+        LoadRun warm = load(client, study, series, expected);
+        if (!warm.ok || bytes.size() != expected) {
+            std::fprintf(stderr, "dokuei-bench-load: %s: %s%s\n", which, qPrintable(warm.error),
+                         qPrintable(collectError));
             return 1;
         }
         // Peer of the first slice: fetching the middle instance alone, then decoding it alone.
@@ -248,8 +265,10 @@ int main(int argc, char** argv)
         LoadRun last;
         bool progressive = true;
         qint64 peak = 0;
+        int pauses = 0;
         for (int i = 0; i < runs; ++i) {
-            last = load(client, study, series, expected, nullptr);
+            last = load(client, study, series, expected);
+            pauses = std::max(pauses, last.pauses);
             ready.push_back(last.readySeconds);
             first.push_back(last.firstSliceSeconds);
             progressive = progressive && last.firstSeen;
@@ -333,11 +352,12 @@ int main(int argc, char** argv)
         line(
             QStringLiteral(
                 "{\"name\":\"peak_rss_during_load_%1\",\"value\":%2,\"unit\":\"bytes\",\"volume_bytes\":%3,"
-                "\"ratio\":%4,\"limit\":1.5}")
+                "\"ratio\":%4,\"limit\":1.5,\"network_pauses\":%5}")
                 .arg(name)
                 .arg(peakAbove, 0, 'f', 0)
                 .arg(last.volumeBytes)
-                .arg(peakAbove / static_cast<double>(std::max<std::size_t>(1, last.volumeBytes)), 0, 'f', 3));
+                .arg(peakAbove / static_cast<double>(std::max<std::size_t>(1, last.volumeBytes)), 0, 'f', 3)
+                .arg(pauses));
     }
     return 0;
 }

@@ -15,7 +15,7 @@
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/PatientBanner.h"
-#include "dokuei/app/SeriesLoader.h"
+#include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/app/SignInForm.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/Workstation.h"
@@ -321,7 +321,7 @@ protected:
         inFlight.pixelRaw.hits = 0;
         inFlight.nameUtf8.hits = 0;
         QObject::connect(
-            m_workstation->mainWindow()->seriesLoader(), &app::SeriesLoader::progress,
+            m_workstation->mainWindow()->seriesLoader(), &viewer::SeriesLoader::progress,
             m_workstation->mainWindow(),
             [&forms, &inFlight, seen, done = false](int instances, qint64, double) mutable {
                 if (inFlight.pixelRaw.hits <= 0) {

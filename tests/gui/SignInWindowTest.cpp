@@ -4,7 +4,7 @@
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/PatientBanner.h"
-#include "dokuei/app/SeriesLoader.h"
+#include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/app/SliceView.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/SignInForm.h"
@@ -280,7 +280,7 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     int previewBright = -1;
     int previewShown = 0;
     bool volumeDuringPreview = true;
-    QObject::connect(m_workstation->mainWindow()->seriesLoader(), &app::SeriesLoader::previewUpdated, view,
+    QObject::connect(m_workstation->mainWindow()->seriesLoader(), &viewer::SeriesLoader::previewUpdated, view,
                      [&](int decoded) {
                          if (decoded != 1) {
                              return;

@@ -8,10 +8,13 @@
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
 #include <dokuei/exchange/SeriesRetriever.h>
+#include <dokuei/security/WipeRegistry.h>
+#include <dokuei/viewer/core/SeriesLoader.h>
 #include <dokuei/viewer/core/Volume.h>
 #include <dokuei/viewer/core/VolumeAssembler.h>
 
 #include <QCoreApplication>
+#include <cstdio>
 #include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
@@ -152,35 +155,32 @@ TEST_P(SeriesLoadTest, StoredSeriesStreamsBackBitExact)
 
     const QJsonObject geometry = generated->truth[QStringLiteral("geometry")].toObject();
     const QJsonArray truthSlices = geometry[QStringLiteral("slices")].toArray();
-    viewer::AssemblerOptions assemblerOptions;
-    assemblerOptions.expectedInstances = static_cast<int>(generated->instances.size());
-    viewer::VolumeAssembler assembler(assemblerOptions);
-
-    SeriesRetriever retriever(s_client->network(), [](const QString& path, const QByteArray& accept) {
-        return s_client->request(path, accept);
-    });
-    retriever.setReplyWatcher([](QNetworkReply* reply) { s_client->watch(reply, qint64(1) << 30); });
-    retriever.setInstanceHandler([&](const QString&, QByteArray& bytes) {
-        auto added = assembler.addInstance(std::move(bytes));
-        EXPECT_TRUE(added) << added.error().message.toStdString();
-    });
+    // The workstation's own loader (retrieval over mutual TLS into the assembly), as the reading window uses it.
+    security::WipeRegistry registry;
+    viewer::SeriesLoader loader(registry);
     QEventLoop loop;
-    bool ok = false;
-    QObject::connect(&retriever, &SeriesRetriever::finished, &loop, [&](bool success) {
-        ok = success;
+    bool ready = false;
+    QString failure;
+    QObject::connect(&loader, &viewer::SeriesLoader::ready, &loop, [&] {
+        ready = true;
         loop.quit();
     });
+    QObject::connect(&loader, &viewer::SeriesLoader::failed, &loop, [&](const QString& message) {
+        failure = message;
+        loop.quit();
+    });
+    QStringList instanceErrors;
+    QObject::connect(&loader, &viewer::SeriesLoader::instanceFailed, &loop,
+                     [&](const QString& message) { instanceErrors << message; });
     QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-    retriever.start(generated->studyUid, generated->seriesUid);
+    loader.start(*s_client, generated->studyUid, generated->seriesUid, int(generated->instances.size()));
     loop.exec();
-    ASSERT_TRUE(ok) << (retriever.error() ? retriever.error()->message.toStdString()
-                                          : std::string("timeout"));
-    EXPECT_EQ(retriever.instancesDelivered(), generated->instances.size());
-    assembler.close();
-    ASSERT_TRUE(assembler.waitForFinished(60000));
-    ASSERT_TRUE(assembler.errors().empty()) << assembler.errors().front().error.message.toStdString();
-    viewer::Volume* volume = assembler.volume();
-    ASSERT_NE(volume, nullptr) << (assembler.failure() ? assembler.failure()->message.toStdString() : "");
+    ASSERT_TRUE(ready) << (failure.isEmpty() ? std::string("timeout") : failure.toStdString());
+    EXPECT_TRUE(instanceErrors.isEmpty()) << instanceErrors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(loader.retriever()->instancesDelivered(), generated->instances.size());
+    const viewer::VolumeAssembler& assembler = *loader.assembler();
+    viewer::Volume* volume = loader.volume();
+    ASSERT_NE(volume, nullptr);
     ASSERT_EQ(volume->slices(), truthSlices.size());
     EXPECT_EQ(volume->rows(), geometry[QStringLiteral("rows")].toInt());
     EXPECT_EQ(volume->columns(), geometry[QStringLiteral("columns")].toInt());
@@ -220,6 +220,48 @@ TEST_P(SeriesLoadTest, StoredSeriesStreamsBackBitExact)
     EXPECT_EQ(
         infos.front().patientName,
         generated->truth[QStringLiteral("identity")].toObject()[QStringLiteral("patientName")].toString());
+}
+
+// Flow control through the stack: with decoding slower than the network (JPEG-LS head series, one decode
+// thread) and a small bound on instances waiting to be decoded, reading pauses and resumes; the waiting bytes
+// stay near the bound and the whole series still loads.
+using SeriesLoaderFlowTest = SeriesLoadTest;
+TEST_F(SeriesLoaderFlowTest, SlowDecodingPausesTheNetworkAndTheSeriesStillLoads)
+{
+    const QString study = s_env->value(QStringLiteral("DOKUEI_DEMO_HEAD_STUDY_UID"));
+    const QString series = s_env->value(QStringLiteral("DOKUEI_DEMO_HEAD_SERIES_UID"));
+    const int instances = s_env->value(QStringLiteral("DOKUEI_DEMO_HEAD_INSTANCES")).toInt();
+    ASSERT_GT(instances, 0);
+    viewer::SeriesLoader::Options options;
+    options.maxPendingBytes = std::size_t{1} << 20;
+    options.readBufferBytes = 256 * 1024;
+    options.threads = 1;
+    security::WipeRegistry registry;
+    viewer::SeriesLoader loader(registry, options);
+    std::size_t maxPending = 0;
+    QEventLoop loop;
+    bool ready = false;
+    QObject::connect(&loader, &viewer::SeriesLoader::progress, &loop, [&](int, qint64, double) {
+        maxPending = std::max(maxPending, loader.assembler()->pendingBytes());
+    });
+    QObject::connect(&loader, &viewer::SeriesLoader::ready, &loop, [&] {
+        ready = true;
+        loop.quit();
+    });
+    QObject::connect(&loader, &viewer::SeriesLoader::failed, &loop, [&] { loop.quit(); });
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    loader.start(*s_client, study, series, instances);
+    loop.exec();
+    ASSERT_TRUE(ready);
+    ASSERT_NE(loader.volume(), nullptr);
+    EXPECT_EQ(loader.volume()->slices(), instances);
+    EXPECT_EQ(loader.retriever()->instancesDelivered(), instances) << "each instance once";
+    EXPECT_GT(loader.pauses(), 0) << "decoding was never behind: the test proves nothing";
+    // The bound plus what can arrive in one read while reaching it (Qt's read buffer, one instance).
+    EXPECT_LT(maxPending, options.maxPendingBytes + std::size_t(options.readBufferBytes) + (std::size_t{1} << 20))
+        << "instances waiting for the decoders: " << maxPending;
+    std::printf("[flow] head series: %d pauses, at most %zu bytes waiting for the decoder (bound %zu)\n",
+                loader.pauses(), maxPending, options.maxPendingBytes);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryTransferSyntax, SeriesLoadTest,

@@ -11,7 +11,7 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <dokuei/app/SeriesLoader.h>
+#include <dokuei/viewer/core/SeriesLoader.h>
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
 #include <dokuei/exchange/TlsPolicy.h>
@@ -85,15 +85,15 @@ int main(int argc, char** argv)
     client.setClientCredentials({*key, QSslCertificate::fromPath(user.authCert).value(0)});
 
     security::WipeRegistry registry;
-    app::SeriesLoader loader(registry);
+    viewer::SeriesLoader loader(registry);
     QEventLoop loop;
     QString error;
-    QObject::connect(&loader, &app::SeriesLoader::ready, &loop, &QEventLoop::quit);
-    QObject::connect(&loader, &app::SeriesLoader::failed, &loop, [&](const QString& message) {
+    QObject::connect(&loader, &viewer::SeriesLoader::ready, &loop, &QEventLoop::quit);
+    QObject::connect(&loader, &viewer::SeriesLoader::failed, &loop, [&](const QString& message) {
         error = message;
         loop.quit();
     });
-    QObject::connect(&loader, &app::SeriesLoader::instanceFailed, &loop,
+    QObject::connect(&loader, &viewer::SeriesLoader::instanceFailed, &loop,
                      [&](const QString& message) { error = message; });
     QTimer::singleShot(60000, &loop, [&] {
         error = QStringLiteral("no volume after 60 s");

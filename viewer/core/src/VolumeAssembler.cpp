@@ -23,6 +23,7 @@ struct VolumeAssembler::Impl
     std::condition_variable done;
     int added = 0;
     int decoded = 0;
+    std::size_t pendingBytes = 0; // added, not decoded yet
     bool closed = false;
     bool finalizing = false;
     bool finished = false;
@@ -142,6 +143,7 @@ Expected<void> VolumeAssembler::addInstance(QByteArray bytes)
                     QStringLiteral("more instances than the %1 expected: instance refused").arg(expected));
     }
     const int arrival = m_impl->added++;
+    m_impl->pendingBytes += std::size_t(bytes.size());
     if (expected <= 0) {
         m_impl->pending.emplace_back(arrival, std::move(bytes));
         return {};
@@ -248,9 +250,11 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
         return d.volume->sliceSpan(slot);
     };
     auto result = InstanceDecoder::decode(QByteArrayView(bytes), target, d.options.decodeLimits);
+    const std::size_t arrivedBytes = std::size_t(bytes.size());
     security::secureErase(bytes);
     {
         std::lock_guard lock(d.mutex);
+        d.pendingBytes -= std::min(d.pendingBytes, arrivedBytes);
         for (int slot : taken)
             std::erase(d.inFlight, slot);
         if (d.wiped) {
@@ -426,6 +430,18 @@ void VolumeAssembler::finalize()
     emit finished();
 }
 
+std::size_t VolumeAssembler::pendingBytes() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->pendingBytes;
+}
+
+bool VolumeAssembler::expectsInstances() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->options.expectedInstances > 0;
+}
+
 bool VolumeAssembler::waitForFinished(int msecs)
 {
     std::unique_lock lock(m_impl->mutex);
@@ -519,6 +535,7 @@ std::size_t VolumeAssembler::wipe()
         for (auto& p : d.pending)
             bytes += security::secureErase(p.second);
         d.pending.clear();
+        d.pendingBytes = 0;
         for (auto* infos : {&d.slotInfo, &d.sliceInfos}) {
             for (auto& info : *infos) {
                 security::secureErase(info.patientName);

@@ -17,6 +17,7 @@ class DicomWebClient;
 }
 
 namespace dokuei::viewer {
+class SeriesLoader;
 class VolumeScene;
 class VtkViewWidget;
 } // namespace dokuei::viewer
@@ -24,7 +25,6 @@ class VtkViewWidget;
 namespace dokuei::app {
 
 class PatientBanner;
-class SeriesLoader;
 class SliceView;
 class StudyBrowser;
 
@@ -42,7 +42,7 @@ public:
     PatientBanner* patientBanner() const { return m_patientBanner; }
     QAction* lockAction() const { return m_lockAction; }
     StudyBrowser* studyBrowser() const { return m_studyBrowser; }
-    SeriesLoader* seriesLoader() const { return m_seriesLoader; }
+    viewer::SeriesLoader* seriesLoader() const { return m_seriesLoader; }
     SliceView* sliceView() const { return m_sliceView; }
     /// The reading centre to browse and load from (null: none configured, or signed out).
     void setReadingCentre(exchange::DicomWebClient* client);
@@ -68,7 +68,7 @@ private:
     PatientBanner* m_patientBanner = nullptr;
     QAction* m_lockAction = nullptr;
     StudyBrowser* m_studyBrowser = nullptr;
-    SeriesLoader* m_seriesLoader = nullptr;
+    viewer::SeriesLoader* m_seriesLoader = nullptr;
     SliceView* m_sliceView = nullptr;
     QTabWidget* m_tabs = nullptr;
     exchange::DicomWebClient* m_client = nullptr;

@@ -81,6 +81,12 @@ public:
     void start(const QString& studyUid, const QString& seriesUid, const QStringList& expectedSopUids = {});
     /// Stops at once: aborts requests, zeroes buffered bytes, no further handler call or signal.
     void cancel();
+    /// Flow control for a consumer that falls behind (e.g. decoders): while paused, nothing more is read from
+    /// the replies (give them a bounded read buffer, QNetworkReply::setReadBufferSize, so that Qt stops reading
+    /// the socket too and TCP holds the server back). Resuming reads what is buffered. A reply that finishes
+    /// while paused is still read to its end (its remaining bytes are bounded by that buffer).
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
 
     bool isRunning() const { return m_running; }
     int instancesDelivered() const { return m_instances; }
@@ -134,6 +140,7 @@ private:
     std::function<void(QNetworkReply*)> m_watcher;
     std::function<std::optional<Error>(QNetworkReply*)> m_classifier;
     RetryPolicy m_retry;
+    bool m_paused = false;
     MultipartLimits m_limits;
     int m_maxParallel = 4;
 

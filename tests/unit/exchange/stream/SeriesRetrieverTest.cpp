@@ -5,6 +5,7 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -380,4 +381,40 @@ TEST(SeriesRetrieverStaticTest, SopUidFromPart10MetaHeader)
     EXPECT_EQ(
         SeriesRetriever::sopUidFromContentLocation("https://h/dicom-web/studies/1/series/2/instances/3.4"),
         QStringLiteral("3.4"));
+}
+
+// Flow control: while paused no instance reaches the handler (the rest waits in the bounded read buffer and in
+// TCP); resuming delivers the rest, each instance once, in order.
+TEST_F(SeriesRetrieverTest, PausedRetrievalDeliversNothingUntilResumed)
+{
+    const QByteArray body = makeMultipart(m_instances, kBoundary);
+    TestHttpServer server([&](const QByteArray&, int) {
+        return TestResponse{
+            .contentType = multipartType(), .body = body, .chunkSize = 7000, .chunkDelayMs = 1};
+    });
+    auto retriever = makeRetriever(server);
+    retriever->setReplyWatcher([](QNetworkReply* reply) { reply->setReadBufferSize(64 * 1024); });
+    int deliveredWhenPaused = -1;
+    retriever->setInstanceHandler([&](const QString& sop, QByteArray& bytes) {
+        m_received[sop] += 1;
+        m_bytes[sop] = std::move(bytes);
+        m_order.append(sop);
+        if (m_order.size() == 3) {
+            retriever->setPaused(true); // from inside the handler, as SeriesLoader does
+            deliveredWhenPaused = int(m_order.size());
+        }
+    });
+    QSignalSpy finished(retriever.get(), &SeriesRetriever::finished);
+    retriever->start(kStudy, kSeries, m_uids);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return deliveredWhenPaused > 0; }, 10000));
+    EXPECT_TRUE(retriever->isPaused());
+    // The server keeps sending for a while; nothing may reach the handler.
+    QTest::qWait(300);
+    EXPECT_EQ(m_order.size(), deliveredWhenPaused) << "instances delivered while paused";
+    EXPECT_TRUE(finished.isEmpty());
+    retriever->setPaused(false);
+    ASSERT_TRUE(finished.wait(30000));
+    EXPECT_TRUE(finished.first().first().toBool()) << retriever->error()->toString().toStdString();
+    expectAllOnce();
+    EXPECT_EQ(m_order, m_uids);
 }

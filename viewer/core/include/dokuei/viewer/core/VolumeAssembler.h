@@ -77,6 +77,10 @@ public:
     Expected<void> addInstance(QByteArray bytes);
     /// No more instances: finishes with what arrived (needed when expectedInstances is 0 or some never come).
     void close();
+    /// Bytes of instances added and not decoded yet (what the caller may hold back the network on).
+    std::size_t pendingBytes() const;
+    /// True when the instance count is known (instances are decoded as they arrive).
+    bool expectsInstances() const;
     /// Blocks until finished() (true) or the timeout (false); -1 waits forever.
     bool waitForFinished(int msecs = -1);
     bool isFinished() const;

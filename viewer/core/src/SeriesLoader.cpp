@@ -1,15 +1,25 @@
-#include "dokuei/app/SeriesLoader.h"
+#include "dokuei/viewer/core/SeriesLoader.h"
+
+#include "dokuei/viewer/core/Volume.h"
 
 #include <dokuei/exchange/DicomWebClient.h>
 #include <dokuei/exchange/SeriesRetriever.h>
-#include <dokuei/viewer/core/Volume.h>
-#include <dokuei/viewer/core/VolumeAssembler.h>
 
-namespace dokuei::app {
+#include <QNetworkReply>
+
+namespace dokuei::viewer {
 
 SeriesLoader::SeriesLoader(security::WipeRegistry& registry, QObject* parent)
-    : QObject(parent), m_registration(registry, this)
+    : SeriesLoader(registry, Options{}, parent)
 {}
+
+SeriesLoader::SeriesLoader(security::WipeRegistry& registry, Options options, QObject* parent)
+    : QObject(parent), m_options(options), m_registration(registry, this)
+{
+    // While reading is paused, look at the decoders' progress often (a decode takes a few ms).
+    m_resume.setInterval(5);
+    connect(&m_resume, &QTimer::timeout, this, &SeriesLoader::checkPending);
+}
 
 SeriesLoader::~SeriesLoader()
 {
@@ -20,13 +30,20 @@ void SeriesLoader::start(exchange::DicomWebClient& client, const QString& studyU
                          int instances)
 {
     wipe();
-    viewer::AssemblerOptions options;
+    m_pauses = 0;
+    AssemblerOptions options;
     options.expectedInstances = std::max(0, instances);
-    m_assembler = std::make_unique<viewer::VolumeAssembler>(options);
+    options.threads = m_options.threads;
+    options.limits = m_options.limits;
+    m_assembler = std::make_unique<VolumeAssembler>(options);
     m_retriever = std::make_unique<exchange::SeriesRetriever>(
         client.network(),
         [&client](const QString& path, const QByteArray& accept) { return client.request(path, accept); });
-    m_retriever->setReplyWatcher([&client](QNetworkReply* reply) { client.watch(reply, qint64(8) << 30); });
+    const qint64 readBuffer = m_options.readBufferBytes;
+    m_retriever->setReplyWatcher([&client, readBuffer](QNetworkReply* reply) {
+        client.watch(reply, qint64(8) << 30);
+        reply->setReadBufferSize(readBuffer);
+    });
     m_retriever->setFailureClassifier([&client](QNetworkReply* reply) -> std::optional<Error> {
         // Certificate and TLS failures are final (never retried); the retriever handles the rest.
         const exchange::DicomWebError error = client.failureOf(reply);
@@ -35,16 +52,8 @@ void SeriesLoader::start(exchange::DicomWebClient& client, const QString& studyU
         }
         return Error{ErrorCode::IoFailure, error.message};
     });
-    viewer::VolumeAssembler* assembler = m_assembler.get();
-    m_retriever->setInstanceHandler(
-        [assembler](const QString&, QByteArray& bytes) { (void)assembler->addInstance(std::move(bytes)); });
+    m_retriever->setInstanceHandler([this](const QString&, QByteArray& bytes) { onInstance(bytes); });
     connect(m_retriever.get(), &exchange::SeriesRetriever::progress, this, &SeriesLoader::progress);
-    // Emitted on a decode worker: queued to this thread.
-    connect(m_assembler.get(), &viewer::VolumeAssembler::instanceDecoded, this, [this](int decoded) {
-        if (m_assembler && !m_ready) {
-            emit previewUpdated(decoded);
-        }
-    });
     connect(m_retriever.get(), &exchange::SeriesRetriever::instanceFailed, this,
             [this](const QString& sop, const QString& message) {
                 emit instanceFailed(sop + QStringLiteral(": ") + message);
@@ -53,12 +62,22 @@ void SeriesLoader::start(exchange::DicomWebClient& client, const QString& studyU
         if (!m_assembler) {
             return;
         }
+        m_resume.stop();
         if (!success && m_retriever && m_retriever->error()) {
             emit failed(m_retriever->error()->message);
         }
-        m_assembler->close();
+        emit received(success);
+        if (m_assembler) {
+            m_assembler->close();
+        }
     });
-    connect(m_assembler.get(), &viewer::VolumeAssembler::finished, this, [this] {
+    // Emitted on a decode worker: queued to this thread.
+    connect(m_assembler.get(), &VolumeAssembler::instanceDecoded, this, [this](int decoded) {
+        if (m_assembler && !m_ready) {
+            emit previewUpdated(decoded);
+        }
+    });
+    connect(m_assembler.get(), &VolumeAssembler::finished, this, [this] {
         if (!m_assembler) {
             return;
         }
@@ -75,14 +94,42 @@ void SeriesLoader::start(exchange::DicomWebClient& client, const QString& studyU
     m_retriever->start(studyUid, seriesUid);
 }
 
+void SeriesLoader::onInstance(QByteArray& bytes)
+{
+    if (!m_assembler) {
+        return;
+    }
+    (void)m_assembler->addInstance(std::move(bytes));
+    // Without an instance count nothing is decoded before the end: pausing would never resume.
+    if (m_assembler->pendingBytes() > m_options.maxPendingBytes && m_retriever && !m_retriever->isPaused() &&
+        m_assembler->expectsInstances()) {
+        m_retriever->setPaused(true);
+        ++m_pauses;
+        m_resume.start();
+    }
+}
+
+void SeriesLoader::checkPending()
+{
+    if (!m_assembler || !m_retriever) {
+        m_resume.stop();
+        return;
+    }
+    if (m_assembler->pendingBytes() <= m_options.maxPendingBytes / 2) {
+        m_resume.stop();
+        m_retriever->setPaused(false);
+    }
+}
+
 void SeriesLoader::cancel()
 {
+    m_resume.stop();
     if (m_retriever) {
         m_retriever->cancel();
     }
 }
 
-viewer::Volume* SeriesLoader::volume() const
+Volume* SeriesLoader::volume() const
 {
     return m_ready && m_assembler ? m_assembler->volume() : nullptr;
 }
@@ -96,6 +143,7 @@ std::size_t SeriesLoader::wipe()
 {
     std::size_t bytes = 0;
     const bool hadVolume = m_assembler != nullptr;
+    m_resume.stop();
     if (m_retriever) {
         m_retriever->cancel();
     }
@@ -111,4 +159,4 @@ std::size_t SeriesLoader::wipe()
     return bytes;
 }
 
-} // namespace dokuei::app
+} // namespace dokuei::viewer
