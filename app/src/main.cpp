@@ -93,6 +93,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "dokuei: refusing to start: %s\n", qPrintable(hardened.error().message));
         return 1;
     }
+    dokuei::security::ProcessHardening::keepLargeBlocksInHeap();
     // DCMTK reports problems with received instances through our errors (shown and audited); its own log
     // would only repeat them on stderr.
     OFLog::configure(OFLogger::FATAL_LOG_LEVEL);

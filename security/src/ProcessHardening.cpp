@@ -1,5 +1,7 @@
 #include "dokuei/security/ProcessHardening.h"
 
+#include <malloc.h>
+
 #include <cerrno>
 #include <cstring>
 #include <sys/mman.h>
@@ -65,6 +67,14 @@ MemoryLockLimits ProcessHardening::memoryLockLimits()
         ::munmap(page, pageSize);
     }
     return limits;
+}
+
+void ProcessHardening::keepLargeBlocksInHeap()
+{
+    // Blocks below 64 MiB come from the heap; the heap is given back to the system only above 256 MiB free
+    // at its top (the memory stays in the process, zeroed, for the next series).
+    (void)::mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    (void)::mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
 } // namespace dokuei::security

@@ -12,6 +12,7 @@
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
 #include <dokuei/exchange/SeriesRetriever.h>
+#include <dokuei/security/ProcessHardening.h>
 #include <dokuei/security/WipeRegistry.h>
 #include <dokuei/viewer/core/SeriesLoader.h>
 #include <dokuei/viewer/core/Volume.h>
@@ -189,6 +190,7 @@ void line(const QString& json)
 
 int main(int argc, char** argv)
 {
+    security::ProcessHardening::keepLargeBlocksInHeap(); // as the workstation does
     QCoreApplication app(argc, argv);
     int runs = 3;
     double curlSeconds = 0;
@@ -245,8 +247,19 @@ int main(int argc, char** argv)
         const int expected = env->value(prefix + QStringLiteral("INSTANCES")).toInt();
         const QString name = QString::fromLatin1(which).toLower();
         // Warm-up (TLS connection with the card's signature, caches of the server).
+        // Peer: the retrieval alone (Qt network, multipart parsing, one copy per instance), no decoding.
         QString collectError;
         QList<QByteArray> bytes = collect(client, study, series, &collectError);
+        std::vector<double> retrievalOnly;
+        for (int i = 0; i < runs && collectError.isEmpty(); ++i) {
+            QElapsedTimer retrievalTimer;
+            retrievalTimer.start();
+            QList<QByteArray> again = collect(client, study, series, &collectError);
+            retrievalOnly.push_back(static_cast<double>(retrievalTimer.nsecsElapsed()) / 1e9);
+            for (QByteArray& b : again) {
+                b.fill('\0');
+            }
+        }
         LoadRun warm = load(client, study, series, expected);
         if (!warm.ok || bytes.size() != expected) {
             std::fprintf(stderr, "dokuei-bench-load: %s: %s%s\n", which, qPrintable(warm.error),
@@ -342,6 +355,14 @@ int main(int argc, char** argv)
                      "\"note\":\"no slice was reported ready before the whole series was placed\"}")
                      .arg(name));
         }
+        line(QStringLiteral("{\"name\":\"retrieval_only_%1\",\"value\":%2,\"unit\":\"s\",\"note\":\"Qt network + "
+                            "multipart parsing, no decoding\"%3}")
+                 .arg(name)
+                 .arg(median(retrievalOnly), 0, 'f', 4)
+                 .arg(name == QStringLiteral("chest") && curlSeconds > 0
+                          ? QStringLiteral(",\"peer\":\"curl\",\"ratio\":%1")
+                                .arg(median(retrievalOnly) / curlSeconds, 0, 'f', 3)
+                          : QString()));
         line(QStringLiteral("{\"name\":\"last_instance_received_%1\",\"value\":%2,\"unit\":\"s\"}")
                  .arg(name)
                  .arg(median(download), 0, 'f', 4));
