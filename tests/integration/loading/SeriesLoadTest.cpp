@@ -264,6 +264,48 @@ TEST_F(SeriesLoaderFlowTest, SlowDecodingPausesTheNetworkAndTheSeriesStillLoads)
                 loader.pauses(), maxPending, options.maxPendingBytes);
 }
 
+// One malformed instance in a series stored at the reading centre (its JPEG-LS stream destroyed, the DICOM
+// structure intact, so the archive accepts it): the rest of the series loads and the broken one is reported
+// by its SOP Instance UID.
+TEST_F(SeriesLoaderFlowTest, OneMalformedInstanceIsReportedAndTheRestLoads)
+{
+    auto generated = generate({QStringLiteral("--transfer-syntax"), QStringLiteral("jpeg-ls")});
+    ASSERT_TRUE(generated);
+    ASSERT_GE(generated->instances.size(), 4);
+    QByteArray& victim = generated->instances[generated->instances.size() / 2];
+    const qsizetype soi = victim.indexOf(QByteArray("\xFF\xD8\xFF\xF7", 4));
+    ASSERT_GT(soi, 0) << "no JPEG-LS stream in the instance";
+    for (qsizetype i = soi + 2; i < std::min(victim.size(), soi + 66); ++i) {
+        victim[i] = '\0'; // no marker where the frame header must be
+    }
+    const QString victimUid = SeriesRetriever::sopUidFromPart10(QByteArrayView(victim));
+    ASSERT_FALSE(victimUid.isEmpty());
+    auto stored = s_client->storeSync(generated->studyUid, generated->instances);
+    ASSERT_TRUE(stored) << stored.error().message.toStdString();
+
+    security::WipeRegistry registry;
+    viewer::SeriesLoader loader(registry);
+    QEventLoop loop;
+    bool ready = false;
+    QStringList instanceErrors;
+    QObject::connect(&loader, &viewer::SeriesLoader::instanceFailed, &loop,
+                     [&](const QString& message) { instanceErrors << message; });
+    QObject::connect(&loader, &viewer::SeriesLoader::ready, &loop, [&] {
+        ready = true;
+        loop.quit();
+    });
+    QObject::connect(&loader, &viewer::SeriesLoader::failed, &loop, [&] { loop.quit(); });
+    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+    loader.start(*s_client, generated->studyUid, generated->seriesUid, int(generated->instances.size()));
+    loop.exec();
+    ASSERT_TRUE(ready);
+    ASSERT_EQ(instanceErrors.size(), 1) << instanceErrors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_TRUE(instanceErrors.first().startsWith(victimUid)) << instanceErrors.first().toStdString();
+    ASSERT_NE(loader.volume(), nullptr);
+    EXPECT_EQ(loader.volume()->slices(), generated->instances.size() - 1) << "every other instance is in the volume";
+    std::printf("[malformed] reported: %s\n", qPrintable(instanceErrors.first()));
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryTransferSyntax, SeriesLoadTest,
                          ::testing::Values("--transfer-syntax explicit-le", "--transfer-syntax implicit-le",
                                            "--transfer-syntax explicit-be", "--transfer-syntax jpeg-ls",
