@@ -2,6 +2,9 @@
 
 #include "dokuei/security/SecureBuffer.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
@@ -273,16 +276,47 @@ void SeriesRetriever::onReadyRead(Fetch* fetch)
     }
     QNetworkReply* reply = fetch->reply;
     const bool ok = checkResponseHead(fetch);
-    QByteArray data = reply->readAll();
-    if (ok && !fetch->parseError) {
-        ++m_callbackDepth;
-        auto fed = fetch->parser->feed(data);
-        --m_callbackDepth;
-        if (!fed && !m_cancelled) {
-            fetch->parseError = fed.error();
+    if (!m_scratch) {
+        // One reusable secure buffer for what is read from the replies (no heap block per read, locked, zeroed
+        // after each use); without it, readAll().
+        if (auto scratch = dokuei::security::SecureBuffer::allocate(kScratchBytes)) {
+            m_scratch = std::make_unique<dokuei::security::SecureBuffer>(std::move(*scratch));
         }
     }
-    dokuei::security::secureErase(data);
+    if (m_scratch) {
+        auto* buffer = reinterpret_cast<char*>(m_scratch->data());
+        qint64 used = 0;
+        // Stops when the handler pauses, cancels or a part is refused; the rest stays in Qt's buffer.
+        while (!m_cancelled && !m_paused && !fetch->parseError && fetch->reply && reply->bytesAvailable() > 0) {
+            const qint64 n = reply->read(buffer, qint64(m_scratch->size()));
+            if (n <= 0) {
+                break;
+            }
+            used = std::max(used, n);
+            if (ok) {
+                ++m_callbackDepth;
+                auto fed = fetch->parser->feed(QByteArrayView(buffer, n));
+                --m_callbackDepth;
+                if (!fed && !m_cancelled) {
+                    fetch->parseError = fed.error();
+                }
+            }
+        }
+        if (m_scratch) {
+            std::memset(m_scratch->data(), 0, std::size_t(used));
+        }
+    } else {
+        QByteArray data = reply->readAll();
+        if (ok && !fetch->parseError) {
+            ++m_callbackDepth;
+            auto fed = fetch->parser->feed(data);
+            --m_callbackDepth;
+            if (!fed && !m_cancelled) {
+                fetch->parseError = fed.error();
+            }
+        }
+        dokuei::security::secureErase(data);
+    }
     if (m_cancelled) {
         if (m_callbackDepth == 0) {
             purge();

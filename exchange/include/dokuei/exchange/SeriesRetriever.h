@@ -3,6 +3,7 @@
 #include "dokuei/common/Error.h"
 #include "dokuei/exchange/MultipartParser.h"
 #include "dokuei/exchange/RetryPolicy.h"
+#include "dokuei/security/SecureBuffer.h"
 
 #include <functional>
 #include <memory>
@@ -141,6 +142,8 @@ private:
     std::function<std::optional<Error>(QNetworkReply*)> m_classifier;
     RetryPolicy m_retry;
     bool m_paused = false;
+    static constexpr std::size_t kScratchBytes = std::size_t{1} << 20;
+    std::unique_ptr<dokuei::security::SecureBuffer> m_scratch;
     MultipartLimits m_limits;
     int m_maxParallel = 4;
 
