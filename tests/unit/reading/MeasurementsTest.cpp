@@ -472,3 +472,34 @@ TEST(Length, AnisotropicPixelsByHand)
                 std::atan(2.5 / 4.0) * 180 / std::numbers::pi, 1e-12);
     EXPECT_FALSE(angleDegrees(*v, {0, 0, 0}, {0, 0, 0}, {1, 1, 0}));
 }
+
+TEST(TiltedStack, LengthFollowsTheShearedSliceStep)
+{
+    // Gantry tilt: the planes are tilted 15 degrees but the positions advance along the table, so the slice
+    // step is not along the plane normal; lengths across slices must use the step the positions show.
+    phantom::PhantomSpec spec = tinySpec();
+    spec.gantryTilt = 15;
+    auto p = loadPhantom(spec);
+    ASSERT_TRUE(p);
+    const Volume& v = p->volume();
+    const double alongNormal = v.geometry().sliceStep[0] * v.geometry().normal[0] +
+                               v.geometry().sliceStep[1] * v.geometry().normal[1] +
+                               v.geometry().sliceStep[2] * v.geometry().normal[2];
+    const double stepLength = std::sqrt(v.geometry().sliceStep[0] * v.geometry().sliceStep[0] +
+                                        v.geometry().sliceStep[1] * v.geometry().sliceStep[1] +
+                                        v.geometry().sliceStep[2] * v.geometry().sliceStep[2]);
+    ASSERT_LT(std::abs(alongNormal), stepLength - 0.05) << "the stack must be sheared for this test";
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> col(0, v.columns() - 1), row(0, v.rows() - 1);
+    std::uniform_int_distribution<int> slice(0, v.slices() - 1);
+    for (int i = 0; i < 100; ++i) {
+        const int k1 = slice(rng), k2 = slice(rng);
+        const double c1 = col(rng), r1 = row(rng), c2 = col(rng), r2 = row(rng);
+        const int a1 = p->acquisitionIndex(k1), a2 = p->acquisitionIndex(k2);
+        ASSERT_GE(a1, 0);
+        ASSERT_GE(a2, 0);
+        EXPECT_NEAR(lengthMm(v, {c1, r1, double(k1)}, {c2, r2, double(k2)}),
+                    distance(p->model->pixelToPatient(a1, r1, c1), p->model->pixelToPatient(a2, r2, c2)),
+                    2e-3);
+    }
+}

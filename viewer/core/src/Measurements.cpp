@@ -59,8 +59,8 @@ private:
     double m_squares = 0;
 };
 
-/// Calls visit(row, column) for every pixel of the region in row-major order; the region is given by
-/// inside(row) returning the sorted list of [first, last] column spans of that row (clipped by the caller).
+/// Calls visit(row, column) for every pixel of the region in row-major order; spansOfRow(row, spans) appends
+/// the region's [first, last] column spans of that row, already clipped to the image.
 template <typename Spans, typename Visit>
 void forEachPixel(int rowFirst, int rowLast, Spans&& spansOfRow, Visit&& visit)
 {
