@@ -4,6 +4,9 @@
 #include <set>
 #include <string>
 
+#include <QCoreApplication>
+#include <QTranslator>
+
 #include <gtest/gtest.h>
 
 using namespace dokuei::viewer;
@@ -24,7 +27,39 @@ constexpr Expected kIssuePresets[] = {
     {"mediastinum", 5, 350, 50}, {"abdomen", 6, 400, 50},  {"liver", 7, 150, 30}, {"bone", 8, 1800, 400},
 };
 
+/// Answers only for the context the presets must use, so a wrong context shows as an untranslated name.
+class FakeJapanese : public QTranslator
+{
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char* context, const char* sourceText, const char*, int) const override
+    {
+        if (QByteArrayView(context) != "dokuei::viewer::WindowLevel")
+            return {};
+        if (QByteArrayView(sourceText) == "Lung")
+            return QStringLiteral("肺野");
+        if (QByteArrayView(sourceText) == "Series")
+            return QStringLiteral("シリーズ");
+        return {};
+    }
+};
+
 } // namespace
+
+TEST(WindowPresets, NamesAreTranslatedInTheWindowLevelContext)
+{
+    int argc = 1;
+    char name[] = "dokuei_reading_tests";
+    char* argv[] = {name, nullptr};
+    QCoreApplication app(argc, argv);
+    FakeJapanese translator;
+    ASSERT_TRUE(QCoreApplication::installTranslator(&translator));
+    EXPECT_EQ(windowPresetForKey("lung", std::nullopt)->name(), QStringLiteral("肺野"));
+    EXPECT_EQ(seriesWindowPreset(Window{40, 400})->name(), QStringLiteral("シリーズ"));
+    EXPECT_EQ(windowPresetForKey("bone", std::nullopt)->name(), QStringLiteral("Bone"))
+        << "no entry: source text";
+    QCoreApplication::removeTranslator(&translator);
+}
 
 TEST(WindowPresets, FixedPresetsAreTheIssuesOnKeysOneToEight)
 {
