@@ -7,6 +7,7 @@
 
 #include <QImage>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
 
@@ -110,14 +111,10 @@ void SliceView::drawSlice(QPainter& painter, const std::int16_t* voxels, int row
 {
     // The 8-bit image is patient data too: it lives only for this paint.
     QImage image(columns, rows, QImage::Format_Grayscale8);
-    const double low = m_level - m_window / 2.0;
-    const double scale = 255.0 / m_window;
     for (int y = 0; y < rows; ++y) {
-        uchar* line = image.scanLine(y);
-        const std::int16_t* row = voxels + static_cast<std::ptrdiff_t>(y) * columns;
-        for (int x = 0; x < columns; ++x) {
-            line[x] = static_cast<uchar>(std::clamp((row[x] - low) * scale, 0.0, 255.0));
-        }
+        viewer::applyWindow(std::span<const std::int16_t>(voxels + static_cast<std::ptrdiff_t>(y) * columns,
+                                                          std::size_t(columns)),
+                            std::span<std::uint8_t>(image.scanLine(y), std::size_t(columns)), m_window, m_invert);
     }
     QImage scaled = image.scaled(size(), Qt::KeepAspectRatio, Qt::SmoothTransformation);
     painter.drawImage((width() - scaled.width()) / 2, (height() - scaled.height()) / 2, scaled);
@@ -136,25 +133,28 @@ void SliceView::paintPreview(QPainter& painter)
         m_previewPosition = positions.front(); // the first one decoded is the only one
     }
     const int k = nearest(positions, m_previewPosition);
+    viewer::ViewAxes axes;
     const bool shown = m_preview->withPreviewSlice(k, [&](const viewer::InstanceInfo& info, const std::int16_t* voxels) {
         drawSlice(painter, voxels, info.rows, info.columns);
+        const auto& o = info.imageOrientation;
+        axes = {{o[0], o[1], o[2]}, {o[3], o[4], o[5]}};
     });
     if (!shown) {
         return;
     }
-    painter.setPen(Qt::yellow);
-    painter.drawText(rect().adjusted(6, 6, -6, -6), Qt::AlignBottom | Qt::AlignLeft,
-                     tr("Loading: %1 / %2 images decoded   W %3 L %4")
-                         .arg(k + 1)
-                         .arg(positions.size())
-                         .arg(m_window)
-                         .arg(m_level));
+    drawOverlay(painter, axes,
+                tr("Loading: %1 / %2 images decoded   W %3 L %4")
+                    .arg(k + 1)
+                    .arg(positions.size())
+                    .arg(m_window.width)
+                    .arg(m_window.centre));
 }
 
 void SliceView::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
     painter.fillRect(rect(), Qt::black);
+    m_labels = {};
     if (!m_volume && m_preview) {
         paintPreview(painter);
         return;
@@ -167,10 +167,48 @@ void SliceView::paintEvent(QPaintEvent*)
         return;
     }
     drawSlice(painter, voxels, m_volume->rows(), m_volume->columns());
+    drawOverlay(painter, viewer::storedImageAxes(m_volume->geometry()),
+                tr("%1 / %2   W %3 L %4")
+                    .arg(m_slice + 1)
+                    .arg(m_volume->slices())
+                    .arg(m_window.width)
+                    .arg(m_window.centre));
+}
+
+void SliceView::drawOverlay(QPainter& painter, const viewer::ViewAxes& axes, const QString& corner)
+{
+    m_labels = viewer::sideLabels(axes);
     painter.setPen(Qt::yellow);
-    painter.drawText(
-        rect().adjusted(6, 6, -6, -6), Qt::AlignBottom | Qt::AlignLeft,
-        tr("%1 / %2   W %3 L %4").arg(m_slice + 1).arg(m_volume->slices()).arg(m_window).arg(m_level));
+    const QRect area = rect().adjusted(6, 6, -6, -6);
+    painter.drawText(area, Qt::AlignBottom | Qt::AlignLeft, corner);
+    // The patient directions the image's sides face (letters are not translated: R/L, A/P, H/F).
+    painter.drawText(area, Qt::AlignVCenter | Qt::AlignLeft, m_labels.left);
+    painter.drawText(area, Qt::AlignVCenter | Qt::AlignRight, m_labels.right);
+    painter.drawText(area, Qt::AlignTop | Qt::AlignHCenter, m_labels.top);
+    painter.drawText(area, Qt::AlignBottom | Qt::AlignHCenter, m_labels.bottom);
+}
+
+void SliceView::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::RightButton) {
+        m_dragStart = event->position().toPoint();
+        m_dragWindow = m_window;
+        event->accept();
+        return;
+    }
+    QWidget::mousePressEvent(event);
+}
+
+void SliceView::mouseMoveEvent(QMouseEvent* event)
+{
+    if ((event->buttons() & Qt::RightButton) != 0) {
+        const QPoint delta = event->position().toPoint() - m_dragStart;
+        m_window = viewer::dragWindow(m_dragWindow, delta.x(), delta.y(), 2.0);
+        update();
+        event->accept();
+        return;
+    }
+    QWidget::mouseMoveEvent(event);
 }
 
 void SliceView::wheelEvent(QWheelEvent* event)
@@ -181,7 +219,18 @@ void SliceView::wheelEvent(QWheelEvent* event)
 
 void SliceView::keyPressEvent(QKeyEvent* event)
 {
+    if (event->key() >= Qt::Key_1 && event->key() <= Qt::Key_9) {
+        if (const auto preset = viewer::windowPresetForNumberKey(event->key() - Qt::Key_0, std::nullopt)) {
+            m_window = preset->window;
+            update();
+            return;
+        }
+    }
     switch (event->key()) {
+    case Qt::Key_I:
+        m_invert = !m_invert;
+        update();
+        break;
     case Qt::Key_Up:
     case Qt::Key_PageUp:
         step(1);

@@ -23,6 +23,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QScreen>
 #include <QTemporaryDir>
@@ -304,6 +305,33 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     EXPECT_GE(view->currentSlice(), 0);
     EXPECT_LT(view->currentSlice(), slices);
     EXPECT_GT(brightPixels(view->grab().toImage()), 20) << "the slice is drawn";
+    // The demo chest is an axial head-first supine acquisition shown as stored: patient's right on screen
+    // left, anterior at the top.
+    const viewer::SideLabels labels = view->sideLabels();
+    EXPECT_EQ(labels.left, QStringLiteral("R"));
+    EXPECT_EQ(labels.right, QStringLiteral("L"));
+    EXPECT_EQ(labels.top, QStringLiteral("A"));
+    EXPECT_EQ(labels.bottom, QStringLiteral("P"));
+    // Window presets on the number keys (4 = lung 1500/-600), invert on I, window/level by right-button drag.
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_4);
+    EXPECT_EQ(view->window(), (viewer::Window{-600, 1500}));
+    const QImage lung = view->grab().toImage();
+    QTest::keyClick(view, Qt::Key_I);
+    EXPECT_TRUE(view->inverted());
+    const QImage invertedLung = view->grab().toImage();
+    EXPECT_NE(lung, invertedLung);
+    QTest::keyClick(view, Qt::Key_I);
+    QTest::keyClick(view, Qt::Key_1);
+    EXPECT_EQ(view->window(), (viewer::Window{40, 80}));
+    const QPoint centre = view->rect().center();
+    QTest::mousePress(view, Qt::RightButton, Qt::NoModifier, centre);
+    QMouseEvent move(QEvent::MouseMove, QPointF(centre + QPoint(50, 0)), view->mapToGlobal(QPointF(centre + QPoint(50, 0))),
+                     Qt::NoButton, Qt::RightButton, Qt::NoModifier);
+    QApplication::sendEvent(view, &move);
+    QTest::mouseRelease(view, Qt::RightButton, Qt::NoModifier, centre + QPoint(50, 0));
+    EXPECT_GT(view->window().width, 80) << "dragging right widens the window";
+    EXPECT_EQ(view->window().centre, 40);
 
     m_workstation->mainWindow()->lockAction()->trigger();
     EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume(), nullptr) << "pixels wiped at lock";

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <dokuei/viewer/core/OrientationLabels.h>
+#include <dokuei/viewer/core/WindowLevel.h>
+
+#include <QPoint>
 #include <QWidget>
 
 #include <limits>
@@ -11,8 +15,10 @@ class VolumeAssembler;
 
 namespace dokuei::app {
 
-/// A plain 2D view of one slice of the loaded volume with a soft-tissue window (W 400 / L 40); the wheel
-/// and the arrow keys move through the slices. While a series loads it previews the instances decoded so
+/// A 2D view of one slice of the loaded volume as stored, with the DICOM linear VOI window (soft tissue
+/// W 400 / L 40 at first; presets on the number keys 1-8, right-button drag for window/level, I inverts) and
+/// orientation labels on all four sides from the direction cosines; the wheel and the arrow keys move through
+/// the slices. While a series loads it previews the instances decoded so
 /// far (in position order, from the assembler): the first is on screen as soon as it is decoded, and the
 /// slice being looked at stays in view when the finished volume replaces the preview. The reading tools
 /// proper (presets, MPR, overlays) are the next step.
@@ -33,11 +39,17 @@ public:
     int previewCount() const { return m_previewCount; }
     int currentSlice() const { return m_slice; }
     void setSlice(int slice);
+    viewer::Window window() const { return m_window; }
+    bool inverted() const { return m_invert; }
+    /// The orientation labels drawn on the four sides (empty when nothing is shown).
+    viewer::SideLabels sideLabels() const { return m_labels; }
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
 
 private:
     void paintPreview(QPainter& painter);
@@ -50,8 +62,12 @@ private:
     /// Position (mm along the slice normal) of the previewed instance; NaN before the first one.
     double m_previewPosition = std::numeric_limits<double>::quiet_NaN();
     int m_slice = 0;
-    int m_window = 400;
-    int m_level = 40;
+    viewer::Window m_window{40, 400};
+    bool m_invert = false;
+    viewer::SideLabels m_labels;
+    QPoint m_dragStart;
+    viewer::Window m_dragWindow;
+    void drawOverlay(QPainter& painter, const viewer::ViewAxes& axes, const QString& corner);
 };
 
 } // namespace dokuei::app
