@@ -300,6 +300,10 @@
         <source>%1 / %2   W %3 L %4</source>
         <translation>%1 / %2   W %3 L %4</translation>
     </message>
+    <message>
+        <source>Loading: %1 / %2 images decoded   W %3 L %4</source>
+        <translation>読み込み中: %1 / %2 枚デコード済み   W %3 L %4</translation>
+    </message>
 </context>
 <context>
     <name>dokuei::app::StudyBrowser</name>
@@ -382,6 +386,113 @@
     </message>
 </context>
 <context>
+    <name>dokuei::exchange::DicomWebError</name>
+    <message>
+        <source>The reading centre cannot be reached</source>
+        <translation>読影センターに接続できません</translation>
+    </message>
+    <message>
+        <source>The reading centre did not answer in time</source>
+        <translation>読影センターが時間内に応答しませんでした</translation>
+    </message>
+    <message>
+        <source>The reading centre&apos;s certificate is not issued by a trusted CA: connection refused</source>
+        <translation>読影センターの証明書は信頼された認証局が発行したものではありません: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The reading centre&apos;s certificate has expired (or is not yet valid): connection refused</source>
+        <translation>読影センターの証明書は有効期限切れ（またはまだ有効ではありません）: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The reading centre&apos;s certificate is revoked: connection refused</source>
+        <translation>読影センターの証明書は失効しています: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The revocation status of the reading centre&apos;s certificate cannot be checked: connection refused</source>
+        <translation>読影センターの証明書の失効状態を確認できません: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is issued for another host: connection refused</source>
+        <translation>サーバーの証明書は別のホスト向けに発行されています: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The reading centre&apos;s key is not the pinned key: connection refused</source>
+        <translation>読影センターの鍵が固定（ピン留め）された鍵と一致しません: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The server offers no allowed TLS version (TLS 1.2 or 1.3 required): connection refused</source>
+        <translation>サーバーは許可された TLS バージョンを提供していません（TLS 1.2 または 1.3 が必要）: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The server offers no allowed cipher suite (TLS 1.2: ECDHE with AES-GCM; TLS 1.3: AES-GCM): connection refused</source>
+        <translation>サーバーは許可された暗号スイートを提供していません（TLS 1.2: ECDHE と AES-GCM、TLS 1.3: AES-GCM）: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The reading centre only offers CBC cipher suites, which are not allowed (TLS 1.2: ECDHE with AES-GCM; TLS 1.3: AES-GCM): connection refused</source>
+        <translation>読影センターは許可されていない CBC 暗号スイートのみを提供しています（TLS 1.2: ECDHE と AES-GCM、TLS 1.3: AES-GCM）: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The reading centre only offers RSA key exchange, without forward secrecy, which is not allowed (TLS 1.2: ECDHE with AES-GCM): connection refused</source>
+        <translation>読影センターは前方秘匿性のない RSA 鍵交換のみを提供しており、これは許可されていません（TLS 1.2: ECDHE と AES-GCM）: 接続を拒否しました</translation>
+    </message>
+    <message>
+        <source>The TLS handshake with the server failed</source>
+        <translation>サーバーとの TLS ハンドシェイクに失敗しました</translation>
+    </message>
+    <message>
+        <source>The reading centre requires your smart card: insert the card and sign in again</source>
+        <translation>読影センターはスマートカードを必要としています: カードを挿入して再度サインインしてください</translation>
+    </message>
+    <message>
+        <source>The reading centre refused the card&apos;s certificate</source>
+        <translation>読影センターがカードの証明書を拒否しました</translation>
+    </message>
+    <message>
+        <source>The reading centre refused the credentials (HTTP 401)</source>
+        <translation>読影センターが認証情報を拒否しました（HTTP 401）</translation>
+    </message>
+    <message>
+        <source>The reading centre denied access (HTTP 403)</source>
+        <translation>読影センターがアクセスを拒否しました（HTTP 403）</translation>
+    </message>
+    <message>
+        <source>Not found on the reading centre (HTTP 404)</source>
+        <translation>読影センターに見つかりません（HTTP 404）</translation>
+    </message>
+    <message>
+        <source>The reading centre failed (HTTP %1)</source>
+        <translation>読影センターでエラーが発生しました（HTTP %1）</translation>
+    </message>
+    <message>
+        <source>The reading centre answered HTTP %1</source>
+        <translation>読影センターが HTTP %1 を返しました</translation>
+    </message>
+    <message>
+        <source>The reading centre answered with an unexpected content type</source>
+        <translation>読影センターが想定外のコンテンツタイプで応答しました</translation>
+    </message>
+    <message>
+        <source>The reading centre&apos;s answer exceeds the size limit</source>
+        <translation>読影センターの応答がサイズ上限を超えています</translation>
+    </message>
+    <message>
+        <source>The reading centre&apos;s answer is invalid</source>
+        <translation>読影センターの応答が不正です</translation>
+    </message>
+    <message>
+        <source>The request was cancelled</source>
+        <translation>要求は取り消されました</translation>
+    </message>
+    <message>
+        <source>the reading centre only speaks TLS 1.1 or older: it chose %1</source>
+        <translation>読影センターは TLS 1.1 以前のみに対応しています: 選択されたのは %1</translation>
+    </message>
+    <message>
+        <source>it chose %1</source>
+        <translation>選択されたのは %1</translation>
+    </message>
+</context>
+<context>
     <name>dokuei::security::SignInService</name>
     <message>
         <source>The user ID or password is not correct.</source>
@@ -446,6 +557,45 @@
     <message>
         <source>Sign-in failed: %1</source>
         <translation>サインインに失敗しました: %1</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::viewer::WindowLevel</name>
+    <message>
+        <source>Brain</source>
+        <translation>脳</translation>
+    </message>
+    <message>
+        <source>Subdural</source>
+        <translation>硬膜下</translation>
+    </message>
+    <message>
+        <source>Stroke</source>
+        <translation>脳梗塞</translation>
+    </message>
+    <message>
+        <source>Lung</source>
+        <translation>肺野</translation>
+    </message>
+    <message>
+        <source>Mediastinum</source>
+        <translation>縦隔</translation>
+    </message>
+    <message>
+        <source>Abdomen</source>
+        <translation>腹部</translation>
+    </message>
+    <message>
+        <source>Liver</source>
+        <translation>肝臓</translation>
+    </message>
+    <message>
+        <source>Bone</source>
+        <translation>骨</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>シリーズ既定</translation>
     </message>
 </context>
 <context>
