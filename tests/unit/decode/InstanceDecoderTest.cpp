@@ -420,6 +420,26 @@ TEST(InstanceDecoder, RefusesMorePixelsThanTheCompressedDataCanHold)
     }
 }
 
+// Found by libFuzzer (tests/fuzz/corpus/decode/regression-jpeg-tem-marker-hang): DCMTK 3.6.7's JPEG bit depth
+// scan never advances past a TEM marker (FF01), so a fragment with one before its frame header hung the
+// decode thread for good. Refused before DCMTK sees it (without the check this test hangs until ctest's
+// timeout).
+TEST(InstanceDecoder, RefusesJpegOnWhichDcmtkWouldHang)
+{
+    GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::JpegLossless));
+    ASSERT_FALSE(study.files.empty());
+    QByteArray bytes = study.files.front();
+    const qsizetype soi = bytes.indexOf(QByteArray("\xff\xd8\xff", 3));
+    ASSERT_NE(soi, -1);
+    bytes[soi + 3] = char(0x01); // the marker after SOI becomes TEM
+    std::vector<std::int16_t> hu;
+    auto result = decodeInto(bytes, hu);
+    ASSERT_FALSE(result);
+    EXPECT_TRUE(result.error().message.contains(QStringLiteral("TEM marker")))
+        << result.error().message.toStdString();
+    EXPECT_TRUE(hu.empty());
+}
+
 // The hole found by fuzzing: in a deflated data set, an element may claim ~4 GB; DCMTK's inflating stream
 // cannot know how many bytes remain and allocated it. Inflated by us, the claim meets the real end.
 TEST(InstanceDecoder, RefusesDeflatedElementLongerThanTheDataSet)

@@ -1126,6 +1126,69 @@ Expected<void> checkCompressionRatio(Dataset& ds, const InstanceInfo& info)
     return {};
 }
 
+/// True when DCMTK 3.6.7's DJCodecDecoder::scanJpegDataForBitDepth would never return for this fragment: it
+/// walks the JPEG markers up to the frame header, and its case for a TEM marker (FF01) does not advance, so
+/// one before the frame header loops forever (libFuzzer: a 1 KB instance hung a decode thread). This is the
+/// same walk, step for step, stopping where DCMTK stops.
+bool dcmtkJpegScanLoops(const std::uint8_t* data, std::size_t length)
+{
+    std::size_t offset = 0;
+    while (offset + 4 < length) {
+        const unsigned marker = (unsigned(data[offset]) << 8) | data[offset + 1];
+        const std::size_t segment = ((std::size_t(data[offset + 2]) << 8) | data[offset + 3]) + 2;
+        if (marker == 0xFF01)
+            return true;
+        if (marker >= 0xFFC0 && marker <= 0xFFCF && marker != 0xFFC4 && marker != 0xFFC8 && marker != 0xFFCC)
+            return false; // a frame header: DCMTK reads its precision and returns
+        if (marker == 0xFFC4 || marker == 0xFFC8 || marker == 0xFFCC ||
+            (marker >= 0xFFDA && marker <= 0xFFFE))
+            offset += segment;
+        else if (marker >= 0xFFD0 && marker <= 0xFFD9)
+            offset += 2;
+        else if (marker == 0xFFFF)
+            offset += 1;
+        else if (data[offset] == 0xFF && data[offset + 1] > 2 && data[offset + 1] <= 0xBF)
+            offset += 2; // reserved markers
+        else
+            return false; // DCMTK stops at an invalid marker
+    }
+    return false;
+}
+
+/// Refuses JPEG pixel data on which DCMTK's bit depth scan would hang (see dcmtkJpegScanLoops). Every
+/// fragment is checked, a superset of those DCMTK scans (a fragment continuing entropy-coded data stops the
+/// walk at once).
+Expected<void> checkDcmtkJpegScan(Dataset& ds, const InstanceInfo& info)
+{
+    if (ds.xfer != EXS_JPEGProcess1 && ds.xfer != EXS_JPEGProcess2_4 && ds.xfer != EXS_JPEGProcess14 &&
+        ds.xfer != EXS_JPEGProcess14SV1)
+        return {};
+    DcmElement* element = nullptr;
+    DcmPixelSequence* sequence = nullptr;
+    auto* pixelData = ds.data->findAndGetElement(DCM_PixelData, element).good()
+                          ? dynamic_cast<DcmPixelData*>(element)
+                          : nullptr;
+    if (pixelData == nullptr || pixelData->getEncapsulatedRepresentation(ds.xfer, nullptr, sequence).bad() ||
+        sequence == nullptr)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1: encapsulated Pixel Data missing").arg(info.sopInstanceUid));
+    for (unsigned long i = 1; i < sequence->card(); ++i) {
+        DcmPixelItem* item = nullptr;
+        Uint8* bytes = nullptr;
+        if (sequence->getItem(item, i).bad() || item == nullptr || item->getLength() == 0 ||
+            item->getUint8Array(bytes).bad() || bytes == nullptr)
+            continue;
+        if (dcmtkJpegScanLoops(bytes, item->getLength()))
+            return fail(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("instance %1: JPEG fragment %2 has a TEM marker (FF01) before its frame "
+                               "header, on which DCMTK's decoder would never return: refused")
+                    .arg(info.sopInstanceUid)
+                    .arg(i));
+    }
+    return {};
+}
+
 Expected<std::vector<InstanceInfo>> run(QByteArrayView bytes, const InstanceDecoder::FrameTarget* t,
                                         const DecodeLimits& limits)
 {
@@ -1164,6 +1227,10 @@ Expected<std::vector<InstanceInfo>> run(QByteArrayView bytes, const InstanceDeco
     case EXS_RLELossless: {
         if (auto fits = checkCompressionRatio(ds, infos->front()); !fits) {
             ok = fits;
+            break;
+        }
+        if (auto scannable = checkDcmtkJpegScan(ds, infos->front()); !scannable) {
+            ok = scannable;
             break;
         }
         const OFCondition cond = ds.data->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
