@@ -222,13 +222,20 @@ TEST_P(SliceSceneOrientation, MarkerAppearsWhereTheStoredGeometrySays)
     EXPECT_TRUE(side.contains(u'L')) << "marker at x " << m[0] << ", labels left "
                                      << labels.left.toStdString() << " right " << labels.right.toStdString();
 
-    // World coordinates are patient LPS mm: the marker's patient position projects onto the same place.
+    // The scene's patient mapping: the marker's patient position (from the volume's geometry) goes to the
+    // world point drawn at the same screen place, and back.
     const auto& g = v.geometry();
-    double p[4] = {0, 0, 0, 1};
+    dokuei::viewer::Vec3 patient{};
     for (std::size_t r = 0; r < 3; ++r) {
-        p[r] = g.origin[r] + marker.column * g.columnSpacing * g.rowDirection[r] +
-               marker.row * g.rowSpacing * g.columnDirection[r] + marker.slice * g.sliceStep[r];
+        patient[r] = g.origin[r] + marker.column * g.columnSpacing * g.rowDirection[r] +
+                     marker.row * g.rowSpacing * g.columnDirection[r] + marker.slice * g.sliceStep[r];
     }
+    const auto world = scene.patientToWorld(patient);
+    const auto back = scene.worldToPatient(world);
+    for (std::size_t r = 0; r < 3; ++r) {
+        EXPECT_NEAR(back[r], patient[r], 1e-6);
+    }
+    double p[4] = {world[0], world[1], world[2], 1};
     scene.renderer()->SetWorldPoint(p);
     scene.renderer()->WorldToDisplay();
     const double* d = scene.renderer()->GetDisplayPoint();

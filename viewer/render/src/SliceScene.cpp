@@ -42,6 +42,7 @@ struct SliceScene::Impl
     vtkNew<vtkImageSlice> actor;
     vtkNew<vtkImageProperty> property;
     vtkNew<vtkMatrix4x4> imageToPatient;
+    vtkNew<vtkMatrix4x4> patientToImage;
     vtkNew<vtkLookupTable> invertedGrey;
 
     int rows = 0;
@@ -98,7 +99,6 @@ SliceScene::SliceScene() : m_impl(std::make_unique<Impl>())
 
     d.actor->SetMapper(d.mapper);
     d.actor->SetProperty(d.property);
-    d.actor->SetUserMatrix(d.imageToPatient);
     d.actor->VisibilityOff();
 
     d.renderer->SetBackground(0.0, 0.0, 0.0);
@@ -134,7 +134,7 @@ bool SliceScene::setVolume(const Volume& volume)
     const double sliceSpacing = g.sliceSpacing > 0 ? g.sliceSpacing : 1.0;
 
     // Image index (i = column, j = row, k = slice) at (i * columnSpacing, j * rowSpacing, k * sliceSpacing)
-    // in image space, origin 0, no direction: the actor's matrix takes image space to patient LPS:
+    // in image space (= world), origin 0, no direction. imageToPatient takes world to patient LPS:
     //   p = origin + rowDirection * x + columnDirection * y + (sliceStep / sliceSpacing) * z
     // i.e. p(i, j, k) = origin + i * columnSpacing * rowDirection + j * rowSpacing * columnDirection
     //                   + k * sliceStep (gantry tilt: the step need not be along the normal; a shear).
@@ -150,6 +150,7 @@ bool SliceScene::setVolume(const Volume& volume)
         d.imageToPatient->SetElement(r, 3, g.origin[std::size_t(r)]);
     }
     d.imageToPatient->Modified();
+    vtkMatrix4x4::Invert(d.imageToPatient, d.patientToImage);
 
     // The voxels themselves, wrapped: save = 1, VTK never frees them. VTK only reads them (the mapper makes
     // its own 8-bit texture); the const_cast is for VTK's non-const API.
@@ -198,6 +199,28 @@ int SliceScene::sliceCount() const
     return m_impl->slices;
 }
 
+namespace {
+
+Vec3 transform(vtkMatrix4x4* m, const Vec3& p)
+{
+    const double in[4] = {p[0], p[1], p[2], 1.0};
+    double out[4];
+    m->MultiplyPoint(in, out);
+    return {out[0], out[1], out[2]};
+}
+
+} // namespace
+
+Vec3 SliceScene::worldToPatient(const Vec3& world) const
+{
+    return transform(m_impl->imageToPatient, world);
+}
+
+Vec3 SliceScene::patientToWorld(const Vec3& patient) const
+{
+    return transform(m_impl->patientToImage, patient);
+}
+
 void SliceScene::setWindow(Window window)
 {
     m_impl->window = window;
@@ -241,22 +264,10 @@ void SliceScene::fitCamera()
     if (d.slices <= 0) {
         return;
     }
-    const VolumeGeometry& g = d.geometry;
-    // Centre of the current slice in patient space: the middle of the pixel centres.
-    const double ci = (d.columns - 1) / 2.0;
-    const double cj = (d.rows - 1) / 2.0;
-    double centre[3];
-    for (int r = 0; r < 3; ++r) {
-        const auto ru = std::size_t(r);
-        centre[r] = g.origin[ru] + ci * d.columnSpacing * g.rowDirection[ru] +
-                    cj * d.rowSpacing * g.columnDirection[ru] + d.slice * g.sliceStep[ru];
-    }
-    // Looking along right x down = rowDirection x columnDirection (the stored normal), down = column
-    // direction, so view-up = -columnDirection.
-    const Vec3& rd = g.rowDirection;
-    const Vec3& cd = g.columnDirection;
-    const double n[3] = {rd[1] * cd[2] - rd[2] * cd[1], rd[2] * cd[0] - rd[0] * cd[2],
-                         rd[0] * cd[1] - rd[1] * cd[0]};
+    // Centre of the current slice in world (image) space: the middle of the pixel centres. Looking along +z
+    // with view-up -y puts +x (increasing column) on screen right and +y (increasing row) downwards.
+    const double centre[3] = {(d.columns - 1) / 2.0 * d.columnSpacing, (d.rows - 1) / 2.0 * d.rowSpacing,
+                              d.slice * d.image->GetSpacing()[2]};
     const double width = d.columns * d.columnSpacing;
     const double height = d.rows * d.rowSpacing;
     const double distance = 2.0 * std::max(width, height) + 1.0;
@@ -264,9 +275,8 @@ void SliceScene::fitCamera()
     vtkCamera* camera = d.renderer->GetActiveCamera();
     camera->ParallelProjectionOn();
     camera->SetFocalPoint(centre);
-    camera->SetPosition(centre[0] - distance * n[0], centre[1] - distance * n[1],
-                        centre[2] - distance * n[2]);
-    camera->SetViewUp(-cd[0], -cd[1], -cd[2]);
+    camera->SetPosition(centre[0], centre[1], centre[2] - distance);
+    camera->SetViewUp(0.0, -1.0, 0.0);
     double aspect[2] = {1.0, 1.0};
     d.renderer->ComputeAspect();
     d.renderer->GetAspect(aspect);

@@ -1,0 +1,205 @@
+// dokuei-bench-scroll: a scripted scroll through 100 slices of a 512 x 512 x 100 phantom CT, rendered one
+// by one off-screen at 512 x 512 by dokuei's SliceScene (the secure volume wrapped without a copy), and the
+// same loop by a bare VTK program (vtkImageData copy + vtkImageSliceMapper + vtkImageSlice + renderer, no
+// dokuei code, the same view: the slice filling the window) in the same process and display. Rounds alternate
+// (bare, dokuei, bare, ...) after one warm-up pass each; every frame is Render() + WaitForCompletion
+// (glFinish). Prints JSON lines:
+//   scroll_100_slices_p95, scroll_100_slices_median (ms; peer: bare VTK; goal ratio <= 1.5 and p95 <= 47 ms)
+// Needs an X display (scripts/bench runs it under xvfb-run when DISPLAY is unset).
+#include "dokuei/phantom/PhantomModel.h"
+#include "dokuei/phantom/PhantomSpec.h"
+#include "dokuei/viewer/core/Volume.h"
+#include "dokuei/viewer/render/SliceScene.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <vtkCamera.h>
+#include <vtkImageData.h>
+#include <vtkImageProperty.h>
+#include <vtkImageSlice.h>
+#include <vtkImageSliceMapper.h>
+#include <vtkNew.h>
+#include <vtkRenderWindow.h>
+#include <vtkRenderer.h>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using dokuei::viewer::Volume;
+
+constexpr int kSize = 512;
+constexpr int kSlices = 100;
+constexpr int kWindowSize = 512;
+constexpr int kRounds = 3;
+
+double quantile(std::vector<double> values, double q)
+{
+    std::sort(values.begin(), values.end());
+    const double pos = q * double(values.size() - 1);
+    const auto lo = std::size_t(pos);
+    const std::size_t hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (pos - double(lo)) * (values[hi] - values[lo]);
+}
+
+/// The chest phantom on a 512 x 512 x 100 grid, filled straight into a secure Volume (two threads).
+std::unique_ptr<Volume> makeVolume()
+{
+    auto spec = dokuei::phantom::presetSpec(dokuei::phantom::Preset::Chest);
+    spec.rows = kSize;
+    spec.columns = kSize;
+    spec.slices = kSlices;
+    spec.sliceSpacing = spec.sliceThickness = 3.0;
+    const dokuei::phantom::PhantomModel model(spec);
+    auto created = Volume::create(kSize, kSize, kSlices, dokuei::viewer::VolumeLimits{});
+    if (!created) {
+        std::fprintf(stderr, "[scroll] cannot allocate the volume: %s\n",
+                     created.error().toString().toStdString().c_str());
+        return nullptr;
+    }
+    std::unique_ptr<Volume> volume = std::move(*created);
+    const auto fill = [&](int first) {
+        for (int k = first; k < kSlices; k += 2) {
+            const auto hu = model.huSlice(k);
+            std::memcpy(volume->slice(k), hu.data(), hu.size() * sizeof(std::int16_t));
+            volume->markSliceReady(k);
+        }
+    };
+    std::thread other(fill, 1);
+    fill(0);
+    other.join();
+
+    dokuei::viewer::VolumeGeometry g;
+    g.origin = model.sliceGeometry(0).position;
+    g.rowSpacing = spec.rowSpacing;
+    g.columnSpacing = spec.columnSpacing;
+    g.sliceSpacing = spec.sliceSpacing;
+    g.rowDirection = model.rowDirection();
+    g.columnDirection = model.columnDirection();
+    g.normal = model.sliceNormal();
+    g.sliceStep = model.sliceStep();
+    volume->setGeometry(g);
+    return volume;
+}
+
+vtkNew<vtkRenderWindow> makeWindow()
+{
+    vtkNew<vtkRenderWindow> window;
+    window->SetOffScreenRendering(1);
+    window->SetSize(kWindowSize, kWindowSize);
+    return window;
+}
+
+/// One pass through every slice; appends each frame's time (ms) when `out` is given.
+template <typename SetSlice> void scroll(vtkRenderWindow* window, SetSlice setSlice, std::vector<double>* out)
+{
+    for (int k = 0; k < kSlices; ++k) {
+        const auto t0 = Clock::now();
+        setSlice(k);
+        window->Render();
+        window->WaitForCompletion();
+        const auto t1 = Clock::now();
+        if (out) {
+            out->push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        }
+    }
+}
+
+void printLine(const char* name, double value, double peer, std::size_t frames)
+{
+    std::printf("{\"name\":\"%s\",\"value\":%.3f,\"unit\":\"ms\",\"peer\":\"bare VTK vtkImageSliceMapper\","
+                "\"peer_value\":%.3f,\"ratio\":%.3f,\"limit\":1.5,\"abs_limit\":47,\"frames\":%zu,"
+                "\"matrix\":\"%dx%dx%d\",\"window\":\"%dx%d\"}\n",
+                name, value, peer, value / peer, frames, kSize, kSize, kSlices, kWindowSize, kWindowSize);
+}
+
+} // namespace
+
+int main()
+{
+    const auto start = Clock::now();
+    std::unique_ptr<Volume> volume = makeVolume();
+    if (!volume) {
+        return 1;
+    }
+    std::fprintf(stderr, "[scroll] phantom volume %dx%dx%d ready in %.1f s\n", kSize, kSize, kSlices,
+                 std::chrono::duration<double>(Clock::now() - start).count());
+    const dokuei::viewer::Window window{40, 400};
+
+    // dokuei: SliceScene on the secure volume.
+    dokuei::viewer::SliceScene scene;
+    auto dokueiWindow = makeWindow();
+    dokueiWindow->AddRenderer(scene.renderer());
+    if (!scene.setVolume(*volume)) {
+        std::fprintf(stderr, "[scroll] SliceScene refused the volume\n");
+        return 1;
+    }
+    scene.setWindow(window);
+    scene.fitCamera();
+
+    // Bare VTK: its own copy of the voxels, the plain pipeline.
+    vtkNew<vtkImageData> image;
+    image->SetDimensions(kSize, kSize, kSlices);
+    image->SetSpacing(volume->geometry().columnSpacing, volume->geometry().rowSpacing,
+                      volume->geometry().sliceSpacing);
+    image->AllocateScalars(VTK_SHORT, 1);
+    std::memcpy(image->GetScalarPointer(), volume->slice(0), volume->bytes());
+    vtkNew<vtkImageSliceMapper> mapper;
+    mapper->SetInputData(image);
+    mapper->SetOrientationToZ();
+    vtkNew<vtkImageSlice> slice;
+    slice->SetMapper(mapper);
+    slice->GetProperty()->SetColorWindow(window.width);
+    slice->GetProperty()->SetColorLevel(window.centre);
+    slice->GetProperty()->SetInterpolationTypeToNearest();
+    vtkNew<vtkRenderer> renderer;
+    renderer->AddViewProp(slice);
+    auto bareWindow = makeWindow();
+    bareWindow->AddRenderer(renderer);
+    // The same view as dokuei's: the slice fills the 512 x 512 window (on llvmpipe the cost follows the
+    // pixels drawn; ResetCamera alone would leave the bare program a smaller image to fill).
+    vtkCamera* camera = renderer->GetActiveCamera();
+    camera->ParallelProjectionOn();
+    const double* spacing = image->GetSpacing();
+    const double cx = (kSize - 1) / 2.0 * spacing[0];
+    const double cy = (kSize - 1) / 2.0 * spacing[1];
+    camera->SetFocalPoint(cx, cy, 0);
+    camera->SetPosition(cx, cy, -1000);
+    camera->SetViewUp(0, -1, 0);
+    camera->SetParallelScale(kSize * spacing[1] / 2.0);
+    renderer->ResetCameraClippingRange();
+
+    const auto bareSlice = [&](int k) {
+        mapper->SetSliceNumber(k);
+        renderer->ResetCameraClippingRange();
+    };
+    const auto dokueiSlice = [&](int k) { scene.setSlice(k); };
+
+    scroll(bareWindow, bareSlice, nullptr); // warm-up: shaders, textures
+    scroll(dokueiWindow, dokueiSlice, nullptr);
+    std::vector<double> bare;
+    std::vector<double> ours;
+    for (int round = 0; round < kRounds; ++round) {
+        scroll(bareWindow, bareSlice, &bare);
+        scroll(dokueiWindow, dokueiSlice, &ours);
+    }
+    const double oursP95 = quantile(ours, 0.95);
+    const double bareP95 = quantile(bare, 0.95);
+    const double oursMedian = quantile(ours, 0.5);
+    const double bareMedian = quantile(bare, 0.5);
+    printLine("scroll_100_slices_p95", oursP95, bareP95, ours.size());
+    printLine("scroll_100_slices_median", oursMedian, bareMedian, ours.size());
+    std::fprintf(
+        stderr,
+        "[scroll] dokuei p95 %.2f ms median %.2f ms; bare VTK p95 %.2f ms median %.2f ms (%d rounds)\n",
+        oursP95, oursMedian, bareP95, bareMedian, kRounds);
+
+    scene.clear(); // before the volume is wiped
+    volume->wipe();
+    return 0;
+}
