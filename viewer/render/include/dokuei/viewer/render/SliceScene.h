@@ -28,8 +28,8 @@ enum class SliceInterpolation
 /// (storedImageAxes): screen right = +x = the row direction (increasing column), screen down = +y = the
 /// column direction (increasing row), looking along +z, parallel projection.
 /// worldToPatient()/patientToWorld() map to and from patient LPS mm (origin, direction cosines, slice step
-/// with gantry tilt) for tools. (Putting the patient matrix on the actor instead made every frame about 3 ms
-/// slower on llvmpipe, measured with dokuei-bench-scroll, so the actor stays unmatrixed.)
+/// with gantry tilt) for tools. The stored view keeps the actor unmatrixed (the image's own axes are the
+/// screen's), so flipped, oblique and tilted acquisitions render exactly like an HFS axial one.
 ///
 /// ZERO COPY: the vtkImageData wraps the Volume's SecureBuffer directly (vtkShortArray::SetArray with
 /// save=1): VTK never frees, reallocates or copies the voxels. The scene therefore must not outlive the
