@@ -404,6 +404,19 @@ TEST_F(SliceSceneTest, ZeroCopyAndClearDropsThePointer)
     }
     EXPECT_GT(lit, kSize * kSize / 4);
 
+    // The view reads the volume's own memory: a voxel changed in place shows after voxelsChanged().
+    const int k = scene.slice();
+    const int column = v.columns() / 2;
+    const int row = v.rows() / 2;
+    const auto s = expectedScreen(v, column, row);
+    scene.setWindow({40, 400});
+    v.slice(k)[std::size_t(row) * std::size_t(v.columns()) + std::size_t(column)] = 3000;
+    scene.voxelsChanged();
+    EXPECT_EQ(at(screen.grey(), int(s[0]), int(s[1])), 255);
+    v.slice(k)[std::size_t(row) * std::size_t(v.columns()) + std::size_t(column)] = -1000;
+    scene.voxelsChanged();
+    EXPECT_EQ(at(screen.grey(), int(s[0]), int(s[1])), 0);
+
     scene.clear();
     EXPECT_FALSE(scene.hasVolume());
     const auto* p = static_cast<const std::byte*>(scene.imageData()->GetScalarPointer());

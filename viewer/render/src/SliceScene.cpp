@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include <vtkCamera.h>
+#include <vtkDataArray.h>
 #include <vtkImageData.h>
 #include <vtkImageProperty.h>
 #include <vtkImageSlice.h>
@@ -174,6 +175,14 @@ bool SliceScene::hasVolume() const
     return m_impl->slices > 0;
 }
 
+void SliceScene::voxelsChanged()
+{
+    if (m_impl->slices > 0) {
+        m_impl->image->GetPointData()->GetScalars()->Modified();
+        m_impl->image->Modified();
+    }
+}
+
 void SliceScene::setSlice(int k)
 {
     Impl& d = *m_impl;
@@ -298,6 +307,8 @@ void SliceScene::clear()
     d.actor->VisibilityOff();
     d.rows = d.columns = d.slices = 0;
     d.slice = 0;
+    d.imageToPatient->Identity();
+    d.patientToImage->Identity();
 }
 
 vtkImageData* SliceScene::imageData() const

@@ -56,6 +56,9 @@ public:
     bool setVolume(const Volume& volume);
     bool hasVolume() const;
 
+    /// The voxels changed in place (a progressive load filled more slices): the next render re-reads them.
+    void voxelsChanged();
+
     /// The slice shown, clamped to 0..sliceCount()-1. The view follows (clipping range reset); zoom and pan
     /// are kept.
     void setSlice(int k);
