@@ -2,6 +2,7 @@
 
 #include "dokuei/app/PatientBanner.h"
 #include "dokuei/viewer/core/SeriesLoader.h"
+#include "dokuei/viewer/core/VolumeAssembler.h"
 #include "dokuei/app/SliceView.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/common/BuildInfo.h"
@@ -82,6 +83,12 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
                                      .arg(rate / 1e6, 0, 'f', 1));
     });
     connect(m_seriesLoader, &viewer::SeriesLoader::ready, this, [this] {
+        const auto infos = m_seriesLoader->assembler()->sliceInfos();
+        std::optional<viewer::Window> seriesWindow;
+        if (!infos.empty() && infos[infos.size() / 2].hasWindow) {
+            seriesWindow = viewer::Window{infos[infos.size() / 2].windowCentre, infos[infos.size() / 2].windowWidth};
+        }
+        m_sliceView->setSeriesWindow(seriesWindow);
         m_sliceView->setVolume(m_seriesLoader->volume());
         m_tabs->setCurrentWidget(m_sliceView);
         statusBar()->showMessage(tr("Series loaded"), 5000);

@@ -65,6 +65,15 @@ void SliceView::setVolume(viewer::Volume* volume)
     update();
 }
 
+void SliceView::setSeriesWindow(std::optional<viewer::Window> window)
+{
+    m_seriesWindow = window;
+    if (window) {
+        m_window = *window;
+    }
+    update();
+}
+
 void SliceView::setPreview(const viewer::VolumeAssembler* assembler)
 {
     m_preview = assembler;
@@ -220,7 +229,7 @@ void SliceView::wheelEvent(QWheelEvent* event)
 void SliceView::keyPressEvent(QKeyEvent* event)
 {
     if (event->key() >= Qt::Key_1 && event->key() <= Qt::Key_9) {
-        if (const auto preset = viewer::windowPresetForNumberKey(event->key() - Qt::Key_0, std::nullopt)) {
+        if (const auto preset = viewer::windowPresetForNumberKey(event->key() - Qt::Key_0, m_seriesWindow)) {
             m_window = preset->window;
             update();
             return;

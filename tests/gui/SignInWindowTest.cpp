@@ -312,6 +312,8 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     EXPECT_EQ(labels.right, QStringLiteral("L"));
     EXPECT_EQ(labels.top, QStringLiteral("A"));
     EXPECT_EQ(labels.bottom, QStringLiteral("P"));
+    // The series' own window is shown first (the phantom writes 40/400 first) and comes back on 9.
+    EXPECT_EQ(view->window(), (viewer::Window{40, 400}));
     // Window presets on the number keys (4 = lung 1500/-600), invert on I, window/level by right-button drag.
     view->setFocus();
     QTest::keyClick(view, Qt::Key_4);
@@ -322,6 +324,8 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     const QImage invertedLung = view->grab().toImage();
     EXPECT_NE(lung, invertedLung);
     QTest::keyClick(view, Qt::Key_I);
+    QTest::keyClick(view, Qt::Key_9);
+    EXPECT_EQ(view->window(), (viewer::Window{40, 400}));
     QTest::keyClick(view, Qt::Key_1);
     EXPECT_EQ(view->window(), (viewer::Window{40, 80}));
     const QPoint centre = view->rect().center();

@@ -154,6 +154,26 @@ TEST(InstanceDecoder, PatientNameIso2022Ir87)
     EXPECT_EQ(infos->front().studyDescription, QStringLiteral("胸部CT 単純"));
 }
 
+// The series' own window (first Window Center/Width value; the phantom writes "40\-600" / "400\1500" for a
+// body CT), in classic images and in the Frame VOI LUT functional group of Enhanced CT.
+TEST(InstanceDecoder, ReadsTheFirstWindowOfClassicAndEnhancedImages)
+{
+    for (const bool enhanced : {false, true}) {
+        auto spec = tinySpec();
+        spec.enhanced = enhanced;
+        GeneratedStudy study = generate(spec);
+        ASSERT_FALSE(study.files.empty());
+        auto infos = InstanceDecoder::readHeaders(QByteArrayView(study.files.front()));
+        ASSERT_TRUE(infos) << infos.error().toString().toStdString();
+        ASSERT_FALSE(infos->empty());
+        for (const InstanceInfo& info : *infos) {
+            EXPECT_TRUE(info.hasWindow) << (enhanced ? "enhanced" : "classic");
+            EXPECT_EQ(info.windowCentre, 40);
+            EXPECT_EQ(info.windowWidth, 400);
+        }
+    }
+}
+
 TEST(InstanceDecoder, DecodesOneSliceBitExact)
 {
     GeneratedStudy study = generate(tinySpec(phantom::TransferSyntax::JpegLsLossless));

@@ -618,6 +618,14 @@ Expected<std::vector<InstanceInfo>> readInfo(Dataset& ds, const DecodeLimits& li
             return std::unexpected(i.error());
         info.rescaleSlope = *s;
         info.rescaleIntercept = *i;
+        DcmItem* voiItem = enhanced ? functionalGroup(perFrame, shared, DCM_FrameVOILUTSequence) : d;
+        double centre = 0, width = 0;
+        if (getDoubles(voiItem, DCM_WindowCenter, &centre, 1) && getDoubles(voiItem, DCM_WindowWidth, &width, 1) &&
+            width >= 1 && std::abs(centre) < 1e6 && width < 1e6) {
+            info.windowCentre = centre;
+            info.windowWidth = width;
+            info.hasWindow = true;
+        }
         result.push_back(std::move(info));
     }
     return result;

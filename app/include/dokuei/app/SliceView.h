@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <limits>
+#include <optional>
 
 namespace dokuei::viewer {
 class Volume;
@@ -16,7 +17,7 @@ class VolumeAssembler;
 namespace dokuei::app {
 
 /// A 2D view of one slice of the loaded volume as stored, with the DICOM linear VOI window (soft tissue
-/// W 400 / L 40 at first; presets on the number keys 1-8, right-button drag for window/level, I inverts) and
+/// W 400 / L 40 at first; presets on the number keys 1-8, the series' own on 9, right-button drag for window/level, I inverts) and
 /// orientation labels on all four sides from the direction cosines; the wheel and the arrow keys move through
 /// the slices. While a series loads it previews the instances decoded so
 /// far (in position order, from the assembler): the first is on screen as soon as it is decoded, and the
@@ -40,6 +41,8 @@ public:
     int currentSlice() const { return m_slice; }
     void setSlice(int slice);
     viewer::Window window() const { return m_window; }
+    /// The series' own window (DICOM Window Center/Width): shown at once and on key 9; nullopt when absent.
+    void setSeriesWindow(std::optional<viewer::Window> window);
     bool inverted() const { return m_invert; }
     /// The orientation labels drawn on the four sides (empty when nothing is shown).
     viewer::SideLabels sideLabels() const { return m_labels; }
@@ -63,6 +66,7 @@ private:
     double m_previewPosition = std::numeric_limits<double>::quiet_NaN();
     int m_slice = 0;
     viewer::Window m_window{40, 400};
+    std::optional<viewer::Window> m_seriesWindow;
     bool m_invert = false;
     viewer::SideLabels m_labels;
     QPoint m_dragStart;

@@ -34,6 +34,11 @@ struct InstanceInfo
     double columnSpacing = 0;                 ///< Pixel Spacing[1]: mm between columns
     double sliceThickness = 0;
     double gantryTilt = 0; ///< Gantry/Detector Tilt, degrees
+    /// The first Window Center / Window Width of the image (for Enhanced CT: of the Frame VOI LUT functional
+    /// group), in HU; valid when hasWindow (width >= 1).
+    double windowCentre = 0;
+    double windowWidth = 0;
+    bool hasWindow = false;
     int instanceNumber = 0;
     int numberOfFrames = 1;
     int frameIndex = 0; ///< 0-based frame in the instance
