@@ -24,6 +24,10 @@ struct AssemblerOptions
     /// (compressed, as they arrived) until close() and decoded afterwards.
     int expectedInstances = 0;
     int threads = 2;
+    /// Decode threads once the series turns out to be uncompressed (explicit/implicit little, big endian): its
+    /// "decoding" is a rescaling copy, and on a machine whose cores also carry the network (TLS, parsing)
+    /// more threads only slow the download (measured here: ready 0.70 s with 2, 0.63 s with 1, 150 MB).
+    int uncompressedThreads = 1;
     VolumeLimits limits;
     DecodeLimits decodeLimits;
     /// Optional: the headers of every image of the series known before the pixels (from the WADO-RS series
