@@ -1,4 +1,4 @@
-// Replays the decode fuzzing corpus (tests/fuzz/corpus/decode) inside ctest, so that a regression shows
+// Replays the decode fuzzing corpus (tests/data/fuzz/corpus/decode) inside ctest, so that a regression shows
 // without clang: every file goes through the fuzz harness itself (tests/fuzz/fuzz_decode.cpp, linked in; it
 // traps on an inconsistent result), every seed (<what>.dcm, written by tests/fuzz/make-decode-corpus) must
 // decode completely, and every regression file (regression-<what>, a fuzzer finding) must fail or decode
