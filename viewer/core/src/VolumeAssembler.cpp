@@ -14,6 +14,24 @@
 #include <QThreadPool>
 
 namespace dokuei::viewer {
+namespace {
+
+/// The volume's geometry: that of the stack it holds.
+VolumeGeometry geometryOf(const Stack& stack)
+{
+    VolumeGeometry g;
+    g.origin = stack.origin;
+    g.rowSpacing = stack.rowSpacing;
+    g.columnSpacing = stack.columnSpacing;
+    g.sliceSpacing = stack.sliceSpacing;
+    g.rowDirection = stack.rowDirection;
+    g.columnDirection = stack.columnDirection;
+    g.normal = stack.normal;
+    g.sliceStep = stack.sliceStep;
+    return g;
+}
+
+} // namespace
 
 struct VolumeAssembler::Impl
 {
@@ -100,16 +118,7 @@ void VolumeAssembler::prepareLayout()
         const InstanceInfo& info = d.options.layout[std::size_t(stack.order[std::size_t(k)])];
         d.layoutIndex[{info.sopInstanceUid, info.frameIndex}] = k;
     }
-    VolumeGeometry g;
-    g.origin = stack.origin;
-    g.rowSpacing = stack.rowSpacing;
-    g.columnSpacing = stack.columnSpacing;
-    g.sliceSpacing = stack.sliceSpacing;
-    g.rowDirection = stack.rowDirection;
-    g.columnDirection = stack.columnDirection;
-    g.normal = stack.normal;
-    g.sliceStep = stack.sliceStep;
-    d.volume->setGeometry(g);
+    d.volume->setGeometry(geometryOf(stack));
     d.useLayout = true;
     if (d.options.expectedInstances <= 0) {
         std::vector<QString> uids;
@@ -406,16 +415,7 @@ void VolumeAssembler::finalize()
                     d.sliceInfos.clear();
                     for (int k = 0; k < n; ++k)
                         d.sliceInfos.push_back(infos[std::size_t(stack.order[std::size_t(k)])]);
-                    VolumeGeometry g;
-                    g.origin = stack.origin;
-                    g.rowSpacing = stack.rowSpacing;
-                    g.columnSpacing = stack.columnSpacing;
-                    g.sliceSpacing = stack.sliceSpacing;
-                    g.rowDirection = stack.rowDirection;
-                    g.columnDirection = stack.columnDirection;
-                    g.normal = stack.normal;
-                    g.sliceStep = stack.sliceStep;
-                    d.volume->setGeometry(g);
+                    d.volume->setGeometry(geometryOf(stack));
                     for (int k = 0; k < n; ++k) {
                         d.volume->markSliceReady(k);
                         emitted.push_back(k);
