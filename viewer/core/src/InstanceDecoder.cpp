@@ -1012,21 +1012,30 @@ Expected<void> decodeWithOpenJpeg(const std::uint8_t* data, std::size_t size, co
 
 /// Splits the fragments of an encapsulated Pixel Data into frames (a frame begins with a fragment that starts
 /// with a JPEG SOI / J2K SOC marker, or one fragment per frame when their counts match).
-Expected<void> decodeFragments(Dataset& ds, std::vector<InstanceInfo>& infos,
-                               const InstanceDecoder::FrameTarget& t, std::vector<InstanceInfo>& done,
-                               bool jpeg2000)
+/// The fragments of the encapsulated Pixel Data (item 0 is the offset table), or an error naming the instance.
+Expected<DcmPixelSequence*> pixelFragments(Dataset& ds, const QString& sopInstanceUid)
 {
-    const InstanceInfo& first = infos.front();
     DcmElement* element = nullptr;
     if (ds.data->findAndGetElement(DCM_PixelData, element).bad() || element == nullptr)
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("instance %1 has no Pixel Data").arg(first.sopInstanceUid));
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("instance %1 has no Pixel Data").arg(sopInstanceUid));
     auto* pixelData = dynamic_cast<DcmPixelData*>(element);
     DcmPixelSequence* sequence = nullptr;
     if (pixelData == nullptr || pixelData->getEncapsulatedRepresentation(ds.xfer, nullptr, sequence).bad() ||
         sequence == nullptr)
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("instance %1: encapsulated Pixel Data missing").arg(first.sopInstanceUid));
+                    QStringLiteral("instance %1: encapsulated Pixel Data missing").arg(sopInstanceUid));
+    return sequence;
+}
+
+Expected<void> decodeFragments(Dataset& ds, std::vector<InstanceInfo>& infos,
+                               const InstanceDecoder::FrameTarget& t, std::vector<InstanceInfo>& done,
+                               bool jpeg2000)
+{
+    const InstanceInfo& first = infos.front();
+    auto encapsulated = pixelFragments(ds, first.sopInstanceUid);
+    if (!encapsulated)
+        return std::unexpected(encapsulated.error());
+    DcmPixelSequence* sequence = *encapsulated;
     struct Fragment
     {
         const std::uint8_t* data;
@@ -1102,15 +1111,10 @@ Expected<void> checkCompressionRatio(Dataset& ds, const InstanceInfo& info)
     default:
         return {}; // DCMTK's JPEG-LS (comparison backend only): run mode has no useful bound
     }
-    DcmElement* element = nullptr;
-    DcmPixelSequence* sequence = nullptr;
-    auto* pixelData = ds.data->findAndGetElement(DCM_PixelData, element).good()
-                          ? dynamic_cast<DcmPixelData*>(element)
-                          : nullptr;
-    if (pixelData == nullptr || pixelData->getEncapsulatedRepresentation(ds.xfer, nullptr, sequence).bad() ||
-        sequence == nullptr)
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("instance %1: encapsulated Pixel Data missing").arg(info.sopInstanceUid));
+    auto fragments = pixelFragments(ds, info.sopInstanceUid);
+    if (!fragments)
+        return std::unexpected(fragments.error());
+    DcmPixelSequence* sequence = *fragments;
     std::uint64_t compressed = 0;
     for (unsigned long i = 1; i < sequence->card(); ++i) {
         DcmPixelItem* item = nullptr;
@@ -1171,15 +1175,10 @@ Expected<void> checkDcmtkJpegScan(Dataset& ds, const InstanceInfo& info)
     if (ds.xfer != EXS_JPEGProcess1 && ds.xfer != EXS_JPEGProcess2_4 && ds.xfer != EXS_JPEGProcess14 &&
         ds.xfer != EXS_JPEGProcess14SV1)
         return {};
-    DcmElement* element = nullptr;
-    DcmPixelSequence* sequence = nullptr;
-    auto* pixelData = ds.data->findAndGetElement(DCM_PixelData, element).good()
-                          ? dynamic_cast<DcmPixelData*>(element)
-                          : nullptr;
-    if (pixelData == nullptr || pixelData->getEncapsulatedRepresentation(ds.xfer, nullptr, sequence).bad() ||
-        sequence == nullptr)
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("instance %1: encapsulated Pixel Data missing").arg(info.sopInstanceUid));
+    auto fragments = pixelFragments(ds, info.sopInstanceUid);
+    if (!fragments)
+        return std::unexpected(fragments.error());
+    DcmPixelSequence* sequence = *fragments;
     for (unsigned long i = 1; i < sequence->card(); ++i) {
         DcmPixelItem* item = nullptr;
         Uint8* bytes = nullptr;
