@@ -86,9 +86,10 @@ void StudyBrowser::refresh()
     }
     m_status->setText(tr("Searching the reading centre..."));
     QPointer<StudyBrowser> self(this);
-    m_client->searchStudies({}, [self](exchange::WebExpected<QList<exchange::StudyRecord>> studies) {
-        if (!self) {
-            return;
+    const quint64 generation = m_generation;
+    m_client->searchStudies({}, [self, generation](exchange::WebExpected<QList<exchange::StudyRecord>> studies) {
+        if (!self || self->m_generation != generation) {
+            return; // gone, or the session was locked while the reading centre answered
         }
         self->m_tree->clear();
         if (!studies) {
@@ -119,9 +120,10 @@ void StudyBrowser::loadSeries(QTreeWidgetItem* studyItem)
     studyItem->setData(0, LoadedRole, true);
     const QString studyUid = studyItem->data(0, StudyUidRole).toString();
     QPointer<StudyBrowser> self(this);
-    m_client->searchSeries(studyUid, [self,
+    const quint64 generation = m_generation;
+    m_client->searchSeries(studyUid, [self, generation,
                                       studyUid](exchange::WebExpected<QList<exchange::SeriesRecord>> series) {
-        if (!self) {
+        if (!self || self->m_generation != generation) {
             return;
         }
         // The study may have been wiped (lock) meanwhile: find it again.
@@ -161,6 +163,7 @@ std::size_t StudyBrowser::wipe()
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
         bytes += static_cast<std::size_t>(m_tree->topLevelItem(i)->text(0).size()) * sizeof(QChar);
     }
+    ++m_generation;
     m_tree->clear();
     m_status->clear();
     return bytes;

@@ -41,6 +41,8 @@ private:
     void loadSeries(QTreeWidgetItem* studyItem);
 
     exchange::DicomWebClient* m_client = nullptr;
+    /// Counts wipes: an answer to a search started before the last wipe (lock) is dropped, never shown.
+    quint64 m_generation = 0;
     QTreeWidget* m_tree;
     QPushButton* m_refresh;
     QLabel* m_status;
