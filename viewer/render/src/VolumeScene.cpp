@@ -1,34 +1,133 @@
 #include "dokuei/viewer/render/VolumeScene.h"
 
+#include "dokuei/viewer/core/Volume.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <type_traits>
+
 #include <vtkCamera.h>
 #include <vtkColorTransferFunction.h>
+#include <vtkDataArray.h>
 #include <vtkFixedPointVolumeRayCastMapper.h>
 #include <vtkImageData.h>
+#include <vtkMatrix4x4.h>
 #include <vtkNew.h>
 #include <vtkOpenGLGPUVolumeRayCastMapper.h>
 #include <vtkPiecewiseFunction.h>
+#include <vtkPlane.h>
+#include <vtkPlaneCollection.h>
+#include <vtkPointData.h>
+#include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+#include <vtkShortArray.h>
 #include <vtkSmartPointer.h>
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
 
 namespace dokuei::viewer {
 
+static_assert(std::is_same_v<short, std::int16_t>, "vtkShortArray wraps the int16 voxels without conversion");
+
+namespace {
+
+/// Ray step and image sample distance, in voxels (of the smallest spacing) and screen pixels. Still: a
+/// step below the voxel size so thin cortex and small vessels are not stepped over; interacting: a step of
+/// two voxels on every second pixel in both directions, about 1/10 of the still cost, which keeps rotation
+/// interactive on llvmpipe at 512 x 512.
+constexpr double kStillStep = 0.75;
+constexpr double kInteractiveStep = 2.0;
+constexpr float kStillImageSample = 1.0F;
+constexpr float kInteractiveImageSample = 2.0F;
+
+struct RgbPoint
+{
+    double hu, r, g, b;
+};
+
+struct OpacityPoint
+{
+    double hu, opacity;
+};
+
+/// Opacities are per millimetre of ray (the property's unit distance is 1 mm).
+void fill(vtkColorTransferFunction* color, vtkPiecewiseFunction* opacity, std::initializer_list<RgbPoint> rgb,
+          std::initializer_list<OpacityPoint> alpha)
+{
+    color->RemoveAllPoints();
+    for (const RgbPoint& p : rgb) {
+        color->AddRGBPoint(p.hu, p.r, p.g, p.b);
+    }
+    opacity->RemoveAllPoints();
+    for (const OpacityPoint& p : alpha) {
+        opacity->AddPoint(p.hu, p.opacity);
+    }
+}
+
+} // namespace
+
+const char* volumePresetName(VolumePreset preset)
+{
+    switch (preset) {
+    case VolumePreset::Bone:
+        return "Bone";
+    case VolumePreset::SoftTissue:
+        return "Soft tissue";
+    case VolumePreset::Lung:
+        return "Lung";
+    case VolumePreset::Vessels:
+        return "Vessels";
+    case VolumePreset::Mip:
+        return "MIP";
+    }
+    return "unknown";
+}
+
 struct VolumeScene::Impl
 {
     vtkNew<vtkRenderer> renderer;
     vtkNew<vtkVolume> volume;
     vtkNew<vtkVolumeProperty> property;
+    vtkNew<vtkColorTransferFunction> color;
+    vtkNew<vtkPiecewiseFunction> opacity;
     vtkSmartPointer<vtkVolumeMapper> mapper;
-    vtkSmartPointer<vtkImageData> image;
-    VolumeMapperKind kind = VolumeMapperKind::CpuRayCast;
-    bool interacting = false;
+    /// What the mapper reads: `wrapped` (a Volume's voxels) or a caller's image.
+    vtkSmartPointer<vtkImageData> input;
+    vtkNew<vtkImageData> wrapped;
+    vtkNew<vtkMatrix4x4> imageToPatient;
+    vtkNew<vtkPlaneCollection> planes;
 
+    VolumeMapperKind kind = VolumeMapperKind::CpuRayCast;
+    VolumePreset preset = VolumePreset::Bone;
+    bool interacting = false;
+    bool fromVolume = false;   // input is `wrapped`, placed by imageToPatient
+    int dims[3] = {0, 0, 0};   // of a wrapped Volume: columns, rows, slices
+    std::optional<std::array<double, 6>> crop; // clipped to the volume; none: not cropped
+
+    bool shown() const { return input != nullptr; }
+
+    void releaseGraphics()
+    {
+        if (vtkRenderWindow* window = renderer->GetRenderWindow()) {
+            if (mapper) {
+                mapper->ReleaseGraphicsResources(window);
+            }
+            volume->ReleaseGraphicsResources(window);
+        }
+    }
+
+    /// A fresh mapper of `kind` for the current input, preset, quality and crop. The previous mapper (and
+    /// with it every table it derived from the voxels) goes; its graphics resources are released first.
     void buildMapper()
     {
+        releaseGraphics();
         if (kind == VolumeMapperKind::GpuRayCast) {
             auto gpu = vtkSmartPointer<vtkOpenGLGPUVolumeRayCastMapper>::New();
-            gpu->SetAutoAdjustSampleDistances(1);
+            gpu->SetAutoAdjustSampleDistances(0);
+            gpu->SetLockSampleDistanceToInputSpacing(0);
             mapper = gpu;
         } else {
             auto cpu = vtkSmartPointer<vtkFixedPointVolumeRayCastMapper>::New();
@@ -36,55 +135,208 @@ struct VolumeScene::Impl
             cpu->SetLockSampleDistanceToInputSpacing(0);
             mapper = cpu;
         }
-        if (image) {
-            mapper->SetInputData(image);
+        if (input) {
+            mapper->SetInputData(input);
         }
+        applyBlend();
         applySampling();
+        applyCrop();
         volume->SetMapper(mapper);
+    }
+
+    double minSpacing() const
+    {
+        if (!input) {
+            return 1.0;
+        }
+        const double* s = input->GetSpacing();
+        const double m = std::min({std::abs(s[0]), std::abs(s[1]), std::abs(s[2])});
+        return m > 0 ? m : 1.0;
     }
 
     void applySampling()
     {
+        const auto step = static_cast<float>(minSpacing() * (interacting ? kInteractiveStep : kStillStep));
+        const float image = interacting ? kInteractiveImageSample : kStillImageSample;
         if (auto* cpu = vtkFixedPointVolumeRayCastMapper::SafeDownCast(mapper)) {
-            const double spacing = image ? image->GetSpacing()[0] : 1.0;
-            cpu->SetSampleDistance(static_cast<float>(spacing * (interacting ? 2.0 : 0.75)));
-            cpu->SetImageSampleDistance(interacting ? 2.0F : 1.0F);
+            cpu->SetSampleDistance(step);
+            cpu->SetInteractiveSampleDistance(step);
+            cpu->SetImageSampleDistance(image);
+        } else if (auto* gpu = vtkGPUVolumeRayCastMapper::SafeDownCast(mapper)) {
+            gpu->SetSampleDistance(step);
+            gpu->SetImageSampleDistance(image);
         }
+    }
+
+    void applyBlend()
+    {
+        if (preset == VolumePreset::Mip) {
+            mapper->SetBlendModeToMaximumIntensity();
+        } else {
+            mapper->SetBlendModeToComposite();
+        }
+    }
+
+    void applyPreset()
+    {
+        // HU points chosen on the textbook values (air -1000, lung -850..-500, fat -100, water 0, muscle and
+        // organs 40..60, enhanced blood 200..400, cancellous bone 300..400, cortical bone 1000+, metal 3000).
+        switch (preset) {
+        case VolumePreset::Bone:
+            fill(color, opacity,
+                 {{-1000, 0.0, 0.0, 0.0},
+                  {150, 0.55, 0.35, 0.25},
+                  {300, 0.9, 0.78, 0.62},
+                  {700, 1.0, 0.95, 0.85},
+                  {3000, 1.0, 1.0, 1.0}},
+                 {{-1000, 0.0}, {150, 0.0}, {300, 0.15}, {1200, 0.85}, {3000, 0.95}});
+            break;
+        case VolumePreset::SoftTissue:
+            // The body surface through translucent yellow fat, red-brown muscle and organs nearly opaque,
+            // bone white.
+            fill(color, opacity,
+                 {{-1000, 0.0, 0.0, 0.0},
+                  {-400, 0.75, 0.55, 0.35},
+                  {-100, 0.95, 0.8, 0.5},
+                  {40, 0.75, 0.3, 0.22},
+                  {200, 0.9, 0.55, 0.4},
+                  {400, 1.0, 0.95, 0.85},
+                  {3000, 1.0, 1.0, 1.0}},
+                 {{-1000, 0.0}, {-500, 0.0}, {-150, 0.03}, {-50, 0.03}, {20, 0.12}, {100, 0.35}, {400, 0.7},
+                  {3000, 0.9}});
+            break;
+        case VolumePreset::Lung:
+            // Only the aerated range is visible: parenchyma (around -850) as a faint pink haze, denser lung
+            // (vessels, walls, -600..-400) stronger; air itself (-1000) and the chest wall transparent, bone a
+            // faint landmark.
+            fill(color, opacity,
+                 {{-1000, 0.3, 0.45, 0.7},
+                  {-900, 0.55, 0.65, 0.85},
+                  {-800, 0.95, 0.7, 0.65},
+                  {-500, 1.0, 0.55, 0.5},
+                  {-200, 0.9, 0.7, 0.6},
+                  {300, 1.0, 1.0, 0.95},
+                  {3000, 1.0, 1.0, 1.0}},
+                 {{-1000, 0.0}, {-950, 0.0}, {-880, 0.01}, {-750, 0.02}, {-500, 0.08}, {-350, 0.0}, {250, 0.0},
+                  {500, 0.04}, {3000, 0.1}});
+            break;
+        case VolumePreset::Vessels:
+            // CT angiography: contrast-filled lumen (150..450) bright red, calcium and bone (600+) white,
+            // unenhanced blood and soft tissue (below 120) transparent.
+            fill(color, opacity,
+                 {{-1000, 0.0, 0.0, 0.0},
+                  {120, 0.45, 0.0, 0.0},
+                  {200, 0.85, 0.1, 0.08},
+                  {400, 1.0, 0.35, 0.25},
+                  {600, 1.0, 0.9, 0.85},
+                  {3000, 1.0, 1.0, 1.0}},
+                 {{-1000, 0.0}, {120, 0.0}, {200, 0.45}, {450, 0.8}, {3000, 0.9}});
+            break;
+        case VolumePreset::Mip:
+            // Grey ramp W 1700 / L 650 (-200..1500): soft tissue dark grey, bone and contrast bright, metal
+            // white. Opaque everywhere: the pixel is exactly the grey of the brightest voxel on the ray.
+            fill(color, opacity, {{-1000, 0.0, 0.0, 0.0}, {-200, 0.0, 0.0, 0.0}, {1500, 1.0, 1.0, 1.0}},
+                 {{-1000, 1.0}, {3000, 1.0}});
+            break;
+        }
+        property->SetShade(preset == VolumePreset::Mip ? 0 : 1);
+        color->Modified();
+        opacity->Modified();
+        property->Modified();
+    }
+
+    std::array<double, 6> volumeBounds() const
+    {
+        std::array<double, 6> b{};
+        if (!input) {
+            return b;
+        }
+        if (!fromVolume) {
+            input->GetBounds(b.data());
+            return b;
+        }
+        const double* s = wrapped->GetSpacing();
+        b = {1e300, -1e300, 1e300, -1e300, 1e300, -1e300};
+        for (int corner = 0; corner < 8; ++corner) {
+            const double in[4] = {(corner & 1) ? (dims[0] - 1) * s[0] : 0.0,
+                                   (corner & 2) ? (dims[1] - 1) * s[1] : 0.0,
+                                   (corner & 4) ? (dims[2] - 1) * s[2] : 0.0, 1.0};
+            double out[4];
+            imageToPatient->MultiplyPoint(in, out);
+            for (std::size_t a = 0; a < 3; ++a) {
+                b[2 * a] = std::min(b[2 * a], out[a]);
+                b[2 * a + 1] = std::max(b[2 * a + 1], out[a]);
+            }
+        }
+        return b;
+    }
+
+    /// One world-space plane per cropped face, normal pointing into the kept box (VTK keeps the side the
+    /// normal points to). Faces at the volume's bounds need no plane.
+    void applyCrop()
+    {
+        planes->RemoveAllItems();
+        if (crop && input) {
+            const auto v = volumeBounds();
+            const auto& c = *crop;
+            for (int a = 0; a < 3; ++a) {
+                const std::size_t lo = std::size_t(2 * a);
+                const std::size_t hi = lo + 1;
+                if (c[lo] > v[lo]) {
+                    addPlane(a, c[lo], 1.0);
+                }
+                if (c[hi] < v[hi]) {
+                    addPlane(a, c[hi], -1.0);
+                }
+            }
+        }
+        if (mapper) {
+            if (planes->GetNumberOfItems() > 0) {
+                mapper->SetClippingPlanes(planes);
+            } else {
+                mapper->RemoveAllClippingPlanes();
+            }
+            mapper->Modified();
+        }
+    }
+
+    void addPlane(int axis, double at, double sign)
+    {
+        vtkNew<vtkPlane> plane;
+        double origin[3] = {0, 0, 0};
+        double normal[3] = {0, 0, 0};
+        origin[axis] = at;
+        normal[axis] = sign;
+        plane->SetOrigin(origin);
+        plane->SetNormal(normal);
+        planes->AddItem(plane);
     }
 };
 
 VolumeScene::VolumeScene(VolumeMapperKind kind) : m_impl(std::make_unique<Impl>())
 {
-    m_impl->kind = kind;
+    Impl& d = *m_impl;
+    d.kind = kind;
+    d.property->SetColor(d.color);
+    d.property->SetScalarOpacity(d.opacity);
+    d.property->SetScalarOpacityUnitDistance(1.0);
+    d.property->SetInterpolationTypeToLinear();
+    d.property->SetAmbient(0.3);
+    d.property->SetDiffuse(0.7);
+    d.property->SetSpecular(0.2);
+    d.applyPreset();
+    d.volume->SetProperty(d.property);
+    d.volume->VisibilityOff();
 
-    vtkNew<vtkColorTransferFunction> color;
-    color->AddRGBPoint(-1000.0, 0.0, 0.0, 0.0);
-    color->AddRGBPoint(-100.0, 0.55, 0.35, 0.25);
-    color->AddRGBPoint(40.0, 0.85, 0.45, 0.35);
-    color->AddRGBPoint(400.0, 1.0, 0.92, 0.82);
-    color->AddRGBPoint(3000.0, 1.0, 1.0, 1.0);
-    vtkNew<vtkPiecewiseFunction> opacity;
-    opacity->AddPoint(-1000.0, 0.0);
-    opacity->AddPoint(150.0, 0.0);
-    opacity->AddPoint(300.0, 0.15);
-    opacity->AddPoint(1200.0, 0.85);
-    opacity->AddPoint(3000.0, 0.95);
-
-    m_impl->property->SetColor(color);
-    m_impl->property->SetScalarOpacity(opacity);
-    m_impl->property->SetInterpolationTypeToLinear();
-    m_impl->property->ShadeOn();
-    m_impl->property->SetAmbient(0.3);
-    m_impl->property->SetDiffuse(0.7);
-    m_impl->property->SetSpecular(0.2);
-    m_impl->volume->SetProperty(m_impl->property);
-
-    m_impl->buildMapper();
-    m_impl->renderer->SetBackground(0.05, 0.06, 0.08);
-    m_impl->renderer->AddVolume(m_impl->volume);
+    d.buildMapper();
+    d.renderer->SetBackground(0.05, 0.06, 0.08);
+    d.renderer->AddVolume(d.volume);
 }
 
-VolumeScene::~VolumeScene() = default;
+VolumeScene::~VolumeScene()
+{
+    clear();
+}
 
 vtkRenderer* VolumeScene::renderer() const
 {
@@ -93,16 +345,123 @@ vtkRenderer* VolumeScene::renderer() const
 
 void VolumeScene::setVolume(vtkImageData* image)
 {
-    m_impl->image = image;
-    m_impl->mapper->SetInputData(image);
-    m_impl->applySampling();
+    clear();
+    Impl& d = *m_impl;
+    if (!image) {
+        return;
+    }
+    d.input = image;
+    d.fromVolume = false;
+    d.volume->SetUserMatrix(nullptr);
+    d.mapper->SetInputData(image);
+    d.applySampling();
+    d.applyCrop();
+    d.volume->VisibilityOn();
+    resetCamera();
+}
 
-    // Anterior view in LPS patient coordinates: look along +y (from the front), head (+z) up.
-    vtkCamera* camera = m_impl->renderer->GetActiveCamera();
-    camera->SetFocalPoint(0.0, 0.0, 0.0);
-    camera->SetPosition(0.0, -1.0, 0.0);
-    camera->SetViewUp(0.0, 0.0, 1.0);
-    m_impl->renderer->ResetCamera();
+bool VolumeScene::setVolume(const Volume& volume)
+{
+    clear();
+    Impl& d = *m_impl;
+    if (volume.wiped() || volume.rows() <= 0 || volume.columns() <= 0 || volume.slices() <= 0 ||
+        volume.slice(0) == nullptr) {
+        return false;
+    }
+    const VolumeGeometry& g = volume.geometry();
+    const double columnSpacing = g.columnSpacing > 0 ? g.columnSpacing : 1.0;
+    const double rowSpacing = g.rowSpacing > 0 ? g.rowSpacing : 1.0;
+    const double sliceSpacing = g.sliceSpacing > 0 ? g.sliceSpacing : 1.0;
+    d.dims[0] = volume.columns();
+    d.dims[1] = volume.rows();
+    d.dims[2] = volume.slices();
+
+    // As SliceScene: voxel (i, j, k) at (i * columnSpacing, j * rowSpacing, k * sliceSpacing) in image space;
+    // the user matrix takes that to patient LPS:
+    //   p = origin + rowDirection * x + columnDirection * y + (sliceStep / sliceSpacing) * z
+    // (gantry tilt: the step need not be along the normal, a shear; the mappers invert the full 4x4).
+    d.wrapped->SetDimensions(d.dims);
+    d.wrapped->SetSpacing(columnSpacing, rowSpacing, sliceSpacing);
+    d.wrapped->SetOrigin(0.0, 0.0, 0.0);
+    const bool haveStep = std::hypot(g.sliceStep[0], g.sliceStep[1], g.sliceStep[2]) > 0;
+    d.imageToPatient->Identity();
+    for (int r = 0; r < 3; ++r) {
+        const auto i = std::size_t(r);
+        d.imageToPatient->SetElement(r, 0, g.rowDirection[i]);
+        d.imageToPatient->SetElement(r, 1, g.columnDirection[i]);
+        d.imageToPatient->SetElement(r, 2, haveStep ? g.sliceStep[i] / sliceSpacing : g.normal[i]);
+        d.imageToPatient->SetElement(r, 3, g.origin[i]);
+    }
+    d.imageToPatient->Modified();
+    d.volume->SetUserMatrix(d.imageToPatient);
+
+    // The voxels themselves, wrapped: save = 1, VTK never frees them. VTK only reads them; the const_cast
+    // is for VTK's non-const API.
+    vtkNew<vtkShortArray> scalars;
+    scalars->SetNumberOfComponents(1);
+    scalars->SetArray(const_cast<short*>(volume.slice(0)),
+                      vtkIdType(volume.sliceVoxels()) * vtkIdType(d.dims[2]), 1);
+    scalars->SetName("HU");
+    d.wrapped->GetPointData()->SetScalars(scalars);
+    d.wrapped->Modified();
+
+    d.input = d.wrapped.Get();
+    d.fromVolume = true;
+    d.mapper->SetInputData(d.input);
+    d.applySampling();
+    d.applyCrop();
+    d.volume->VisibilityOn();
+    resetCamera();
+    return true;
+}
+
+bool VolumeScene::hasVolume() const
+{
+    return m_impl->shown();
+}
+
+void VolumeScene::voxelsChanged()
+{
+    Impl& d = *m_impl;
+    if (d.shown()) {
+        if (vtkDataArray* scalars = d.input->GetPointData()->GetScalars()) {
+            scalars->Modified();
+        }
+        d.input->Modified();
+        d.mapper->Modified();
+    }
+}
+
+void VolumeScene::clear()
+{
+    Impl& d = *m_impl;
+    d.volume->VisibilityOff();
+    // Graphics first (the GPU mapper's texture is a copy of the voxels), then a fresh mapper without input
+    // (the old one's gradient and min/max tables go with it), then the pointer into the volume.
+    d.input = nullptr;
+    d.crop.reset();
+    d.buildMapper();
+    d.wrapped->GetPointData()->SetScalars(nullptr);
+    d.wrapped->GetPointData()->Initialize();
+    d.wrapped->SetDimensions(0, 0, 0);
+    d.wrapped->Modified();
+    d.volume->SetUserMatrix(nullptr);
+    d.imageToPatient->Identity();
+    d.fromVolume = false;
+    d.dims[0] = d.dims[1] = d.dims[2] = 0;
+}
+
+void VolumeScene::setPreset(VolumePreset preset)
+{
+    Impl& d = *m_impl;
+    d.preset = preset;
+    d.applyPreset();
+    d.applyBlend();
+}
+
+VolumePreset VolumeScene::preset() const
+{
+    return m_impl->preset;
 }
 
 void VolumeScene::setMapperKind(VolumeMapperKind kind)
@@ -123,6 +482,79 @@ void VolumeScene::setInteracting(bool interacting)
 {
     m_impl->interacting = interacting;
     m_impl->applySampling();
+}
+
+bool VolumeScene::interacting() const
+{
+    return m_impl->interacting;
+}
+
+std::array<double, 6> VolumeScene::volumeBounds() const
+{
+    return m_impl->volumeBounds();
+}
+
+void VolumeScene::setCropBox(const std::array<double, 6>& bounds)
+{
+    Impl& d = *m_impl;
+    if (!d.shown()) {
+        return;
+    }
+    const auto v = d.volumeBounds();
+    std::array<double, 6> c{};
+    for (std::size_t a = 0; a < 3; ++a) {
+        c[2 * a] = std::max(std::min(bounds[2 * a], bounds[2 * a + 1]), v[2 * a]);
+        c[2 * a + 1] = std::min(std::max(bounds[2 * a], bounds[2 * a + 1]), v[2 * a + 1]);
+    }
+    d.crop = c;
+    d.applyCrop();
+}
+
+std::array<double, 6> VolumeScene::cropBox() const
+{
+    return m_impl->crop ? *m_impl->crop : m_impl->volumeBounds();
+}
+
+void VolumeScene::resetCropBox()
+{
+    m_impl->crop.reset();
+    m_impl->applyCrop();
+}
+
+void VolumeScene::resetCamera()
+{
+    Impl& d = *m_impl;
+    vtkCamera* camera = d.renderer->GetActiveCamera();
+    if (!d.shown()) {
+        return;
+    }
+    auto b = d.volumeBounds();
+    const double centre[3] = {(b[0] + b[1]) / 2.0, (b[2] + b[3]) / 2.0, (b[4] + b[5]) / 2.0};
+    // Looking along +y (from the patient's front), head up: screen right = y x z = +x = patient left.
+    camera->SetFocalPoint(centre);
+    camera->SetPosition(centre[0], centre[1] - 1.0, centre[2]);
+    camera->SetViewUp(0.0, 0.0, 1.0);
+    d.renderer->ResetCamera(b.data());
+}
+
+vtkImageData* VolumeScene::imageData() const
+{
+    return m_impl->fromVolume || !m_impl->input ? m_impl->wrapped.Get() : m_impl->input.Get();
+}
+
+vtkVolume* VolumeScene::volumeProp() const
+{
+    return m_impl->volume;
+}
+
+vtkVolumeMapper* VolumeScene::mapper() const
+{
+    return m_impl->mapper;
+}
+
+vtkVolumeProperty* VolumeScene::volumeProperty() const
+{
+    return m_impl->property;
 }
 
 } // namespace dokuei::viewer
