@@ -5,9 +5,12 @@
 
 #include "ReadingTestSupport.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <vtkCamera.h>
 #include <vtkFixedPointVolumeRayCastMapper.h>
 #include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkImageData.h>
@@ -538,13 +542,18 @@ TEST_F(VolumeSceneHfs, ResetCameraShowsTheWholeVolumeFromTheFront)
     ASSERT_TRUE(scene.setVolume(loaded->volume()));
     screen.render();
     const auto b = scene.volumeBounds();
+    std::array<double, 4> extent = {1e9, -1e9, 1e9, -1e9}; // of the projected corners: x min/max, y min/max
     for (int corner = 0; corner < 8; ++corner) {
         const auto d = project(scene, {b[corner & 1 ? 1 : 0], b[corner & 2 ? 3 : 2], b[corner & 4 ? 5 : 4]});
         EXPECT_GE(d[0], 0.0);
         EXPECT_LE(d[0], kSize);
         EXPECT_GE(d[1], 0.0);
         EXPECT_LE(d[1], kSize);
+        extent = {std::min(extent[0], d[0]), std::max(extent[1], d[0]), std::min(extent[2], d[1]),
+                  std::max(extent[3], d[1])};
     }
+    // Fitted to the box, not to its bounding sphere: it fills the view in its larger direction.
+    EXPECT_GT(std::max(extent[1] - extent[0], extent[3] - extent[2]), 0.85 * kSize);
     const auto centre = project(scene, {(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2});
     const auto left = project(scene, {(b[0] + b[1]) / 2 + 10, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2});
     const auto head = project(scene, {(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2 + 10});
@@ -552,6 +561,55 @@ TEST_F(VolumeSceneHfs, ResetCameraShowsTheWholeVolumeFromTheFront)
     EXPECT_NEAR(left[1], centre[1], 1e-6);
     EXPECT_GT(head[1], centre[1] + 1);
     EXPECT_NEAR(head[0], centre[0], 1e-6);
+}
+
+/// Not a check: writes what each preset looks like (a finer chest phantom from the front and from the
+/// patient's left, 512 x 512, binary PPM) into $DOKUEI_VOLUME_SNAPSHOTS for a human to judge the transfer
+/// functions. Run with --gtest_also_run_disabled_tests --gtest_filter='*Snapshots*'.
+TEST(VolumeScene, DISABLED_Snapshots)
+{
+    const char* dir = std::getenv("DOKUEI_VOLUME_SNAPSHOTS");
+    ASSERT_NE(dir, nullptr) << "set DOKUEI_VOLUME_SNAPSHOTS to a directory";
+    auto loaded = loadPhantom(dokuei::viewer::test::fineChestSpec(192, 120, 2.0));
+    ASSERT_TRUE(loaded);
+    for (const VolumeMapperKind kind : {VolumeMapperKind::CpuRayCast, VolumeMapperKind::GpuRayCast}) {
+        VolumeScene scene(kind);
+        vtkNew<vtkRenderWindow> window;
+        window->SetOffScreenRendering(1);
+        window->SetSize(512, 512);
+        window->AddRenderer(scene.renderer());
+        ASSERT_TRUE(scene.setVolume(loaded->volume()));
+        for (const VolumePreset p : {VolumePreset::Bone, VolumePreset::SoftTissue, VolumePreset::Lung,
+                                     VolumePreset::Vessels, VolumePreset::Mip}) {
+            scene.setPreset(p);
+            for (const bool side : {false, true}) {
+                scene.resetCamera();
+                if (side) {
+                    scene.renderer()->GetActiveCamera()->Azimuth(90); // to the patient's left
+                    scene.renderer()->ResetCameraClippingRange();
+                }
+                window->Render();
+                vtkNew<vtkUnsignedCharArray> rgba;
+                window->GetRGBACharPixelData(0, 0, 511, 511, 1, rgba);
+                std::string name = std::string(dir) + "/" + dokuei::viewer::volumePresetName(p) +
+                                   (side ? "-left" : "-front") +
+                                   (kind == VolumeMapperKind::GpuRayCast ? "-gpu" : "-cpu") + ".ppm";
+                std::ranges::replace(name, ' ', '_');
+                std::FILE* f = std::fopen(name.c_str(), "wb");
+                ASSERT_NE(f, nullptr) << name;
+                std::fprintf(f, "P6\n512 512\n255\n");
+                for (int y = 511; y >= 0; --y) {
+                    for (int x = 0; x < 512; ++x) {
+                        const vtkIdType i = (vtkIdType(y) * 512 + x) * 4;
+                        const unsigned char px[3] = {rgba->GetValue(i), rgba->GetValue(i + 1),
+                                                     rgba->GetValue(i + 2)};
+                        std::fwrite(px, 1, 3, f);
+                    }
+                }
+                std::fclose(f);
+            }
+        }
+    }
 }
 
 } // namespace

@@ -227,8 +227,9 @@ struct VolumeScene::Impl
                  {{-1000, 0.0, 0.0, 0.0},
                   {120, 0.45, 0.0, 0.0},
                   {200, 0.85, 0.1, 0.08},
-                  {400, 1.0, 0.35, 0.25},
-                  {600, 1.0, 0.9, 0.85},
+                  {350, 1.0, 0.3, 0.22},
+                  {550, 1.0, 0.9, 0.85},
+                  {800, 1.0, 1.0, 1.0},
                   {3000, 1.0, 1.0, 1.0}},
                  {{-1000, 0.0}, {120, 0.0}, {200, 0.45}, {450, 0.8}, {3000, 0.9}});
             break;
@@ -535,6 +536,25 @@ void VolumeScene::resetCamera()
     camera->SetPosition(centre[0], centre[1] - 1.0, centre[2]);
     camera->SetViewUp(0.0, 0.0, 1.0);
     d.renderer->ResetCamera(b.data());
+    // ResetCamera fits the bounding SPHERE: a chest box (wide, short) then fills about half the view. For
+    // this known direction fit the box itself: in perspective the front face's corners project furthest,
+    // so the distance puts them at the view's edge (vertical view angle; width through the aspect), with a
+    // small margin.
+    d.renderer->ComputeAspect();
+    double aspect[2] = {1.0, 1.0};
+    d.renderer->GetAspect(aspect);
+    const double widthOverHeight = aspect[1] > 0 ? aspect[0] / aspect[1] : 1.0;
+    const double tanHalf = std::tan(camera->GetViewAngle() * 3.14159265358979323846 / 360.0);
+    const double halfWidth = (b[1] - b[0]) / 2.0;
+    const double halfDepth = (b[3] - b[2]) / 2.0;
+    const double halfHeight = (b[5] - b[4]) / 2.0;
+    constexpr double kMargin = 1.08;
+    const double distance =
+        halfDepth + kMargin * std::max(halfHeight, halfWidth / widthOverHeight) / std::max(tanHalf, 1e-3);
+    if (!camera->GetParallelProjection() && distance > halfDepth) {
+        camera->SetPosition(centre[0], centre[1] - distance, centre[2]);
+    }
+    d.renderer->ResetCameraClippingRange(b.data());
 }
 
 vtkImageData* VolumeScene::imageData() const
