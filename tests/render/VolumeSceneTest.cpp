@@ -454,6 +454,16 @@ TEST_F(VolumeSceneHfs, InteractingCoarsensSampling)
         EXPECT_EQ(distances(), moving);
         scene.setInteracting(false);
         EXPECT_EQ(distances(), still);
+
+        // A large view casts every third pixel while interacting (the dragged frame's cost stays bounded).
+        vtkNew<vtkRenderWindow> window;
+        window->SetOffScreenRendering(1);
+        window->SetSize(1024, 1024);
+        window->AddRenderer(scene.renderer());
+        scene.setInteracting(true);
+        EXPECT_EQ(distances()[1], 3.0);
+        scene.setInteracting(false);
+        EXPECT_EQ(distances(), still);
     }
 }
 
