@@ -8,3 +8,10 @@ list(APPEND DOKUEI_VIEWER_CORE_SOURCES
   include/dokuei/viewer/core/Measurements.h
   src/Measurements.cpp
 )
+# Step 4: the four-corner annotations and the measurement list (GUI-free, unit tested).
+list(APPEND DOKUEI_VIEWER_CORE_SOURCES
+  include/dokuei/viewer/core/OverlayText.h
+  src/OverlayText.cpp
+  include/dokuei/viewer/core/MeasurementSet.h
+  src/MeasurementSet.cpp
+)

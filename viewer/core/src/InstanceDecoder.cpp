@@ -502,6 +502,13 @@ Expected<std::vector<InstanceInfo>> readInfo(Dataset& ds, const DecodeLimits& li
     base.patientName = textString(d, DCM_PatientName, ds.charset);
     base.patientId = textString(d, DCM_PatientID, ds.charset);
     base.studyDescription = textString(d, DCM_StudyDescription, ds.charset);
+    base.patientSex = asciiString(d, DCM_PatientSex);
+    base.patientBirthDate = asciiString(d, DCM_PatientBirthDate);
+    base.patientAge = asciiString(d, DCM_PatientAge);
+    base.studyDate = asciiString(d, DCM_StudyDate);
+    base.seriesDescription = textString(d, DCM_SeriesDescription, ds.charset);
+    base.seriesNumber = asciiString(d, DCM_SeriesNumber).trimmed().toInt();
+    base.lossyCompressed = asciiString(d, DCM_LossyImageCompression).trimmed() == QLatin1String("01") || xfer.isLossy();
 
     Uint16 rows = 0, columns = 0, bitsAllocated = 0, bitsStored = 0, pixelRep = 0, samples = 1;
     if (d->findAndGetUint16(DCM_Rows, rows).bad() || d->findAndGetUint16(DCM_Columns, columns).bad())

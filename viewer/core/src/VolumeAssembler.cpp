@@ -549,6 +549,11 @@ std::size_t VolumeAssembler::wipe()
                 security::secureErase(info.patientName);
                 security::secureErase(info.patientId);
                 security::secureErase(info.studyDescription);
+                security::secureErase(info.patientSex);
+                security::secureErase(info.patientBirthDate);
+                security::secureErase(info.patientAge);
+                security::secureErase(info.studyDate);
+                security::secureErase(info.seriesDescription);
             }
         }
         d.slotInfo.clear();
