@@ -33,6 +33,16 @@
 #include <vtkVolumeMapper.h>
 #include <vtkWeakPointer.h>
 
+namespace dokuei::viewer {
+
+// Readable parameters in test names and failure messages.
+void PrintTo(VolumeMapperKind kind, std::ostream* os)
+{
+    *os << (kind == VolumeMapperKind::GpuRayCast ? "GPU" : "CPU");
+}
+
+} // namespace dokuei::viewer
+
 namespace {
 
 using dokuei::phantom::PatientPosition;
@@ -359,7 +369,7 @@ TEST_F(VolumeSceneHfs, MipBrightestWhereTheMetalClipProjects)
     }
 }
 
-class VolumeSceneCrop : public testing::TestWithParam<Acquisition>
+class VolumeSceneCrop : public testing::TestWithParam<std::tuple<Acquisition, VolumeMapperKind>>
 {
 };
 
@@ -368,9 +378,10 @@ class VolumeSceneCrop : public testing::TestWithParam<Acquisition>
 /// must follow the patient axes, not the voxel grid.
 TEST_P(VolumeSceneCrop, CroppingTheLeftHalfRemovesTheMarker)
 {
-    const PhantomVolume* loaded = phantomFor(GetParam());
+    const auto [acquisition, kind] = GetParam();
+    const PhantomVolume* loaded = phantomFor(acquisition);
     ASSERT_TRUE(loaded);
-    VolumeScene scene;
+    VolumeScene scene(kind);
     Offscreen screen(scene);
     ASSERT_TRUE(scene.setVolume(loaded->volume()));
     scene.setPreset(VolumePreset::Mip);
@@ -417,9 +428,14 @@ TEST_P(VolumeSceneCrop, CroppingTheLeftHalfRemovesTheMarker)
     EXPECT_EQ(pixelsUnlike(screen, background(scene), 3), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Acquisitions, VolumeSceneCrop,
-                         testing::Values(Acquisition{PatientPosition::HFS}, kObliqueY),
-                         [](const auto& param) { return param.param.name(); });
+INSTANTIATE_TEST_SUITE_P(
+    Acquisitions, VolumeSceneCrop,
+    testing::Combine(testing::Values(Acquisition{PatientPosition::HFS}, kObliqueY),
+                     testing::Values(VolumeMapperKind::CpuRayCast, VolumeMapperKind::GpuRayCast)),
+    [](const auto& param) {
+        return std::get<0>(param.param).name() +
+               (std::get<1>(param.param) == VolumeMapperKind::GpuRayCast ? "_gpu" : "_cpu");
+    });
 
 /// Interacting coarsens both sampling distances of either mapper; still restores them. Never adaptive.
 TEST_F(VolumeSceneHfs, InteractingCoarsensSampling)
