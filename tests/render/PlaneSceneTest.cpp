@@ -167,6 +167,39 @@ Crossing runThrough(Sample sample, int cx, int cy, int dx, int dy, double thresh
     return run;
 }
 
+const char* planeName(ViewPlane plane)
+{
+    switch (plane) {
+    case ViewPlane::Axial:
+        return "axial";
+    case ViewPlane::Coronal:
+        return "coronal";
+    case ViewPlane::Sagittal:
+        return "sagittal";
+    }
+    return "?";
+}
+
+/// Half-way between the sphere's HU and the mean of its surroundings (a shell from 1.5 to 2 radii in the
+/// plane).
+double sphereThresholdIn(const PhantomVolume& loaded, const ViewAxes& axes)
+{
+    const auto& s = truthObject(*loaded.model, "sphere-lesion");
+    const ResliceImage img = resliceHu(loaded.volume(), axes, toVec(s.centre), 81, 81, s.radius / 20.0);
+    double sum = 0;
+    int n = 0;
+    for (int r = 0; r < img.height; ++r) {
+        for (int c = 0; c < img.width; ++c) {
+            const double d = std::hypot(c - 40, r - 40) / 20.0;
+            if (d > 1.5 && d < 2.0) {
+                sum += img.hu[std::size_t(r) * std::size_t(img.width) + std::size_t(c)];
+                ++n;
+            }
+        }
+    }
+    return n > 0 ? (s.hu + sum / n) / 2.0 : s.hu - 100.0;
+}
+
 /// The chest phantom on a fine isotropic 1 mm grid, shared by the geometry tests.
 class PlaneSceneTest : public testing::Test
 {
@@ -186,50 +219,18 @@ protected:
     {
         return truthObject(*s_loaded->model, "sphere-lesion");
     }
-    /// Half-way between the sphere's HU and the mean of its surroundings (a shell from 1.5 to 2 radii in
-    /// the plane).
-    double sphereThreshold(const ViewAxes& axes) const
-    {
-        const auto& s = sphere();
-        const ResliceImage img =
-            resliceHu(s_loaded->volume(), axes, toVec(s.centre), 81, 81, s.radius / 20.0);
-        double sum = 0;
-        int n = 0;
-        for (int r = 0; r < img.height; ++r) {
-            for (int c = 0; c < img.width; ++c) {
-                const double d = std::hypot(c - 40, r - 40) / 20.0;
-                if (d > 1.5 && d < 2.0) {
-                    sum += img.hu[std::size_t(r) * std::size_t(img.width) + std::size_t(c)];
-                    ++n;
-                }
-            }
-        }
-        return n > 0 ? (s.hu + sum / n) / 2.0 : s.hu - 100.0;
-    }
+    double sphereThreshold(const ViewAxes& axes) const { return sphereThresholdIn(*s_loaded, axes); }
 };
 
 PhantomVolume* PlaneSceneTest::s_loaded = nullptr;
 
-const char* planeName(ViewPlane plane)
-{
-    switch (plane) {
-    case ViewPlane::Axial:
-        return "axial";
-    case ViewPlane::Coronal:
-        return "coronal";
-    case ViewPlane::Sagittal:
-        return "sagittal";
-    }
-    return "?";
-}
-
 /// The known sphere is round within one voxel in axial, coronal and sagittal planes through its centre,
-/// on resliceHu and on the rendered image: both diameters within one voxel of 2 r and of each other.
-TEST_F(PlaneSceneTest, SphereIsRoundInEveryStandardPlane)
+/// on resliceHu and on the rendered image: both diameters within one voxel of 2 r and of each other, and the
+/// rendered disc centred where patientToDisplay puts the sphere's centre.
+void expectSphereRound(const PhantomVolume& loaded, const char* label)
 {
-    ASSERT_TRUE(s_loaded);
-    const Volume& v = s_loaded->volume();
-    const auto& s = sphere();
+    const Volume& v = loaded.volume();
+    const auto& s = truthObject(*loaded.model, "sphere-lesion");
     const double voxelMm = v.geometry().rowSpacing;
     const double diameter = 2.0 * s.radius;
     ASSERT_GT(s.radius, 4.0 * voxelMm) << "the sphere should span several voxels";
@@ -242,8 +243,7 @@ TEST_F(PlaneSceneTest, SphereIsRoundInEveryStandardPlane)
     for (const ViewPlane plane : {ViewPlane::Axial, ViewPlane::Coronal, ViewPlane::Sagittal}) {
         SCOPED_TRACE(planeName(plane));
         const ViewAxes axes = dokuei::viewer::standardViewAxes(plane);
-        const double threshold = sphereThreshold(axes);
-
+        const double threshold = sphereThresholdIn(loaded, axes);
         // resliceHu at 1/8 mm.
         const int n = 257;
         const double spacing = 1.0 / pixelsPerMm;
@@ -282,9 +282,30 @@ TEST_F(PlaneSceneTest, SphereIsRoundInEveryStandardPlane)
         // And the rendered disc is centred where the sphere's centre projects (within half a voxel).
         EXPECT_NEAR((hx.lo + hx.hi) / 2.0, c[0], 0.5 * voxelMm * pixelsPerMm + 1);
         EXPECT_NEAR((hy.lo + hy.hi) / 2.0, c[1], 0.5 * voxelMm * pixelsPerMm + 1);
-        std::printf("[plane] %s: diameter %.3f mm; resliceHu %.3f x %.3f, rendered %.3f x %.3f\n",
+        std::printf("[plane] %s %s: diameter %.3f mm; resliceHu %.3f x %.3f, rendered %.3f x %.3f\n", label,
                     planeName(plane), diameter, rx, ry, sx, sy);
     }
+}
+
+TEST_F(PlaneSceneTest, SphereIsRoundInEveryStandardPlane)
+{
+    ASSERT_TRUE(s_loaded);
+    expectSphereRound(*s_loaded, "straight");
+}
+
+/// The same on a gantry-tilted stack (20 degrees): the slice step is sheared against the tilted image planes;
+/// the actor's user matrix carries that shear, so the sphere stays round and in place in patient-aligned
+/// planes (with the normal instead of the slice step it would be sheared and shifted by many voxels).
+TEST(PlaneSceneTilt, SphereIsRoundOnATiltedStack)
+{
+    auto spec = dokuei::viewer::test::fineChestSpec(256, 64, 1.0);
+    spec.gantryTilt = 20.0;
+    auto loaded = loadPhantom(spec);
+    ASSERT_TRUE(loaded);
+    const auto& g = loaded->volume().geometry();
+    const double shear = std::abs(dot(g.sliceStep, g.normal)) / std::sqrt(dot(g.sliceStep, g.sliceStep));
+    ASSERT_LT(shear, 0.99) << "the stack should be sheared";
+    expectSphereRound(*loaded, "tilted 20 deg");
 }
 
 /// Length through the API in coronal and sagittal planes: the sphere's edge points found on the plane are
@@ -608,6 +629,41 @@ TEST(PlaneSceneSlab, CoversThePlanePlusMinusHalfTheThickness)
                         }
                     }
                 }
+            }
+        }
+    }
+    // At the volume's ends the slab is cut: samples beyond the first / last slice are left out (not read as
+    // background), in resliceHu and on screen alike.
+    {
+        dokuei::viewer::VolumeGeometry g;
+        g.rowSpacing = g.columnSpacing = g.sliceSpacing = 1.0;
+        g.sliceStep = {0, 0, 1};
+        v.setGeometry(g);
+        for (int k = 0; k < v.slices(); ++k) {
+            std::fill(v.slice(k), v.slice(k) + v.sliceVoxels(), std::int16_t(-500 + 10 * k));
+        }
+        ASSERT_TRUE(scene.setVolume(v));
+        scene.setWindow({-300, 1024});
+        const auto hu2 = [&](int grey) { return (grey / 255.0 - 0.5) * 1023 - 300.5; };
+        const ViewAxes axes = dokuei::viewer::standardViewAxes(ViewPlane::Axial);
+        for (const double kc : {1.0, 38.0}) {
+            scene.setPlane(axes, {15, 15, kc});
+            for (const SlabMode mode : {SlabMode::Max, SlabMode::Min, SlabMode::Mean}) {
+                scene.setSlab(mode, 10.0);
+                const ResliceImage img = resliceHu(v, axes, {15, 15, kc}, 1, 1, 1.0, mode, 10.0);
+                ASSERT_EQ(img.hu.size(), 1U);
+                const double first = std::max(0.0, kc - 5.0);
+                const double last = std::min(double(v.slices() - 1), kc + 5.0);
+                if (mode == SlabMode::Max) {
+                    EXPECT_EQ(img.hu[0], float(-500 + 10 * last)) << "max at slice " << kc;
+                } else if (mode == SlabMode::Min) {
+                    EXPECT_EQ(img.hu[0], float(-500 + 10 * first)) << "min at slice " << kc;
+                } else {
+                    // The cut falls at the edge of the voxel box (up to half a slice beyond the last centre).
+                    EXPECT_NEAR(img.hu[0], -500 + 10 * (first + last) / 2, 5.0) << "mean at slice " << kc;
+                }
+                EXPECT_NEAR(hu2(at(screen.grey(), kSize / 2, kSize / 2)), img.hu[0], 2.5)
+                    << "on screen, slice " << kc;
             }
         }
     }

@@ -42,7 +42,8 @@ enum class SlabMode
 /// A slab of thickness T covers the plane's position +-T/2 along the normal, sampled (nearest voxel by
 /// default) every half voxel spacing along the normal (SlabSampleFactor 2): Max / Min are the extreme voxel
 /// values met there; Mean is the trapezoid-rule average of those samples, i.e. the length-weighted average of
-/// the voxels along [-T/2, +T/2] (exact when no sample lies on a voxel boundary).
+/// the voxels along [-T/2, +T/2] (exact when no sample lies on a voxel boundary). Slab samples beyond the
+/// volume's edge are left out (not read as background).
 ///
 /// ZERO COPY and lifetime exactly as SliceScene (see its class comment): the image data wraps the Volume's
 /// SecureBuffer (save = 1), clear() must be called before the volume is wiped or destroyed, and clear()
@@ -147,7 +148,8 @@ private:
 /// [-T/2, +T/2], trapezoid rule for Mean). width x height samples `spacingMm` apart, centred on centreLps:
 /// sample (column c, row r) is at centreLps + (c - (width-1)/2) * spacingMm * right
 /// + (r - (height-1)/2) * spacingMm * down; row-major, row 0 at the top (screen down = axes.down).
-/// Samples outside the volume read -1024 HU (slab samples outside the volume count as -1024 too).
+/// Samples outside the volume read -1024 HU; slab samples beyond the volume's edge are left out (the slab is
+/// cut there, as on screen).
 /// Empty (width = height = 0) when the volume is wiped or empty or the size is not positive.
 struct ResliceImage
 {
