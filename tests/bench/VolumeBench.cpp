@@ -1,7 +1,7 @@
 // dokuei-bench-volume: 3D volume rendering of a 512 x 512 x 300 phantom chest CT at 512 x 512, off-screen, by
-// dokuei's VolumeScene (the secure volume wrapped without a copy, the mapper VolumeMapperPolicy picks for this
-// OpenGL renderer: CPU ray casting on llvmpipe) against bare VTK programs in the same process and display:
-// a plain vtkImageData copy of the voxels with vtkFixedPointVolumeRayCastMapper, and with
+// dokuei's VolumeScene (the secure volume wrapped without a copy, the mapper VolumeMapperPolicy picks for
+// this OpenGL renderer: CPU ray casting on llvmpipe) against bare VTK programs in the same process and
+// display: a plain vtkImageData copy of the voxels with vtkFixedPointVolumeRayCastMapper, and with
 // vtkOpenGLGPUVolumeRayCastMapper (same transfer function and property object, same voxel-to-patient user
 // matrix, same camera path, same sample distances, sample distances never adapted to the frame rate).
 //
@@ -158,7 +158,8 @@ struct Pipeline
     }
 };
 
-/// A bare VTK volume pipeline on a plain image: mapper, prop (the scene's property and user matrix), renderer.
+/// A bare VTK volume pipeline on a plain image: mapper, prop (the scene's property and user matrix),
+/// renderer.
 struct Bare
 {
     vtkNew<vtkRenderer> renderer;
@@ -229,19 +230,20 @@ Figures alternate(Pipeline& ours, Pipeline& peer, vtkCamera* start, bool interac
     return f;
 }
 
-void printLine(const char* name, double value, const Pipeline& peer, double peerValue, const std::string& other,
-               double otherValue, const std::string& mapper, const std::string& gl, bool interacting,
-               float sampleDistance, float imageSampleDistance)
+void printLine(const char* name, double value, const Pipeline& peer, double peerValue,
+               const std::string& other, double otherValue, const std::string& mapper, const std::string& gl,
+               bool interacting, float sampleDistance, float imageSampleDistance)
 {
-    std::printf("{\"name\":\"%s\",\"value\":%.3f,\"unit\":\"ms\",\"peer\":\"bare VTK %s\",\"peer_value\":%.3f,"
-                "\"ratio\":%.3f,\"limit\":1.2,\"frames\":%d,\"quality\":\"%s\",\"sample_distance_mm\":%.3f,"
-                "\"image_sample_distance\":%.1f,\"dokuei_mapper\":\"%s\",\"other_bare\":\"%s\","
-                "\"other_bare_probe_median\":%.3f,\"gl_renderer\":\"%s\",\"matrix\":\"%dx%dx%d\","
-                "\"window\":\"%dx%d\",\"preset\":\"Bone\",\"degrees_per_frame\":%.0f}\n",
-                name, value, peer.name.c_str(), peerValue, value / peerValue, kFrames,
-                interacting ? "interacting" : "still", sampleDistance, imageSampleDistance, mapper.c_str(),
-                other.c_str(), otherValue, gl.c_str(), kSize, kSize, kSlices, kWindowSize, kWindowSize,
-                kDegreesPerFrame);
+    std::printf(
+        "{\"name\":\"%s\",\"value\":%.3f,\"unit\":\"ms\",\"peer\":\"bare VTK %s\",\"peer_value\":%.3f,"
+        "\"ratio\":%.3f,\"limit\":1.2,\"frames\":%d,\"quality\":\"%s\",\"sample_distance_mm\":%.3f,"
+        "\"image_sample_distance\":%.1f,\"dokuei_mapper\":\"%s\",\"other_bare\":\"%s\","
+        "\"other_bare_probe_median\":%.3f,\"gl_renderer\":\"%s\",\"matrix\":\"%dx%dx%d\","
+        "\"window\":\"%dx%d\",\"preset\":\"Bone\",\"degrees_per_frame\":%.0f}\n",
+        name, value, peer.name.c_str(), peerValue, value / peerValue, kFrames,
+        interacting ? "interacting" : "still", sampleDistance, imageSampleDistance, mapper.c_str(),
+        other.c_str(), otherValue, gl.c_str(), kSize, kSize, kSlices, kWindowSize, kWindowSize,
+        kDegreesPerFrame);
 }
 
 } // namespace
@@ -254,7 +256,8 @@ int main()
     if (!volume) {
         return 1;
     }
-    std::fprintf(stderr, "[volume] phantom volume %dx%dx%d ready at %.1f s\n", kSize, kSize, kSlices, elapsed());
+    std::fprintf(stderr, "[volume] phantom volume %dx%dx%d ready at %.1f s\n", kSize, kSize, kSlices,
+                 elapsed());
 
     // dokuei: VolumeScene on the secure volume, mapper as the policy says for this GL renderer.
     VolumeScene scene(VolumeMapperKind::CpuRayCast);
@@ -281,10 +284,10 @@ int main()
                       volume->geometry().sliceSpacing);
     image->AllocateScalars(VTK_SHORT, 1);
     std::memcpy(image->GetScalarPointer(), volume->slice(0), volume->bytes());
-    Bare cpu("vtkFixedPointVolumeRayCastMapper", vtkSmartPointer<vtkFixedPointVolumeRayCastMapper>::New(), image,
-             scene);
-    Bare gpu("vtkOpenGLGPUVolumeRayCastMapper", vtkSmartPointer<vtkOpenGLGPUVolumeRayCastMapper>::New(), image,
-             scene);
+    Bare cpu("vtkFixedPointVolumeRayCastMapper", vtkSmartPointer<vtkFixedPointVolumeRayCastMapper>::New(),
+             image, scene);
+    Bare gpu("vtkOpenGLGPUVolumeRayCastMapper", vtkSmartPointer<vtkOpenGLGPUVolumeRayCastMapper>::New(),
+             image, scene);
 
     // Warm-up: shaders, textures, gradient tables, space-leaping tables (one still frame each). Ours and
     // the bare mapper of the same kind do the same work here: the first frame after a volume is shown.
@@ -292,7 +295,8 @@ int main()
     // llvmpipe takes about 10 s, and the probe below would stop after one such frame anyway.
     double firstFrameMs[3] = {};
     int slot = 0;
-    const Pipeline* unused = scene.mapperKind() == VolumeMapperKind::GpuRayCast ? &cpu.pipeline : &gpu.pipeline;
+    const Pipeline* unused =
+        scene.mapperKind() == VolumeMapperKind::GpuRayCast ? &cpu.pipeline : &gpu.pipeline;
     for (Pipeline* p : {&ours, &cpu.pipeline, &gpu.pipeline}) {
         p->setQuality(p == unused);
         p->startPath(path);
@@ -323,11 +327,11 @@ int main()
         std::size_t gpuFrames = 0;
         probeMs[0][q] = probe(cpu.pipeline, q == 1, 1e300, cpuFrames);
         probeMs[1][q] = probe(gpu.pipeline, q == 1, 3.0 * probeMs[0][q], gpuFrames);
-        std::fprintf(stderr,
-                     "[volume] probe %s: bare CPU %.1f ms (median of %zu), bare GPU %.1f ms (median of %zu; at "
-                     "%.1f s)\n",
-                     q == 1 ? "interacting" : "still", probeMs[0][q], cpuFrames, probeMs[1][q], gpuFrames,
-                     elapsed());
+        std::fprintf(
+            stderr,
+            "[volume] probe %s: bare CPU %.1f ms (median of %zu), bare GPU %.1f ms (median of %zu; at "
+            "%.1f s)\n",
+            q == 1 ? "interacting" : "still", probeMs[0][q], cpuFrames, probeMs[1][q], gpuFrames, elapsed());
     }
 
     float sampleDistance[2] = {};
@@ -349,11 +353,11 @@ int main()
         peerIndex[q] = probeMs[1][q] < probeMs[0][q] ? 1 : 0;
         Pipeline& peer = peerIndex[q] == 1 ? gpu.pipeline : cpu.pipeline;
         figures[q] = alternate(ours, peer, path, q == 1, kFrames);
-        std::fprintf(stderr,
-                     "[volume] %s: dokuei median %.1f ms p95 %.1f ms; %s median %.1f ms p95 %.1f ms (at %.1f s)\n",
-                     q == 1 ? "interacting" : "still", quantile(figures[q].ours, 0.5),
-                     quantile(figures[q].ours, 0.95), peer.name.c_str(), quantile(figures[q].peer, 0.5),
-                     quantile(figures[q].peer, 0.95), elapsed());
+        std::fprintf(
+            stderr,
+            "[volume] %s: dokuei median %.1f ms p95 %.1f ms; %s median %.1f ms p95 %.1f ms (at %.1f s)\n",
+            q == 1 ? "interacting" : "still", quantile(figures[q].ours, 0.5), quantile(figures[q].ours, 0.95),
+            peer.name.c_str(), quantile(figures[q].peer, 0.5), quantile(figures[q].peer, 0.95), elapsed());
     }
 
     const auto line = [&](const char* name, int q, double quant) {
@@ -373,8 +377,8 @@ int main()
                 "\"peer_value\":%.1f,\"ratio\":%.3f,\"dokuei_mapper\":\"%s\",\"preset\":\"Bone\","
                 "\"matrix\":\"%dx%dx%d\",\"window\":\"%dx%d\"}\n",
                 firstFrameMs[0], same == 2 ? gpu.pipeline.name.c_str() : cpu.pipeline.name.c_str(),
-                firstFrameMs[same], firstFrameMs[0] / firstFrameMs[same], mapperName.c_str(), kSize, kSize, kSlices,
-                kWindowSize, kWindowSize);
+                firstFrameMs[same], firstFrameMs[0] / firstFrameMs[same], mapperName.c_str(), kSize, kSize,
+                kSlices, kWindowSize, kWindowSize);
     std::fflush(stdout);
 
     scene.clear(); // before the volume is wiped

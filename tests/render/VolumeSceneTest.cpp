@@ -84,7 +84,8 @@ struct Offscreen
         window->GetRGBACharPixelData(0, 0, kSize - 1, kSize - 1, 1, rgba);
         rgb.assign(std::size_t(kSize) * kSize, {});
         for (vtkIdType i = 0; i < vtkIdType(rgb.size()); ++i) {
-            rgb[std::size_t(i)] = {rgba->GetValue(i * 4), rgba->GetValue(i * 4 + 1), rgba->GetValue(i * 4 + 2)};
+            rgb[std::size_t(i)] = {rgba->GetValue(i * 4), rgba->GetValue(i * 4 + 1),
+                                   rgba->GetValue(i * 4 + 2)};
         }
     }
 
@@ -122,7 +123,8 @@ std::array<double, 2> project(VolumeScene& scene, const Vec3& world)
 std::array<int, 3> background(VolumeScene& scene)
 {
     const double* bg = scene.renderer()->GetBackground();
-    return {int(std::lround(bg[0] * 255.0)), int(std::lround(bg[1] * 255.0)), int(std::lround(bg[2] * 255.0))};
+    return {int(std::lround(bg[0] * 255.0)), int(std::lround(bg[1] * 255.0)),
+            int(std::lround(bg[2] * 255.0))};
 }
 
 bool differs(const std::array<int, 3>& a, const std::array<int, 3>& b, int tolerance)
@@ -196,7 +198,8 @@ const PhantomVolume* phantomFor(const Acquisition& acquisition)
             // A thicker slab (64 x 5 mm): the 16 slices of the tiny phantom, rotated, would cut the marker.
             spec.slices = 64;
             spec.obliqueAngle = acquisition.oblique;
-            spec.obliqueAxis = acquisition.axis == 'x' ? std::array{1.0, 0.0, 0.0} : std::array{0.0, 1.0, 0.0};
+            spec.obliqueAxis =
+                acquisition.axis == 'x' ? std::array{1.0, 0.0, 0.0} : std::array{0.0, 1.0, 0.0};
         }
         slot = loadPhantom(spec);
     }
@@ -314,7 +317,8 @@ TEST_F(VolumeSceneHfs, PresetsDrawDifferentImages)
         EXPECT_EQ(scene.preset(), p);
         screen.render();
         const int drawn = pixelsUnlike(screen, bg, 24);
-        EXPECT_GT(drawn, kSize * kSize / 50) << dokuei::viewer::volumePresetName(p) << " draws (almost) nothing";
+        EXPECT_GT(drawn, kSize * kSize / 50)
+            << dokuei::viewer::volumePresetName(p) << " draws (almost) nothing";
         images.push_back(screen.rgb);
     }
     for (std::size_t a = 0; a < images.size(); ++a) {
@@ -428,14 +432,15 @@ TEST_P(VolumeSceneCrop, CroppingTheLeftHalfRemovesTheMarker)
     EXPECT_EQ(pixelsUnlike(screen, background(scene), 3), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Acquisitions, VolumeSceneCrop,
-    testing::Combine(testing::Values(Acquisition{PatientPosition::HFS}, kObliqueY),
-                     testing::Values(VolumeMapperKind::CpuRayCast, VolumeMapperKind::GpuRayCast)),
-    [](const auto& param) {
-        return std::get<0>(param.param).name() +
-               (std::get<1>(param.param) == VolumeMapperKind::GpuRayCast ? "_gpu" : "_cpu");
-    });
+INSTANTIATE_TEST_SUITE_P(Acquisitions, VolumeSceneCrop,
+                         testing::Combine(testing::Values(Acquisition{PatientPosition::HFS}, kObliqueY),
+                                          testing::Values(VolumeMapperKind::CpuRayCast,
+                                                          VolumeMapperKind::GpuRayCast)),
+                         [](const auto& param) {
+                             return std::get<0>(param.param).name() +
+                                    (std::get<1>(param.param) == VolumeMapperKind::GpuRayCast ? "_gpu"
+                                                                                              : "_cpu");
+                         });
 
 /// Interacting coarsens both sampling distances of either mapper; still restores them. Never adaptive.
 TEST_F(VolumeSceneHfs, InteractingCoarsensSampling)
@@ -465,7 +470,7 @@ TEST_F(VolumeSceneHfs, InteractingCoarsensSampling)
         EXPECT_EQ(moving[2], 0.0);
         // Survives a mapper switch.
         scene.setMapperKind(kind == VolumeMapperKind::CpuRayCast ? VolumeMapperKind::GpuRayCast
-                                                                  : VolumeMapperKind::CpuRayCast);
+                                                                 : VolumeMapperKind::CpuRayCast);
         scene.setMapperKind(kind);
         EXPECT_EQ(distances(), moving);
         scene.setInteracting(false);

@@ -108,8 +108,8 @@ struct VolumeScene::Impl
     VolumeMapperKind kind = VolumeMapperKind::CpuRayCast;
     VolumePreset preset = VolumePreset::Bone;
     bool interacting = false;
-    bool fromVolume = false;   // input is `wrapped`, placed by imageToPatient
-    int dims[3] = {0, 0, 0};   // of a wrapped Volume: columns, rows, slices
+    bool fromVolume = false;                   // input is `wrapped`, placed by imageToPatient
+    int dims[3] = {0, 0, 0};                   // of a wrapped Volume: columns, rows, slices
     std::optional<std::array<double, 6>> crop; // clipped to the volume; none: not cropped
 
     bool shown() const { return input != nullptr; }
@@ -166,8 +166,8 @@ struct VolumeScene::Impl
         if (interacting) {
             const int* size = renderer->GetSize(); // viewport pixels; 0 x 0 outside a window
             const double pixels = double(size[0]) * double(size[1]);
-            image = std::clamp(static_cast<float>(std::sqrt(pixels / kInteractiveRays)), kInteractiveImageSample,
-                               kMaxInteractiveImageSample);
+            image = std::clamp(static_cast<float>(std::sqrt(pixels / kInteractiveRays)),
+                               kInteractiveImageSample, kMaxInteractiveImageSample);
         }
         if (auto* cpu = vtkFixedPointVolumeRayCastMapper::SafeDownCast(mapper)) {
             cpu->SetSampleDistance(step);
@@ -213,13 +213,19 @@ struct VolumeScene::Impl
                   {200, 0.9, 0.55, 0.4},
                   {400, 1.0, 0.95, 0.85},
                   {3000, 1.0, 1.0, 1.0}},
-                 {{-1000, 0.0}, {-500, 0.0}, {-150, 0.03}, {-50, 0.03}, {20, 0.12}, {100, 0.35}, {400, 0.7},
+                 {{-1000, 0.0},
+                  {-500, 0.0},
+                  {-150, 0.03},
+                  {-50, 0.03},
+                  {20, 0.12},
+                  {100, 0.35},
+                  {400, 0.7},
                   {3000, 0.9}});
             break;
         case VolumePreset::Lung:
             // Only the aerated range is visible: parenchyma (around -850) as a faint pink haze, denser lung
-            // (vessels, walls, -600..-400) stronger; air itself (-1000) and the chest wall transparent, bone a
-            // faint landmark.
+            // (vessels, walls, -600..-400) stronger; air itself (-1000) and the chest wall transparent, bone
+            // a faint landmark.
             fill(color, opacity,
                  {{-1000, 0.3, 0.45, 0.7},
                   {-900, 0.55, 0.65, 0.85},
@@ -228,11 +234,18 @@ struct VolumeScene::Impl
                   {-200, 0.9, 0.7, 0.6},
                   {300, 1.0, 1.0, 0.95},
                   {3000, 1.0, 1.0, 1.0}},
-                 {{-1000, 0.0}, {-950, 0.0}, {-880, 0.01}, {-750, 0.02}, {-500, 0.08}, {-350, 0.0}, {250, 0.0},
-                  {500, 0.04}, {3000, 0.1}});
+                 {{-1000, 0.0},
+                  {-950, 0.0},
+                  {-880, 0.01},
+                  {-750, 0.02},
+                  {-500, 0.08},
+                  {-350, 0.0},
+                  {250, 0.0},
+                  {500, 0.04},
+                  {3000, 0.1}});
             break;
         case VolumePreset::Vessels:
-            // CT angiography: contrast-filled lumen (150..450) bright red, calcium and bone (600+) white,
+            // CT angiography: contrast-filled lumen (150..450) bright red, calcium and bone (550+) white,
             // unenhanced blood and soft tissue (below 120) transparent.
             fill(color, opacity,
                  {{-1000, 0.0, 0.0, 0.0},
@@ -271,8 +284,8 @@ struct VolumeScene::Impl
         b = {1e300, -1e300, 1e300, -1e300, 1e300, -1e300};
         for (int corner = 0; corner < 8; ++corner) {
             const double in[4] = {(corner & 1) ? (dims[0] - 1) * s[0] : 0.0,
-                                   (corner & 2) ? (dims[1] - 1) * s[1] : 0.0,
-                                   (corner & 4) ? (dims[2] - 1) * s[2] : 0.0, 1.0};
+                                  (corner & 2) ? (dims[1] - 1) * s[1] : 0.0,
+                                  (corner & 4) ? (dims[2] - 1) * s[2] : 0.0, 1.0};
             double out[4];
             imageToPatient->MultiplyPoint(in, out);
             for (std::size_t a = 0; a < 3; ++a) {

@@ -64,10 +64,10 @@ public:
     bool hasVolume() const;
 
     /// The voxels changed in place (a progressive load filled more slices): the next render re-reads them.
-    /// Not free: with a shaded preset the CPU mapper then recomputes its gradient tables over the whole volume
-    /// (about 5 s for 512 x 512 x 300 on a loaded 2-core llvmpipe machine, the same as bare VTK's first
-    /// frame), and the GPU mapper uploads the texture again; during a progressive load call it rarely (e.g.
-    /// when the load completes), not per slice.
+    /// Not free: with a shaded preset the CPU mapper then recomputes its gradient tables over the whole
+    /// volume (about 5 s for 512 x 512 x 300 on a loaded 2-core llvmpipe machine, the same as bare VTK's
+    /// first frame), and the GPU mapper uploads the texture again; during a progressive load call it rarely
+    /// (e.g. when the load completes), not per slice.
     void voxelsChanged();
 
     /// Drops every VTK reference to the volume's memory and everything derived from it: the mapper's
