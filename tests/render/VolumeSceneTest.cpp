@@ -421,6 +421,18 @@ TEST_P(VolumeSceneCrop, CroppingTheLeftHalfRemovesTheMarker)
     }
     EXPECT_EQ(lit, 0);
 
+    // A mapper switch keeps volume, preset (MIP), crop and camera: the other mapper draws the same halves.
+    const VolumeMapperKind other =
+        kind == VolumeMapperKind::GpuRayCast ? VolumeMapperKind::CpuRayCast : VolumeMapperKind::GpuRayCast;
+    scene.setMapperKind(other);
+    EXPECT_EQ(scene.mapperKind(), other);
+    EXPECT_EQ(scene.cropBox(), box);
+    screen.render();
+    EXPECT_LT(screen.redAround(marker[0], marker[1]), 30) << "the crop was lost with the mapper switch";
+    EXPECT_NEAR(screen.redAround(patientRight[0], patientRight[1]), rightBefore, 25)
+        << "the preset or the volume was lost with the mapper switch";
+    scene.setMapperKind(kind);
+
     scene.resetCropBox();
     EXPECT_EQ(scene.cropBox(), vb);
     screen.render();
