@@ -572,6 +572,55 @@ TEST_F(PlaneSceneTest, ThinPlaneShowsTheNearestSlice)
     }
 }
 
+/// Inverted grey is 255 - the VOI grey; linear interpolation blends across voxel edges (and agrees with
+/// resliceHu's linear samples), nearest keeps whole voxels.
+TEST_F(PlaneSceneTest, InvertAndInterpolation)
+{
+    ASSERT_TRUE(s_loaded);
+    const Volume& v = s_loaded->volume();
+    const auto& s = sphere();
+    PlaneScene scene;
+    Offscreen screen(scene);
+    ASSERT_TRUE(scene.setVolume(v));
+    const Window window{-300, 1200};
+    scene.setWindow(window);
+    scene.setPlane(dokuei::viewer::standardViewAxes(ViewPlane::Coronal), toVec(s.centre));
+    setZoom(scene, 8.0); // 32 mm around the sphere: all inside the volume (no blended edge pixels)
+    const auto plain = screen.grey();
+    scene.setInvert(true);
+    EXPECT_TRUE(scene.invert());
+    const auto inverted = screen.grey();
+    int notInverted = 0;
+    for (std::size_t i = 0; i < plain.size(); ++i) {
+        notInverted += std::abs(plain[i] + inverted[i] - 255) > 1 ? 1 : 0;
+    }
+    EXPECT_EQ(notInverted, 0);
+    scene.setInvert(false);
+
+    EXPECT_EQ(scene.interpolation(), dokuei::viewer::SliceInterpolation::Nearest);
+    scene.setInterpolation(dokuei::viewer::SliceInterpolation::Linear);
+    EXPECT_EQ(scene.interpolation(), dokuei::viewer::SliceInterpolation::Linear);
+    const auto linear = screen.grey();
+    int differing = 0;
+    int offLinear = 0;
+    int checked = 0;
+    for (int y = 0; y < kSize; y += 4) {
+        for (int x = 0; x < kSize; x += 4) {
+            differing += at(linear, x, y) != at(plain, x, y) ? 1 : 0;
+            const Vec3 p = patientOfPixel(scene, x, y);
+            const ResliceImage one = resliceHu(v, scene.axes(), p, 1, 1, 1.0, SlabMode::None, 0,
+                                               dokuei::viewer::SliceInterpolation::Linear);
+            ++checked;
+            offLinear +=
+                std::abs(at(linear, x, y) - dokuei::viewer::voiLinear(one.hu[0], window)) > 1.0 ? 1 : 0;
+        }
+    }
+    EXPECT_GT(differing, checked / 20);
+    EXPECT_LT(offLinear, checked / 100) << "linear on screen against resliceHu linear";
+    scene.setInterpolation(dokuei::viewer::SliceInterpolation::Nearest);
+    EXPECT_EQ(screen.grey(), plain);
+}
+
 /// A slab covers exactly the plane's position +-T/2 along the normal, for either viewing direction along the
 /// axis and any slice spacing: on a volume whose HU rise 10 per slice, max / min read the slices at the
 /// slab's far / near ends, in resliceHu and on screen, and a mean slab on screen equals resliceHu's.
