@@ -9,6 +9,7 @@
 #include "dokuei/viewer/render/TestVolume.h"
 #include "dokuei/viewer/render/VolumeMapperPolicy.h"
 #include "dokuei/viewer/render/VolumeScene.h"
+#include "dokuei/viewer/ui/ReadingWorkspace.h"
 #include "dokuei/viewer/ui/VtkViewWidget.h"
 
 #include <QAction>
@@ -39,12 +40,17 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
     setObjectName(QStringLiteral("MainWindow"));
     m_view->setObjectName(QStringLiteral("VolumeView"));
     m_studyBrowser = new StudyBrowser(wipeRegistry, this);
+    // Registered before the loader: the wipe clears the views (and their textures) before the voxels go.
+    m_workspace = new viewer::ReadingWorkspace(wipeRegistry, this);
     m_seriesLoader = new viewer::SeriesLoader(wipeRegistry, this);
     m_sliceView = new SliceView(this);
     m_tabs = new QTabWidget(this);
-    // The generated test volume until a series is opened; then the slice view comes to the front.
+    // The generated test volume until a series is opened; then the loading preview, then the reading views.
     m_tabs->addTab(m_view, tr("Volume (test)"));
-    m_tabs->addTab(m_sliceView, tr("Slice"));
+    m_tabs->addTab(m_sliceView, tr("Loading"));
+    m_tabs->addTab(m_workspace, tr("Reading"));
+    connect(m_workspace, &viewer::ReadingWorkspace::seriesRequested, this,
+            [this](const QString&, const QString& series) { m_studyBrowser->openSeriesByUid(series); });
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -65,6 +71,9 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
                     return;
                 }
                 m_sliceView->setVolume(nullptr);
+                m_workspace->clearSeries();
+                m_loadingStudy = study;
+                m_loadingSeries = series;
                 m_patientBanner->showPatient(patient, patientId, description);
                 statusBar()->showMessage(tr("Loading series..."));
                 m_seriesLoader->start(*m_client, study, series, instances);
@@ -88,12 +97,25 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
         if (!infos.empty() && infos[infos.size() / 2].hasWindow) {
             seriesWindow = viewer::Window{infos[infos.size() / 2].windowCentre, infos[infos.size() / 2].windowWidth};
         }
-        m_sliceView->setSeriesWindow(seriesWindow);
-        m_sliceView->setVolume(m_seriesLoader->volume());
-        m_tabs->setCurrentWidget(m_sliceView);
+        viewer::SeriesContext context;
+        if (!infos.empty()) {
+            const viewer::InstanceInfo& middle = infos[infos.size() / 2];
+            context.identity = viewer::identityOf(middle);
+            context.sliceThicknessMm = middle.sliceThickness;
+            for (const viewer::InstanceInfo& info : infos) {
+                context.identity.lossy = context.identity.lossy || info.lossyCompressed;
+            }
+        }
+        context.seriesWindow = seriesWindow;
+        m_sliceView->setPreview(nullptr);
+        m_sliceView->setVolume(nullptr);
+        m_workspace->showSeries(m_seriesLoader->volume(), context, m_loadingStudy, m_loadingSeries);
+        viewer::eraseIdentity(context.identity);
+        m_tabs->setCurrentWidget(m_workspace);
         statusBar()->showMessage(tr("Series loaded"), 5000);
     });
     connect(m_seriesLoader, &viewer::SeriesLoader::cleared, this, [this] {
+        m_workspace->clearSeries();
         m_sliceView->setPreview(nullptr);
         m_sliceView->setVolume(nullptr);
     });

@@ -57,16 +57,34 @@ StudyBrowser::StudyBrowser(security::WipeRegistry& registry, QWidget* parent)
     });
     connect(m_tree, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item, int) {
         if (item->parent()) {
-            emit openSeries(item->data(0, StudyUidRole).toString(), item->data(0, SeriesUidRole).toString(),
-                            item->data(0, InstancesRole).toInt(),
-                            item->parent()->data(0, PatientRole).toString(),
-                            item->parent()->data(0, PatientIdRole).toString(), item->text(2));
+            emitOpen(item);
         }
     });
     setClient(nullptr);
 }
 
 StudyBrowser::~StudyBrowser() = default;
+
+void StudyBrowser::emitOpen(QTreeWidgetItem* item)
+{
+    emit openSeries(item->data(0, StudyUidRole).toString(), item->data(0, SeriesUidRole).toString(),
+                    item->data(0, InstancesRole).toInt(), item->parent()->data(0, PatientRole).toString(),
+                    item->parent()->data(0, PatientIdRole).toString(), item->text(2));
+}
+
+bool StudyBrowser::openSeriesByUid(const QString& seriesUid)
+{
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* study = m_tree->topLevelItem(i);
+        for (int j = 0; j < study->childCount(); ++j) {
+            if (study->child(j)->data(0, SeriesUidRole).toString() == seriesUid) {
+                emitOpen(study->child(j));
+                return true;
+            }
+        }
+    }
+    return false;
+}
 
 void StudyBrowser::setClient(exchange::DicomWebClient* client)
 {

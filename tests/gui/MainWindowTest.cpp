@@ -94,8 +94,11 @@ TEST(MainWindow, PatientBannerIsWipedWithTheRegistry)
                                         QStringLiteral("CT chest"));
     EXPECT_TRUE(window.patientBanner()->text().contains(QStringLiteral("山田")));
     const auto report = registry.wipeAll();
-    // The banner, the study browser and the series loader hold patient data.
-    EXPECT_EQ(report.components, 3);
+    // The banner, the study browser, the reading views, their measurements and the series loader hold
+    // patient data.
+    EXPECT_EQ(report.components, 5);
+    EXPECT_TRUE(report.names.contains(QStringLiteral("reading views")));
+    EXPECT_TRUE(report.names.contains(QStringLiteral("measurements")));
     EXPECT_TRUE(report.names.contains(QStringLiteral("patient banner")));
     EXPECT_GT(report.bytesWiped, 0U);
     EXPECT_TRUE(window.patientBanner()->text().isEmpty());

@@ -6,6 +6,8 @@
 #include "dokuei/app/PatientBanner.h"
 #include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/app/SliceView.h"
+#include "dokuei/viewer/ui/ImageView.h"
+#include "dokuei/viewer/ui/ReadingWorkspace.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/SignInForm.h"
 #include "dokuei/app/Workstation.h"
@@ -302,40 +304,44 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     const int slices = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_INSTANCES")).toInt();
     EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume()->slices(), slices);
     EXPECT_EQ(view->previewCount(), 0) << "the volume replaced the preview";
-    EXPECT_GE(view->currentSlice(), 0);
-    EXPECT_LT(view->currentSlice(), slices);
-    EXPECT_GT(brightPixels(view->grab().toImage()), 20) << "the slice is drawn";
+    // The finished volume is read in the reading workspace's stack view (VTK, through our Qt bridge).
+    viewer::ImageView* stack = m_workstation->mainWindow()->readingWorkspace()->stackView();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return stack->isVisible() && stack->hasVolume(); }, 5000));
+    EXPECT_GE(stack->sliceIndex(), 0);
+    EXPECT_LT(stack->sliceIndex(), slices);
+    EXPECT_EQ(stack->sliceCount(), slices);
+    EXPECT_GT(brightPixels(stack->grab().toImage()), 20) << "the slice is drawn";
     // The demo chest is an axial head-first supine acquisition shown as stored: patient's right on screen
     // left, anterior at the top.
-    const viewer::SideLabels labels = view->sideLabels();
+    const viewer::SideLabels labels = stack->sideLabels();
     EXPECT_EQ(labels.left, QStringLiteral("R"));
     EXPECT_EQ(labels.right, QStringLiteral("L"));
     EXPECT_EQ(labels.top, QStringLiteral("A"));
     EXPECT_EQ(labels.bottom, QStringLiteral("P"));
     // The series' own window is shown first (the phantom writes 40/400 first) and comes back on 9.
-    EXPECT_EQ(view->window(), (viewer::Window{40, 400}));
+    EXPECT_EQ(stack->window(), (viewer::Window{40, 400}));
     // Window presets on the number keys (4 = lung 1500/-600), invert on I, window/level by right-button drag.
-    view->setFocus();
-    QTest::keyClick(view, Qt::Key_4);
-    EXPECT_EQ(view->window(), (viewer::Window{-600, 1500}));
-    const QImage lung = view->grab().toImage();
-    QTest::keyClick(view, Qt::Key_I);
-    EXPECT_TRUE(view->inverted());
-    const QImage invertedLung = view->grab().toImage();
+    stack->setFocus();
+    QTest::keyClick(stack, Qt::Key_4);
+    EXPECT_EQ(stack->window(), (viewer::Window{-600, 1500}));
+    const QImage lung = stack->grab().toImage();
+    QTest::keyClick(stack, Qt::Key_I);
+    EXPECT_TRUE(stack->inverted());
+    const QImage invertedLung = stack->grab().toImage();
     EXPECT_NE(lung, invertedLung);
-    QTest::keyClick(view, Qt::Key_I);
-    QTest::keyClick(view, Qt::Key_9);
-    EXPECT_EQ(view->window(), (viewer::Window{40, 400}));
-    QTest::keyClick(view, Qt::Key_1);
-    EXPECT_EQ(view->window(), (viewer::Window{40, 80}));
-    const QPoint centre = view->rect().center();
-    QTest::mousePress(view, Qt::RightButton, Qt::NoModifier, centre);
-    QMouseEvent move(QEvent::MouseMove, QPointF(centre + QPoint(50, 0)), view->mapToGlobal(QPointF(centre + QPoint(50, 0))),
+    QTest::keyClick(stack, Qt::Key_I);
+    QTest::keyClick(stack, Qt::Key_9);
+    EXPECT_EQ(stack->window(), (viewer::Window{40, 400}));
+    QTest::keyClick(stack, Qt::Key_1);
+    EXPECT_EQ(stack->window(), (viewer::Window{40, 80}));
+    const QPoint centre = stack->rect().center();
+    QTest::mousePress(stack, Qt::RightButton, Qt::NoModifier, centre);
+    QMouseEvent move(QEvent::MouseMove, QPointF(centre + QPoint(50, 0)), stack->mapToGlobal(QPointF(centre + QPoint(50, 0))),
                      Qt::NoButton, Qt::RightButton, Qt::NoModifier);
-    QApplication::sendEvent(view, &move);
-    QTest::mouseRelease(view, Qt::RightButton, Qt::NoModifier, centre + QPoint(50, 0));
-    EXPECT_GT(view->window().width, 80) << "dragging right widens the window";
-    EXPECT_EQ(view->window().centre, 40);
+    QApplication::sendEvent(stack, &move);
+    QTest::mouseRelease(stack, Qt::RightButton, Qt::NoModifier, centre + QPoint(50, 0));
+    EXPECT_GT(stack->window().width, 80) << "dragging right widens the window";
+    EXPECT_EQ(stack->window().centre, 40);
 
     m_workstation->mainWindow()->lockAction()->trigger();
     EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume(), nullptr) << "pixels wiped at lock";

@@ -1,11 +1,13 @@
 #include "dokuei/viewer/ui/VtkViewWidget.h"
 
+#include <functional>
 #include <type_traits>
 
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
 #include <QOpenGLFunctions>
+#include <QPainter>
 #include <QWheelEvent>
 
 #include <vtkCallbackCommand.h>
@@ -34,6 +36,30 @@ template <typename Handler> void observe(vtkObject* subject, unsigned long event
     command->SetClientDataDeleteCallback([](void* clientData) { delete static_cast<F*>(clientData); });
     subject->AddObserver(event, command);
 }
+
+
+/// Draws its view's overlay; mouse events go through to the view.
+class OverlayWidget : public QWidget
+{
+public:
+    OverlayWidget(VtkViewWidget* view, std::function<void(QPainter&)> paint)
+        : QWidget(view), m_paint(std::move(paint))
+    {
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+        setAttribute(Qt::WA_NoSystemBackground);
+        setFocusPolicy(Qt::NoFocus);
+    }
+
+protected:
+    void paintEvent(QPaintEvent*) override
+    {
+        QPainter painter(this);
+        m_paint(painter);
+    }
+
+private:
+    std::function<void(QPainter&)> m_paint;
+};
 
 } // namespace
 
@@ -73,6 +99,9 @@ VtkViewWidget::VtkViewWidget(QWidget* parent)
     m_interactor->EnableRenderOff();
     observe(m_interactor, vtkCommand::RenderEvent, [this](void*) { update(); });
     m_interactor->Initialize();
+
+    m_overlay = new OverlayWidget(this, [this](QPainter& painter) { paintOverlay(painter); });
+    m_overlay->setGeometry(rect());
 }
 
 VtkViewWidget::~VtkViewWidget()
@@ -104,6 +133,29 @@ void VtkViewWidget::releaseGraphics()
     m_window->Finalize();
     m_window->SetReadyForRendering(false);
     doneCurrent();
+}
+
+void VtkViewWidget::paintOverlay(QPainter&) {}
+
+
+void VtkViewWidget::resizeEvent(QResizeEvent* event)
+{
+    QOpenGLWidget::resizeEvent(event);
+    if (m_overlay) {
+        m_overlay->setGeometry(rect());
+    }
+}
+
+void VtkViewWidget::releaseSceneGraphics()
+{
+    if (context() && m_window) {
+        makeCurrent();
+        m_window->ReleaseGraphicsResources(m_window);
+        doneCurrent();
+    }
+    if (isVisible()) {
+        repaint();
+    }
 }
 
 void VtkViewWidget::initializeGL()
@@ -161,12 +213,21 @@ void VtkViewWidget::paintGL()
     gl->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     state->Pop();
 
+    // The overlay is a transparent child widget that Qt composes over this one (QPainter inside paintGL
+    // drew nothing visible here after VTK's rendering under Mesa): it repaints with every frame.
+    if (m_overlay) {
+        m_overlay->update();
+    }
+
     ++m_framesRendered;
     emit frameRendered();
 }
 
 void VtkViewWidget::forwardMouse(QMouseEvent* event, unsigned long vtkEvent)
 {
+    if (!m_trackball) {
+        return;
+    }
     const qreal ratio = devicePixelRatioF();
     const QPointF position = event->position();
     m_interactor->SetEventInformationFlipY(
@@ -211,6 +272,10 @@ void VtkViewWidget::mouseMoveEvent(QMouseEvent* event)
 
 void VtkViewWidget::wheelEvent(QWheelEvent* event)
 {
+    if (!m_trackball) {
+        event->ignore();
+        return;
+    }
     const qreal ratio = devicePixelRatioF();
     m_interactor->SetEventInformationFlipY(static_cast<int>(event->position().x() * ratio),
                                            static_cast<int>(event->position().y() * ratio));

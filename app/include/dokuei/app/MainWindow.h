@@ -17,6 +17,7 @@ class DicomWebClient;
 }
 
 namespace dokuei::viewer {
+class ReadingWorkspace;
 class SeriesLoader;
 class VolumeScene;
 class VtkViewWidget;
@@ -28,8 +29,9 @@ class PatientBanner;
 class SliceView;
 class StudyBrowser;
 
-/// The reading window. For now it shows a generated test volume (no patient data) in a volume-rendered
-/// VTK view, proving that Qt 6 and VTK render together on this workstation.
+/// The reading window: the study browser, the patient banner, and the reading workspace (2D, MPR, 3D,
+/// measurements) once a series is loaded; while it loads, the preview of the images decoded so far. Before
+/// any series it shows a generated test volume (no patient data), proving that Qt 6 and VTK render here.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -43,7 +45,10 @@ public:
     QAction* lockAction() const { return m_lockAction; }
     StudyBrowser* studyBrowser() const { return m_studyBrowser; }
     viewer::SeriesLoader* seriesLoader() const { return m_seriesLoader; }
+    /// The loading preview (first decoded images while a series arrives).
     SliceView* sliceView() const { return m_sliceView; }
+    /// The reading views, layouts, tools and measurements (the series once it is loaded).
+    viewer::ReadingWorkspace* readingWorkspace() const { return m_workspace; }
     /// The reading centre to browse and load from (null: none configured, or signed out).
     void setReadingCentre(exchange::DicomWebClient* client);
     /// Shows who is signed in (ID and role) in the status bar; empty when nobody is.
@@ -70,6 +75,9 @@ private:
     StudyBrowser* m_studyBrowser = nullptr;
     viewer::SeriesLoader* m_seriesLoader = nullptr;
     SliceView* m_sliceView = nullptr;
+    viewer::ReadingWorkspace* m_workspace = nullptr;
+    QString m_loadingStudy;
+    QString m_loadingSeries;
     QTabWidget* m_tabs = nullptr;
     exchange::DicomWebClient* m_client = nullptr;
 };

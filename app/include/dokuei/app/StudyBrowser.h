@@ -29,6 +29,9 @@ public:
     void setClient(exchange::DicomWebClient* client);
     /// Queries the studies again.
     void refresh();
+    /// Emits openSeries for a series already listed (e.g. its thumbnail was activated); false when the
+    /// series is not in the list.
+    bool openSeriesByUid(const QString& seriesUid);
 
     QString wipeName() const override;
     std::size_t wipe() override;
@@ -38,6 +41,7 @@ signals:
                     const QString& patientId, const QString& description);
 
 private:
+    void emitOpen(QTreeWidgetItem* seriesItem);
     void loadSeries(QTreeWidgetItem* studyItem);
 
     exchange::DicomWebClient* m_client = nullptr;

@@ -3,6 +3,8 @@
 #include <QOpenGLWidget>
 #include <QString>
 
+class QPainter;
+
 #include <vtkSmartPointer.h>
 
 class vtkGenericOpenGLRenderWindow;
@@ -32,6 +34,12 @@ public:
     /// How many frames VTK has drawn into this widget.
     int framesRendered() const { return m_framesRendered; }
 
+    /// For the wipe: releases the graphics resources of every prop in the window (textures, buffers, VTK's
+    /// framebuffers; on Mesa llvmpipe these live in process memory and are freed through the zeroing free())
+    /// and repaints now, so that neither VTK's framebuffer nor the widget's holds the last image. The scenes
+    /// must have dropped their data first (their clear()).
+    void releaseSceneGraphics();
+
 signals:
     /// Emitted once the OpenGL context exists and the renderer string is known.
     void glInitialized(const QString& renderer, const QString& version);
@@ -43,6 +51,13 @@ protected:
     void initializeGL() override;
     void resizeGL(int width, int height) override;
     void paintGL() override;
+    void resizeEvent(QResizeEvent* event) override;
+    /// Drawn with QPainter over VTK's image after every frame, in a transparent child widget (annotations,
+    /// measurements). Default: nothing.
+    virtual void paintOverlay(QPainter& painter);
+    /// Whether mouse and wheel events drive VTK's trackball camera (default true). Views with their own
+    /// tools turn it off and handle the events themselves.
+    void setTrackballInteraction(bool enabled) { m_trackball = enabled; }
 
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
@@ -59,6 +74,8 @@ private:
     QString m_glVersion;
     int m_framesRendered = 0;
     int m_buttonsDown = 0;
+    bool m_trackball = true;
+    QWidget* m_overlay = nullptr;
 };
 
 } // namespace dokuei::viewer
