@@ -63,6 +63,22 @@ double mipGrey(double hu)
     return std::clamp((hu + 200.0) / 1700.0, 0.0, 1.0) * 255.0;
 }
 
+/// One X connection for every window of the process (VTK opens one per window otherwise). Opening a new
+/// connection for each of the many short-lived windows here failed now and then under Xvfb on this loaded
+/// machine ("bad X server connection", VTK aborts), never under strace; the scene has nothing to do with
+/// the X connection, so the tests share one. The holder window lives until exit.
+void* sharedDisplay()
+{
+    static vtkRenderWindow* holder = [] {
+        vtkRenderWindow* w = vtkRenderWindow::New();
+        w->SetOffScreenRendering(1);
+        w->SetSize(8, 8);
+        w->Render();
+        return w;
+    }();
+    return holder->GetGenericDisplayId();
+}
+
 /// An off-screen window around a scene. Pixels are addressed in VTK display coordinates (x right, y UP,
 /// origin bottom-left), as WorldToDisplay gives them.
 struct Offscreen
@@ -72,6 +88,7 @@ struct Offscreen
 
     explicit Offscreen(VolumeScene& scene)
     {
+        window->SetDisplayId(sharedDisplay());
         window->SetOffScreenRendering(1);
         window->SetSize(kSize, kSize);
         window->AddRenderer(scene.renderer());
@@ -618,6 +635,7 @@ TEST(VolumeScene, DISABLED_Snapshots)
     for (const VolumeMapperKind kind : {VolumeMapperKind::CpuRayCast, VolumeMapperKind::GpuRayCast}) {
         VolumeScene scene(kind);
         vtkNew<vtkRenderWindow> window;
+        window->SetDisplayId(sharedDisplay());
         window->SetOffScreenRendering(1);
         window->SetSize(512, 512);
         window->AddRenderer(scene.renderer());
