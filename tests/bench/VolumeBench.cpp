@@ -107,9 +107,16 @@ std::unique_ptr<Volume> makeVolume()
     return volume;
 }
 
+/// The X connection of the first window, once it rendered: every later window shares it (as the render
+/// tests do: new connections from one process failed now and then under Xvfb).
+void* g_display = nullptr;
+
 vtkSmartPointer<vtkRenderWindow> makeWindow(vtkRenderer* renderer)
 {
     auto window = vtkSmartPointer<vtkRenderWindow>::New();
+    if (g_display) {
+        window->SetDisplayId(g_display);
+    }
     window->SetOffScreenRendering(1);
     window->SetSize(kWindowSize, kWindowSize);
     window->AddRenderer(renderer);
@@ -264,6 +271,7 @@ int main()
     Pipeline ours{"dokuei VolumeScene", scene.renderer(), makeWindow(scene.renderer()),
                   [&](bool interacting) { scene.setInteracting(interacting); }};
     ours.window->Render(); // a GL context, so that the renderer string is known
+    g_display = ours.window->GetGenericDisplayId();
     const std::string gl = glRenderer(ours.window);
     const char* requested = std::getenv("DOKUEI_VOLUME_MAPPER");
     scene.setMapperKind(dokuei::viewer::chooseVolumeMapper(gl, requested ? requested : ""));
