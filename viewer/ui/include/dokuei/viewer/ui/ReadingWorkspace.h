@@ -109,6 +109,7 @@ private:
     ReadingLayout m_layout = ReadingLayout::Single;
     ReadingTool m_tool = ReadingTool::WindowLevel;
     const Volume* m_volume = nullptr;
+    SeriesIdentity m_identity; ///< for the 3D view, which gets the volume when it is first shown
     QHash<QString, QImage> m_thumbnails;
     bool m_syncing = false;
     security::WipeRegistration m_registration;
