@@ -1,0 +1,475 @@
+// dokuei-bench-views: the product's reading views (ReadingWorkspace: QOpenGLWidget + VTK) driven by real Qt
+// input events in one process under one display, with a 512 x 512 x 300 phantom chest CT (filled straight into
+// a secure Volume, as the loader leaves it). The process is set up as the workstation's (ProcessHardening::
+// keepLargeBlocksInHeap(), VTK's surface format, QApplication). Prints JSON lines:
+//
+//   wl_drag_response_median, wl_drag_response_p95  (ms; limit 100) a scripted right-button drag of 60 moves
+//       in the stack view (1x1 layout, view about 800 x 800): per move, the time from sending the QMouseEvent
+//       to the end of the Qt paint cycle that drew the new window (the view's frameRendered(), then the rest
+//       of that flush: composition and swap);
+//   wl_drag_response_2x2_median, wl_drag_response_2x2_p95  (ms; limit 100) the same in the 2x2 layout (stack +
+//       axial/coronal/sagittal MPR): the workspace links the window, a move ends when all four views drew it;
+//   peak_rss_2d_mpr_ratio  ((peak RSS - baseline) / volume bytes; limit 1.5) baseline: the empty workspace
+//       shown and drawn; then the volume made, shown in the 2x2 layout, every view scrolled 20 slices (and
+//       the drags above);
+//   peak_rss_with_vr_ratio  (same; limit 2.5) then the MPR + 3D layout, the 3D view turned by mouse drags
+//       (interactive frames, then the still frame at release), peak of the whole session above the baseline;
+//   peak_rss_baseline, peak_rss_2d_mpr, peak_rss_with_vr, volume_bytes  (MB = 10^6 bytes) the absolute numbers.
+//
+// Peak RSS is VmHWM from /proc/self/status after resetting it with "5" > /proc/self/clear_refs at the
+// baseline (checked: VmHWM must drop to VmRSS); without that reset the peak is the largest VmRSS sampled at
+// every frame and step (the line says which: "peak_source").
+// Needs an X display (scripts/bench runs it under xvfb-run when DISPLAY is unset).
+#include "dokuei/phantom/PhantomModel.h"
+#include "dokuei/phantom/PhantomSpec.h"
+#include "dokuei/security/ProcessHardening.h"
+#include "dokuei/security/WipeRegistry.h"
+#include "dokuei/viewer/core/Volume.h"
+#include "dokuei/viewer/ui/ReadingWorkspace.h"
+#include "dokuei/viewer/ui/SurfaceFormat.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QGridLayout>
+#include <QEventLoop>
+#include <QMouseEvent>
+#include <QScreen>
+#include <QTimer>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace dokuei;
+using namespace dokuei::viewer;
+
+constexpr int kSize = 512;
+constexpr int kSlices = 300;
+constexpr int kDragMoves = 60;
+constexpr int kScrollSteps = 20;
+constexpr int kViewSize = 800; // the stack view in the 1x1 layout
+constexpr int kFrameTimeoutMs = 60000;
+
+double quantile(std::vector<double> values, double q)
+{
+    if (values.empty()) {
+        return 0;
+    }
+    std::sort(values.begin(), values.end());
+    const double pos = q * double(values.size() - 1);
+    const auto lo = std::size_t(pos);
+    const std::size_t hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (pos - double(lo)) * (values[hi] - values[lo]);
+}
+
+/// A field of /proc/self/status in KiB (0 when absent).
+long long statusKiB(const char* field)
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    const std::size_t n = std::strlen(field);
+    while (std::getline(status, line)) {
+        if (line.compare(0, n, field) == 0) {
+            return std::atoll(line.c_str() + n);
+        }
+    }
+    return 0;
+}
+
+/// Resets VmHWM to the current RSS; true when the kernel did it (VmHWM dropped to about VmRSS).
+bool resetPeak()
+{
+    {
+        std::ofstream clear("/proc/self/clear_refs");
+        if (!clear) {
+            return false;
+        }
+        clear << "5";
+        clear.flush();
+        if (!clear) {
+            return false;
+        }
+    }
+    const long long hwm = statusKiB("VmHWM:");
+    const long long rss = statusKiB("VmRSS:");
+    return hwm > 0 && hwm <= rss + 1024; // a page or two may come in between the two reads
+}
+
+/// The largest VmRSS seen at every frame and step (the peak when VmHWM cannot be reset).
+long long g_sampledPeakKiB = 0;
+void sampleRss()
+{
+    g_sampledPeakKiB = std::max(g_sampledPeakKiB, statusKiB("VmRSS:"));
+}
+
+/// The chest phantom's grid at 512 x 512 x 300 (0.7 x 0.7 x 1 mm), filled straight into a secure Volume
+/// (two threads), geometry as the assembler would give it.
+std::unique_ptr<Volume> makeVolume(security::WipeRegistry& registry)
+{
+    auto spec = phantom::presetSpec(phantom::Preset::Chest);
+    spec.rows = kSize;
+    spec.columns = kSize;
+    spec.slices = kSlices;
+    const phantom::PhantomModel model(spec);
+    auto created = Volume::create(kSize, kSize, kSlices, VolumeLimits{}, &registry);
+    if (!created) {
+        std::fprintf(stderr, "[views] cannot allocate the volume: %s\n",
+                     created.error().toString().toStdString().c_str());
+        return nullptr;
+    }
+    std::unique_ptr<Volume> volume = std::move(*created);
+    const auto fill = [&](int first) {
+        for (int k = first; k < kSlices; k += 2) {
+            const auto hu = model.huSlice(k);
+            std::memcpy(volume->slice(k), hu.data(), hu.size() * sizeof(std::int16_t));
+            volume->markSliceReady(k);
+        }
+    };
+    std::thread other(fill, 1);
+    fill(0);
+    other.join();
+
+    VolumeGeometry g;
+    g.origin = model.sliceGeometry(0).position;
+    g.rowSpacing = spec.rowSpacing;
+    g.columnSpacing = spec.columnSpacing;
+    g.sliceSpacing = spec.sliceSpacing;
+    g.rowDirection = model.rowDirection();
+    g.columnDirection = model.columnDirection();
+    g.normal = model.sliceNormal();
+    g.sliceStep = model.sliceStep();
+    volume->setGeometry(g);
+    return volume;
+}
+
+std::vector<int> frameCounts(const std::vector<VtkViewWidget*>& views)
+{
+    std::vector<int> counts;
+    counts.reserve(views.size());
+    for (const VtkViewWidget* v : views) {
+        counts.push_back(v->framesRendered());
+    }
+    return counts;
+}
+
+/// Runs the event loop until every view drew a frame after `since` AND the Qt paint cycle that drew the last
+/// of them has finished (the quit is queued behind it: composition and swap included). False on timeout.
+bool waitFrames(const std::vector<VtkViewWidget*>& views, const std::vector<int>& since,
+                int timeoutMs = kFrameTimeoutMs)
+{
+    const auto drawn = [&] {
+        for (std::size_t i = 0; i < views.size(); ++i) {
+            if (views[i]->framesRendered() <= since[i]) {
+                return false;
+            }
+        }
+        return true;
+    };
+    QEventLoop loop;
+    bool done = false;
+    for (VtkViewWidget* v : views) {
+        QObject::connect(v, &VtkViewWidget::frameRendered, &loop, [&] {
+            sampleRss();
+            if (!done && drawn()) {
+                done = true;
+                QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
+            }
+        });
+    }
+    if (drawn()) {
+        return true;
+    }
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+    timeout.start(timeoutMs);
+    loop.exec();
+    return done;
+}
+
+/// Lets pending paints and events run for a moment (no frame expected).
+void settle(int ms = 50)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+    sampleRss();
+}
+
+void sendMouse(QWidget* w, QEvent::Type type, QPointF p, Qt::MouseButton button, Qt::MouseButtons buttons)
+{
+    QMouseEvent event(type, p, w->mapToGlobal(p), button, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &event);
+}
+
+struct DragResult
+{
+    std::vector<double> ms;
+    int timeouts = 0;
+};
+
+/// A right-button drag of kDragMoves moves in `view`; per move the response until all `watched` views drew.
+DragResult windowLevelDrag(ImageView* view, const std::vector<VtkViewWidget*>& watched)
+{
+    DragResult result;
+    const QPointF start = QRectF(view->rect()).center() - QPointF(90, 60);
+    sendMouse(view, QEvent::MouseButtonPress, start, Qt::RightButton, Qt::RightButton);
+    settle(20);
+    for (int i = 1; i <= kDragMoves; ++i) {
+        const QPointF p = start + QPointF(3.0 * i, 2.0 * i);
+        const auto since = frameCounts(watched);
+        const auto t0 = Clock::now();
+        sendMouse(view, QEvent::MouseMove, p, Qt::NoButton, Qt::RightButton);
+        if (!waitFrames(watched, since)) {
+            ++result.timeouts;
+            continue;
+        }
+        result.ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    sendMouse(view, QEvent::MouseButtonRelease, start + QPointF(3.0 * kDragMoves, 2.0 * kDragMoves),
+              Qt::RightButton, Qt::NoButton);
+    settle(50);
+    return result;
+}
+
+void printDrag(const char* name, const DragResult& drag, const char* layout, QSize viewSize, int views,
+               const char* note)
+{
+    for (const auto& [suffix, q] : {std::pair{"median", 0.5}, std::pair{"p95", 0.95}}) {
+        std::printf("{\"name\":\"%s_%s\",\"value\":%.3f,\"unit\":\"ms\",\"limit\":100,\"moves\":%zu,"
+                    "\"timeouts\":%d,\"max\":%.3f,\"layout\":\"%s\",\"view\":\"%dx%d\",\"views_redrawn\":%d,"
+                    "\"matrix\":\"%dx%dx%d\"%s}\n",
+                    name, suffix, quantile(drag.ms, q), drag.ms.size(), drag.timeouts, quantile(drag.ms, 1.0),
+                    layout, viewSize.width(), viewSize.height(), views, kSize, kSize, kSlices, note);
+    }
+    std::fflush(stdout);
+}
+
+double mb(long long kib)
+{
+    return double(kib) * 1024.0 / 1e6;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const auto begin = Clock::now();
+    const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - begin).count(); };
+    security::ProcessHardening::keepLargeBlocksInHeap(); // as the workstation does at start
+    installVtkSurfaceFormat();
+    QApplication app(argc, argv);
+
+    // --- the empty session: the baseline --------------------------------------------------------------------
+    security::WipeRegistry registry;
+    auto workspace = std::make_unique<ReadingWorkspace>(registry);
+    workspace->resize(1200, 960);
+    workspace->show();
+    ImageView* stack = workspace->stackView();
+    if (!waitFrames({stack}, {0})) {
+        std::fprintf(stderr, "[views] the empty workspace drew no frame\n");
+        return 1;
+    }
+    // The 1x1 layout leaves the stack view a quarter of the view area: ReadingWorkspace::setReadingLayout() gives
+    // rows 0-1 and columns 0-1 stretch 1 in every layout, and the empty row 1 / column 1 take half of each
+    // direction. For the figure asked (a stack view of about kViewSize square) the bench sets the unused row
+    // and column to stretch 0 (the next setReadingLayout() puts them back) and says so in the JSON line.
+    QWidget* viewArea = stack->parentWidget();
+    auto* grid = qobject_cast<QGridLayout*>(viewArea->layout());
+    const QSize quarterStack = stack->size();
+    const bool quarterLayout = stack->width() * 3 < viewArea->width() * 2;
+    if (quarterLayout && grid) {
+        grid->setRowStretch(1, 0);
+        grid->setColumnStretch(1, 0);
+    }
+    {
+        // Size the window so that the view area (and with the fix above, the stack view) is kViewSize square.
+        const QSize outer = workspace->size();
+        const QSize inner = viewArea->size();
+        QSize want(outer.width() - inner.width() + kViewSize, outer.height() - inner.height() + kViewSize);
+        if (QScreen* screen = workspace->screen()) {
+            want = want.boundedTo(screen->availableSize());
+        }
+        const int before = stack->framesRendered();
+        workspace->resize(want);
+        waitFrames({stack}, {before}, 5000);
+        std::fprintf(stderr,
+                     "[views] workspace %dx%d, view area %dx%d, stack view %dx%d (1x1 as the product lays it out: "
+                     "%dx%d of %dx%d)\n",
+                     workspace->width(), workspace->height(), viewArea->width(), viewArea->height(),
+                     stack->width(), stack->height(), quarterStack.width(), quarterStack.height(), outer.width(),
+                     outer.height());
+    }
+    settle(200);
+    const QString glRenderer = stack->glRenderer();
+    const long long baselineKiB = statusKiB("VmRSS:");
+    const bool hwmReset = resetPeak();
+    g_sampledPeakKiB = baselineKiB;
+    std::fprintf(stderr, "[views] %s; empty session RSS %.1f MB (VmHWM reset %s) after %.1f s\n",
+                 glRenderer.toStdString().c_str(), mb(baselineKiB), hwmReset ? "works" : "does NOT work",
+                 elapsed());
+    const auto peakKiB = [&] { return hwmReset ? statusKiB("VmHWM:") : g_sampledPeakKiB; };
+
+    // --- the volume --------------------------------------------------------------------------------------
+    std::unique_ptr<Volume> volume = makeVolume(registry);
+    if (!volume) {
+        return 1;
+    }
+    const double volumeBytes = double(volume->bytes());
+    sampleRss();
+    std::fprintf(stderr, "[views] volume %dx%dx%d (%.1f MB) made at %.1f s; RSS %.1f MB\n", kSize, kSize,
+                 kSlices, volumeBytes / 1e6, elapsed(), mb(statusKiB("VmRSS:")));
+    SeriesContext context;
+    context.identity.patientName = QStringLiteral("BENCH^VIEWS");
+    context.identity.patientId = QStringLiteral("BENCH-0001");
+    context.identity.studyDescription = QStringLiteral("Phantom chest");
+    context.identity.seriesDescription = QStringLiteral("512x512x300");
+    context.seriesWindow = Window{40, 400};
+    context.sliceThicknessMm = volume->geometry().sliceSpacing;
+
+    // --- 1x1: the stack view, window/level drag --------------------------------------------------------------
+    {
+        const int before = stack->framesRendered();
+        workspace->showSeries(volume.get(), context, QStringLiteral("1.2.826.0.1.3680043.10.1"),
+                              QStringLiteral("1.2.826.0.1.3680043.10.1.1"));
+        waitFrames({stack}, {before});
+    }
+    settle(100);
+    const QSize stackSize = stack->size();
+    DragResult single = windowLevelDrag(stack, {stack});
+    printDrag("wl_drag_response", single, "1x1", stackSize, 1,
+              quarterLayout ? ",\"note\":\"bench set the empty grid row/column of the 1x1 layout to stretch 0 "
+                              "(the product leaves the stack view a quarter of the view area)\""
+                            : "");
+    std::fprintf(stderr, "[views] 1x1 drag: median %.1f ms, p95 %.1f ms (%zu moves) at %.1f s\n",
+                 quantile(single.ms, 0.5), quantile(single.ms, 0.95), single.ms.size(), elapsed());
+
+    // --- 2x2: stack + three MPR views; scroll each, then the linked window/level drag ---------------------
+    const std::vector<ImageView*> twoByTwo{stack, workspace->axialView(), workspace->coronalView(),
+                                           workspace->sagittalView()};
+    std::vector<VtkViewWidget*> twoByTwoWidgets(twoByTwo.begin(), twoByTwo.end());
+    {
+        // The 2x2 and MPR + 3D layouts in the window a reader would use: the whole screen.
+        const auto since = frameCounts(twoByTwoWidgets);
+        if (QScreen* screen = workspace->screen()) {
+            workspace->resize(screen->availableSize());
+        }
+        workspace->setReadingLayout(ReadingLayout::TwoByTwo);
+        if (!waitFrames(twoByTwoWidgets, since)) {
+            std::fprintf(stderr, "[views] the 2x2 layout did not draw every view\n");
+        }
+    }
+    settle(100);
+    std::vector<double> scrollMs;
+    for (ImageView* view : twoByTwo) {
+        for (int i = 0; i < kScrollSteps; ++i) {
+            const int before = view->framesRendered();
+            const auto t0 = Clock::now();
+            view->step(i < kScrollSteps / 2 ? 1 : -2);
+            if (waitFrames({view}, {before})) {
+                scrollMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            }
+        }
+    }
+    settle(100);
+    const long long peak2dKiB = std::max(peakKiB(), g_sampledPeakKiB);
+    std::fprintf(stderr, "[views] 2x2 scroll (%zu steps, 4 views): median %.1f ms; peak RSS %.1f MB at %.1f s\n",
+                 scrollMs.size(), quantile(scrollMs, 0.5), mb(peak2dKiB), elapsed());
+    const QSize quadSize = stack->size();
+    DragResult quad = windowLevelDrag(stack, twoByTwoWidgets);
+    printDrag("wl_drag_response_2x2", quad, "2x2", quadSize, 4, "");
+    std::fprintf(stderr, "[views] 2x2 drag: median %.1f ms, p95 %.1f ms (%zu moves) at %.1f s\n",
+                 quantile(quad.ms, 0.5), quantile(quad.ms, 0.95), quad.ms.size(), elapsed());
+    const long long peak2dAfterDragKiB = std::max(peakKiB(), g_sampledPeakKiB);
+
+    // --- MPR + 3D: volume rendering, the 3D view turned by the mouse -----------------------------------
+    VolumeView* vr = workspace->volumeView();
+    std::vector<double> interactiveMs;
+    std::vector<double> stillMs;
+    double firstVrMs = 0;
+    {
+        const int before = vr->framesRendered();
+        const auto t0 = Clock::now();
+        workspace->setReadingLayout(ReadingLayout::MprAnd3D);
+        if (!waitFrames({vr}, {before})) {
+            std::fprintf(stderr, "[views] the 3D view drew no frame\n");
+        }
+        firstVrMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    }
+    settle(100);
+    std::fprintf(stderr, "[views] 3D view %dx%d (%s): first frame %.0f ms; RSS %.1f MB, peak %.1f MB at %.1f s\n",
+                 vr->width(), vr->height(), vr->mapperName().toStdString().c_str(), firstVrMs,
+                 mb(statusKiB("VmRSS:")), mb(std::max(peakKiB(), g_sampledPeakKiB)), elapsed());
+    constexpr int kDrags = 2;
+    constexpr int kRotateMoves = 8;
+    for (int d = 0; d < kDrags; ++d) {
+        const QPointF start = QRectF(vr->rect()).center() - QPointF(60, 0);
+        int before = vr->framesRendered();
+        sendMouse(vr, QEvent::MouseButtonPress, start, Qt::LeftButton, Qt::LeftButton);
+        waitFrames({vr}, {before}, 5000); // the interactive quality is switched on: one frame
+        QPointF p = start;
+        for (int i = 1; i <= kRotateMoves; ++i) {
+            p = start + QPointF(15.0 * i, d == 0 ? 0.0 : 6.0 * i);
+            before = vr->framesRendered();
+            const auto t0 = Clock::now();
+            sendMouse(vr, QEvent::MouseMove, p, Qt::NoButton, Qt::LeftButton);
+            if (waitFrames({vr}, {before})) {
+                interactiveMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            }
+        }
+        before = vr->framesRendered();
+        const auto t0 = Clock::now();
+        sendMouse(vr, QEvent::MouseButtonRelease, p, Qt::LeftButton, Qt::NoButton);
+        if (waitFrames({vr}, {before})) {
+            stillMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        }
+        settle(50);
+    }
+    settle(100);
+    const long long peakVrKiB = std::max(peakKiB(), g_sampledPeakKiB);
+    std::fprintf(stderr,
+                 "[views] 3D turned: interactive frames median %.0f ms (%zu), still frames median %.0f ms (%zu); "
+                 "RSS %.1f MB, peak %.1f MB at %.1f s\n",
+                 quantile(interactiveMs, 0.5), interactiveMs.size(), quantile(stillMs, 0.5), stillMs.size(),
+                 mb(statusKiB("VmRSS:")), mb(peakVrKiB), elapsed());
+
+    // --- the memory figures ---------------------------------------------------------------------------------
+    const char* source = hwmReset ? "VmHWM after clear_refs 5 at the baseline" : "max VmRSS sampled per frame";
+    const auto ratio = [&](long long peak) { return (double(peak - baselineKiB) * 1024.0) / volumeBytes; };
+    std::printf("{\"name\":\"peak_rss_2d_mpr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":1.5,"
+                "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"2x2\",\"scroll_steps\":%d,"
+                "\"peak_after_wl_drag_mb\":%.1f,\"peak_source\":\"%s\"}\n",
+                ratio(peak2dKiB), mb(peak2dKiB), mb(baselineKiB), volumeBytes / 1e6, kScrollSteps,
+                mb(peak2dAfterDragKiB), source);
+    std::printf("{\"name\":\"peak_rss_with_vr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":2.5,"
+                "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"MPR+3D\",\"mapper\":\"%s\","
+                "\"vr_view\":\"%dx%d\",\"interactive_frames\":%zu,\"still_frames\":%zu,\"peak_source\":\"%s\"}\n",
+                ratio(peakVrKiB), mb(peakVrKiB), mb(baselineKiB), volumeBytes / 1e6,
+                vr->mapperName().toStdString().c_str(), vr->width(), vr->height(), interactiveMs.size(),
+                stillMs.size(), source);
+    std::printf("{\"name\":\"peak_rss_baseline\",\"value\":%.1f,\"unit\":\"MB\",\"note\":\"empty workspace shown "
+                "and drawn\",\"gl_renderer\":\"%s\"}\n",
+                mb(baselineKiB), glRenderer.toStdString().c_str());
+    std::printf("{\"name\":\"peak_rss_2d_mpr\",\"value\":%.1f,\"unit\":\"MB\",\"above_baseline\":%.1f}\n",
+                mb(peak2dKiB), mb(peak2dKiB - baselineKiB));
+    std::printf("{\"name\":\"peak_rss_with_vr\",\"value\":%.1f,\"unit\":\"MB\",\"above_baseline\":%.1f}\n",
+                mb(peakVrKiB), mb(peakVrKiB - baselineKiB));
+    std::printf("{\"name\":\"volume_bytes\",\"value\":%.1f,\"unit\":\"MB\",\"matrix\":\"%dx%dx%d\"}\n",
+                volumeBytes / 1e6, kSize, kSize, kSlices);
+    std::fflush(stdout);
+
+    registry.wipeAll(); // the views drop the volume first (the workspace is registered before it)
+    workspace.reset();
+    volume.reset();
+    std::fprintf(stderr, "[views] done in %.1f s\n", elapsed());
+    return 0;
+}
