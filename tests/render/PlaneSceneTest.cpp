@@ -63,6 +63,22 @@ Vec3 toVec(const std::array<double, 3>& a)
     return {a[0], a[1], a[2]};
 }
 
+/// One X connection for all windows of these tests. VTK opens one per window otherwise, and opening one for
+/// each short-lived window failed now and then under Xvfb on this shared machine ("bad X server
+/// connection", VTK aborts the whole binary; seen in these and the other render tests alike). The holder
+/// window lives until exit.
+void* sharedDisplay()
+{
+    static vtkRenderWindow* holder = [] {
+        vtkRenderWindow* w = vtkRenderWindow::New();
+        w->SetOffScreenRendering(1);
+        w->SetSize(8, 8);
+        w->Render();
+        return w;
+    }();
+    return holder->GetGenericDisplayId();
+}
+
 /// An off-screen window around a scene; grey() renders and returns the red channel top-down (row 0 = top).
 struct Offscreen
 {
@@ -70,6 +86,7 @@ struct Offscreen
 
     explicit Offscreen(PlaneScene& scene)
     {
+        window->SetDisplayId(sharedDisplay());
         window->SetOffScreenRendering(1);
         window->SetSize(kSize, kSize);
         window->AddRenderer(scene.renderer());
