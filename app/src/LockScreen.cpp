@@ -29,6 +29,14 @@ QList<QWidget*> LockScreen::windows() const
     return result;
 }
 
+void LockScreen::repaintNow()
+{
+    for (QWidget* window : std::as_const(m_windows)) {
+        window->raise();
+        window->repaint();
+    }
+}
+
 void LockScreen::show(const QString& userId, const QString& reason)
 {
     hide();

@@ -134,6 +134,8 @@ Expected<std::unique_ptr<Workstation>> Workstation::create(const WorkstationPath
 
     s.session = std::make_unique<Session>(*s.wipeRegistry);
     Workstation* self = workstation.get();
+    connect(s.session.get(), &Session::aboutToLock, self,
+            [self](Session::LockReason reason) { self->showLockScreen(static_cast<int>(reason)); });
     connect(s.session.get(), &Session::locked, self,
             [self](Session::LockReason reason) { self->onLocked(static_cast<int>(reason)); });
     connect(s.session.get(), &Session::ended, self,
@@ -348,9 +350,27 @@ void Workstation::onLocked(int reason)
     if (s.card) {
         s.card->logout();
     }
+    // The views repainted themselves black during the wipe; repaint the rest of the window too (banner,
+    // study list) so that its backing store keeps no patient data, then take it off the screen (the lock
+    // screen has covered it since before the wipe).
+    s.mainWindow->repaint();
     s.mainWindow->hide();
+    const auto& wipe = s.session->lastWipe();
+    auditActivity(QStringLiteral("Lock"), QStringLiteral("%1; wiped %2 bytes from %3 components in %4 us")
+                                              .arg(Session::lockReasonName(lockReason))
+                                              .arg(wipe.bytesWiped)
+                                              .arg(wipe.components)
+                                              .arg(wipe.duration.count()));
+    if (!s.lockScreen->isShown()) {
+        showLockScreen(reason);
+    }
+}
+
+void Workstation::showLockScreen(int reason)
+{
+    Services& s = *m_services;
     QString text;
-    switch (lockReason) {
+    switch (static_cast<Session::LockReason>(reason)) {
     case Session::LockReason::Idle:
         text = tr("Locked after a period without input.");
         break;
@@ -364,13 +384,8 @@ void Workstation::onLocked(int reason)
         text = tr("Locked: the maximum session time has passed. Sign in again.");
         break;
     }
-    const auto& wipe = s.session->lastWipe();
-    auditActivity(QStringLiteral("Lock"), QStringLiteral("%1; wiped %2 bytes from %3 components in %4 us")
-                                              .arg(Session::lockReasonName(lockReason))
-                                              .arg(wipe.bytesWiped)
-                                              .arg(wipe.components)
-                                              .arg(wipe.duration.count()));
     s.lockScreen->show(s.session->identity().userId, text);
+    s.lockScreen->repaintNow();
 }
 
 void Workstation::submitLockScreen()

@@ -74,6 +74,7 @@ void Session::lock(LockReason reason)
         return;
     }
     m_idleTimer.stop();
+    emit aboutToLock(reason);
     wipe();
     setState(State::Locked);
     emit locked(reason);

@@ -151,10 +151,20 @@ void VtkViewWidget::releaseSceneGraphics()
     if (context() && m_window) {
         makeCurrent();
         m_window->ReleaseGraphicsResources(m_window);
+        // Qt's framebuffer of this widget still holds the last frame (on llvmpipe: in process memory), and a
+        // hidden widget is not repainted: clear it here.
+        auto* gl = context()->functions();
+        gl->glBindFramebuffer(GL_FRAMEBUFFER, defaultFramebufferObject());
+        gl->glClearColor(0.0F, 0.0F, 0.0F, 1.0F);
+        gl->glClear(GL_COLOR_BUFFER_BIT);
+        gl->glFinish();
         doneCurrent();
     }
     if (isVisible()) {
         repaint();
+    }
+    if (m_overlay && m_overlay->isVisible()) {
+        m_overlay->repaint();
     }
 }
 

@@ -23,6 +23,8 @@ public:
     void show(const QString& userId, const QString& reason);
     void hide();
     bool isShown() const { return !m_windows.isEmpty(); }
+    /// Paints the lock windows now (the lock shows them before the wipe, with no event loop in between).
+    void repaintNow();
 
     SignInForm* form() const { return m_form; }
     QList<QWidget*> windows() const;

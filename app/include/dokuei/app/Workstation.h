@@ -76,6 +76,8 @@ private:
     void connectReadingCentre(QByteArray& pin);
     void showRefusal(SignInForm* form, const Error& error);
     void onLocked(int reason);
+    /// Covers every screen with the lock screen and paints it now (before the wipe).
+    void showLockScreen(int reason);
     void onEnded(int reason);
     void refreshCardStatus();
     void auditActivity(const QString& eventType, const QString& details);

@@ -101,6 +101,9 @@ public:
 
 signals:
     void stateChanged(dokuei::security::Session::State state);
+    /// Emitted when a lock starts, BEFORE the wipe: the lock screen goes up first, so that while and after the
+    /// views are wiped nothing of the session is on screen.
+    void aboutToLock(dokuei::security::Session::LockReason reason);
     void locked(dokuei::security::Session::LockReason reason);
     void ended(dokuei::security::Session::EndReason reason, const dokuei::security::SessionSummary& summary);
     /// Emitted after every wipe with its report (bytes, components, duration).
