@@ -36,12 +36,24 @@
 #include <QScreen>
 #include <QTimer>
 
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkFixedPointVolumeRayCastMapper.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkImageData.h>
+#include <vtkRenderer.h>
+#include <vtkVolume.h>
+#include <vtkVolumeCollection.h>
+
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -109,6 +121,86 @@ long long g_sampledPeakKiB = 0;
 void sampleRss()
 {
     g_sampledPeakKiB = std::max(g_sampledPeakKiB, statusKiB("VmRSS:"));
+}
+
+/// Where the memory is at a stage: RSS, and what malloc holds (all arenas; mmapped blocks included) and has
+/// handed out; the rest of RSS is mappings outside malloc (the secure volume's buffer, libraries, the GL
+/// driver's own mappings, thread stacks).
+struct Stage
+{
+    std::string name;
+    long long rssKiB = 0;
+    long long hwmKiB = 0;
+    double mallocHeldMB = 0;
+    double mallocUsedMB = 0;
+};
+std::vector<Stage> g_stages;
+void stage(const char* name)
+{
+    const struct mallinfo2 mi = ::mallinfo2();
+    Stage st;
+    st.name = name;
+    st.rssKiB = statusKiB("VmRSS:");
+    st.hwmKiB = statusKiB("VmHWM:");
+    st.mallocHeldMB = double(mi.arena + mi.hblkhd) / 1e6;
+    st.mallocUsedMB = double(mi.uordblks + mi.hblkhd) / 1e6;
+    g_stages.push_back(st);
+    g_sampledPeakKiB = std::max(g_sampledPeakKiB, st.rssKiB);
+    std::fprintf(stderr, "[views] stage %-26s RSS %7.1f MB  VmHWM %7.1f MB  malloc held %7.1f MB, in use %7.1f MB\n",
+                 name, double(st.rssKiB) * 1024 / 1e6, double(st.hwmKiB) * 1024 / 1e6, st.mallocHeldMB,
+                 st.mallocUsedMB);
+}
+
+/// Time VTK spends in Render() of the watched windows (between StartEvent and EndEvent), summed, ms; when the
+/// first Render() since the reset started and when the last one ended.
+double g_renderMs = 0;
+std::optional<Clock::time_point> g_firstRenderStart;
+Clock::time_point g_lastRenderEnd;
+void resetRenderTimes()
+{
+    g_renderMs = 0;
+    g_firstRenderStart.reset();
+}
+void timeRenders(vtkRenderWindow* window)
+{
+    auto* start = new Clock::time_point{};
+    vtkNew<vtkCallbackCommand> onStart;
+    onStart->SetClientData(start);
+    onStart->SetCallback([](vtkObject*, unsigned long, void* data, void*) {
+        *static_cast<Clock::time_point*>(data) = Clock::now();
+        if (!g_firstRenderStart) {
+            g_firstRenderStart = *static_cast<Clock::time_point*>(data);
+        }
+    });
+    onStart->SetClientDataDeleteCallback([](void* data) { delete static_cast<Clock::time_point*>(data); });
+    vtkNew<vtkCallbackCommand> onEnd;
+    onEnd->SetClientData(start);
+    onEnd->SetCallback([](vtkObject*, unsigned long, void* data, void*) {
+        g_lastRenderEnd = Clock::now();
+        g_renderMs +=
+            std::chrono::duration<double, std::milli>(g_lastRenderEnd - *static_cast<Clock::time_point*>(data)).count();
+    });
+    window->AddObserver(vtkCommand::StartEvent, onStart);
+    window->AddObserver(vtkCommand::EndEvent, onEnd);
+}
+
+/// The CPU ray cast mapper's tables derived from the voxels (bytes): gradient normals (2 B per voxel) and
+/// magnitudes (1 B per voxel) when present, and the space-leaping min/max volume.
+struct MapperTables : vtkFixedPointVolumeRayCastMapper
+{
+    static double minMaxBytes(vtkFixedPointVolumeRayCastMapper* m)
+    {
+        const int* size = m->*(&MapperTables::MinMaxVolumeSize);
+        return (m->*(&MapperTables::MinMaxVolume)) ? 3.0 * 2.0 * double(size[0]) * size[1] * size[2] * size[3] : 0.0;
+    }
+};
+
+std::string loadAverage()
+{
+    std::ifstream in("/proc/loadavg");
+    std::string a, b, c;
+    in >> a >> b >> c;
+    return a + " " + b + " " + c;
 }
 
 /// The chest phantom's grid at 512 x 512 x 300 (0.7 x 0.7 x 1 mm), filled straight into a secure Volume
@@ -196,6 +288,18 @@ bool waitFrames(const std::vector<VtkViewWidget*>& views, const std::vector<int>
     return done;
 }
 
+/// Runs the event loop until the view stops drawing (no frame for `quietMs`); returns the time until the end
+/// of its last frame, ms.
+double waitIdle(VtkViewWidget* view, int quietMs = 400)
+{
+    const auto t0 = Clock::now();
+    auto last = t0;
+    while (waitFrames({view}, {view->framesRendered()}, quietMs)) {
+        last = Clock::now();
+    }
+    return std::chrono::duration<double, std::milli>(last - t0).count();
+}
+
 /// Lets pending paints and events run for a moment (no frame expected).
 void settle(int ms = 50)
 {
@@ -214,6 +318,9 @@ void sendMouse(QWidget* w, QEvent::Type type, QPointF p, Qt::MouseButton button,
 struct DragResult
 {
     std::vector<double> ms;
+    std::vector<double> renderMs; // of those, inside VTK's Render() (all views redrawn)
+    std::vector<double> beforeMs; // from the event to the first Render()
+    std::vector<double> afterMs;  // from the end of the last Render() to the end of the paint cycle
     int timeouts = 0;
 };
 
@@ -227,13 +334,20 @@ DragResult windowLevelDrag(ImageView* view, const std::vector<VtkViewWidget*>& w
     for (int i = 1; i <= kDragMoves; ++i) {
         const QPointF p = start + QPointF(3.0 * i, 2.0 * i);
         const auto since = frameCounts(watched);
+        resetRenderTimes();
         const auto t0 = Clock::now();
         sendMouse(view, QEvent::MouseMove, p, Qt::NoButton, Qt::RightButton);
         if (!waitFrames(watched, since)) {
             ++result.timeouts;
             continue;
         }
-        result.ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        const auto t1 = Clock::now();
+        result.ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        result.renderMs.push_back(g_renderMs);
+        if (g_firstRenderStart) {
+            result.beforeMs.push_back(std::chrono::duration<double, std::milli>(*g_firstRenderStart - t0).count());
+            result.afterMs.push_back(std::chrono::duration<double, std::milli>(t1 - g_lastRenderEnd).count());
+        }
     }
     sendMouse(view, QEvent::MouseButtonRelease, start + QPointF(3.0 * kDragMoves, 2.0 * kDragMoves),
               Qt::RightButton, Qt::NoButton);
@@ -246,10 +360,11 @@ void printDrag(const char* name, const DragResult& drag, const char* layout, QSi
 {
     for (const auto& [suffix, q] : {std::pair{"median", 0.5}, std::pair{"p95", 0.95}}) {
         std::printf("{\"name\":\"%s_%s\",\"value\":%.3f,\"unit\":\"ms\",\"limit\":100,\"moves\":%zu,"
-                    "\"timeouts\":%d,\"max\":%.3f,\"layout\":\"%s\",\"view\":\"%dx%d\",\"views_redrawn\":%d,"
-                    "\"matrix\":\"%dx%dx%d\"%s}\n",
+                    "\"timeouts\":%d,\"max\":%.3f,\"vtk_render_median\":%.3f,\"event_to_render_median\":%.3f,"
+                    "\"after_render_median\":%.3f,\"layout\":\"%s\",\"view\":\"%dx%d\",\"views_redrawn\":%d,"
+                    "\"matrix\":\"%dx%dx%d\",\"loadavg\":\"%s\"%s}\n",
                     name, suffix, quantile(drag.ms, q), drag.ms.size(), drag.timeouts, quantile(drag.ms, 1.0),
-                    layout, viewSize.width(), viewSize.height(), views, kSize, kSize, kSlices, note);
+                    quantile(drag.renderMs, 0.5), quantile(drag.beforeMs, 0.5), quantile(drag.afterMs, 0.5), layout, viewSize.width(), viewSize.height(), views, kSize, kSize, kSlices, loadAverage().c_str(), note);
     }
     std::fflush(stdout);
 }
@@ -275,9 +390,22 @@ int main(int argc, char** argv)
     workspace->resize(1200, 960);
     workspace->show();
     ImageView* stack = workspace->stackView();
+    for (VtkViewWidget* v : std::initializer_list<VtkViewWidget*>{stack, workspace->axialView(), workspace->coronalView(),
+                                                                  workspace->sagittalView(), workspace->volumeView()}) {
+        timeRenders(v->renderWindow());
+    }
     if (!waitFrames({stack}, {0})) {
         std::fprintf(stderr, "[views] the empty workspace drew no frame\n");
         return 1;
+    }
+    // --baseline-all-layouts: every layout shown (empty) before the baseline, so that the figures leave out what
+    // the views cost without any volume (GL contexts, framebuffers, shaders).
+    const bool allLayoutsInBaseline = argc > 1 && std::strcmp(argv[1], "--baseline-all-layouts") == 0;
+    if (allLayoutsInBaseline) {
+        for (ReadingLayout layout : {ReadingLayout::TwoByTwo, ReadingLayout::MprAnd3D, ReadingLayout::Single}) {
+            workspace->setReadingLayout(layout);
+            settle(300);
+        }
     }
     // The 1x1 layout leaves the stack view a quarter of the view area: ReadingWorkspace::setReadingLayout() gives
     // rows 0-1 and columns 0-1 stretch 1 in every layout, and the empty row 1 / column 1 take half of each
@@ -310,6 +438,7 @@ int main(int argc, char** argv)
                      outer.height());
     }
     settle(200);
+    stage("empty session (baseline)");
     const QString glRenderer = stack->glRenderer();
     const long long baselineKiB = statusKiB("VmRSS:");
     const bool hwmReset = resetPeak();
@@ -325,7 +454,7 @@ int main(int argc, char** argv)
         return 1;
     }
     const double volumeBytes = double(volume->bytes());
-    sampleRss();
+    stage("volume made");
     std::fprintf(stderr, "[views] volume %dx%dx%d (%.1f MB) made at %.1f s; RSS %.1f MB\n", kSize, kSize,
                  kSlices, volumeBytes / 1e6, elapsed(), mb(statusKiB("VmRSS:")));
     SeriesContext context;
@@ -344,6 +473,7 @@ int main(int argc, char** argv)
         waitFrames({stack}, {before});
     }
     settle(100);
+    stage("1x1 shown");
     const QSize stackSize = stack->size();
     DragResult single = windowLevelDrag(stack, {stack});
     printDrag("wl_drag_response", single, "1x1", stackSize, 1,
@@ -352,6 +482,7 @@ int main(int argc, char** argv)
                             : "");
     std::fprintf(stderr, "[views] 1x1 drag: median %.1f ms, p95 %.1f ms (%zu moves) at %.1f s\n",
                  quantile(single.ms, 0.5), quantile(single.ms, 0.95), single.ms.size(), elapsed());
+    stage("1x1 W/L drag");
 
     // --- 2x2: stack + three MPR views; scroll each, then the linked window/level drag ---------------------
     const std::vector<ImageView*> twoByTwo{stack, workspace->axialView(), workspace->coronalView(),
@@ -369,6 +500,7 @@ int main(int argc, char** argv)
         }
     }
     settle(100);
+    stage("2x2 shown");
     std::vector<double> scrollMs;
     for (ImageView* view : twoByTwo) {
         for (int i = 0; i < kScrollSteps; ++i) {
@@ -381,6 +513,7 @@ int main(int argc, char** argv)
         }
     }
     settle(100);
+    stage("2x2 scrolled");
     const long long peak2dKiB = std::max(peakKiB(), g_sampledPeakKiB);
     std::fprintf(stderr, "[views] 2x2 scroll (%zu steps, 4 views): median %.1f ms; peak RSS %.1f MB at %.1f s\n",
                  scrollMs.size(), quantile(scrollMs, 0.5), mb(peak2dKiB), elapsed());
@@ -389,6 +522,7 @@ int main(int argc, char** argv)
     printDrag("wl_drag_response_2x2", quad, "2x2", quadSize, 4, "");
     std::fprintf(stderr, "[views] 2x2 drag: median %.1f ms, p95 %.1f ms (%zu moves) at %.1f s\n",
                  quantile(quad.ms, 0.5), quantile(quad.ms, 0.95), quad.ms.size(), elapsed());
+    stage("2x2 W/L drag");
     const long long peak2dAfterDragKiB = std::max(peakKiB(), g_sampledPeakKiB);
 
     // --- MPR + 3D: volume rendering, the 3D view turned by the mouse -----------------------------------
@@ -403,9 +537,29 @@ int main(int argc, char** argv)
         if (!waitFrames({vr}, {before})) {
             std::fprintf(stderr, "[views] the 3D view drew no frame\n");
         }
-        firstVrMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        // The first frames may come before the mapper the GL renderer suits is in place: until the view is quiet.
+        const auto firstDone = Clock::now();
+        firstVrMs = std::chrono::duration<double, std::milli>(firstDone - t0).count() + waitIdle(vr, 1000);
     }
     settle(100);
+    stage("MPR+3D first frames");
+    double gradientMB = 0;
+    double minMaxMB = 0;
+    {
+        vtkVolumeCollection* volumes = vr->scene().renderer()->GetVolumes();
+        volumes->InitTraversal();
+        if (vtkVolume* v = volumes->GetNextVolume()) {
+            if (auto* cpu = vtkFixedPointVolumeRayCastMapper::SafeDownCast(v->GetMapper())) {
+                const double voxels = double(kSize) * kSize * kSlices;
+                gradientMB = ((cpu->GetGradientNormal() ? 2.0 * voxels : 0.0) +
+                              (cpu->GetGradientMagnitude() ? 1.0 * voxels : 0.0)) /
+                             1e6;
+                minMaxMB = MapperTables::minMaxBytes(cpu) / 1e6;
+            }
+        }
+        std::fprintf(stderr, "[views] CPU ray cast mapper tables: gradient normals+magnitudes %.1f MB, min/max %.1f MB\n",
+                     gradientMB, minMaxMB);
+    }
     std::fprintf(stderr, "[views] 3D view %dx%d (%s): first frame %.0f ms; RSS %.1f MB, peak %.1f MB at %.1f s\n",
                  vr->width(), vr->height(), vr->mapperName().toStdString().c_str(), firstVrMs,
                  mb(statusKiB("VmRSS:")), mb(std::max(peakKiB(), g_sampledPeakKiB)), elapsed());
@@ -435,6 +589,7 @@ int main(int argc, char** argv)
         settle(50);
     }
     settle(100);
+    stage("3D turned");
     const long long peakVrKiB = std::max(peakKiB(), g_sampledPeakKiB);
     std::fprintf(stderr,
                  "[views] 3D turned: interactive frames median %.0f ms (%zu), still frames median %.0f ms (%zu); "
@@ -447,15 +602,21 @@ int main(int argc, char** argv)
     const auto ratio = [&](long long peak) { return (double(peak - baselineKiB) * 1024.0) / volumeBytes; };
     std::printf("{\"name\":\"peak_rss_2d_mpr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":1.5,"
                 "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"2x2\",\"scroll_steps\":%d,"
-                "\"peak_after_wl_drag_mb\":%.1f,\"peak_source\":\"%s\"}\n",
+                "\"peak_after_wl_drag_mb\":%.1f,\"above_volume_mb\":%.1f,\"baseline_all_layouts\":%s,"
+                "\"peak_source\":\"%s\"}\n",
                 ratio(peak2dKiB), mb(peak2dKiB), mb(baselineKiB), volumeBytes / 1e6, kScrollSteps,
-                mb(peak2dAfterDragKiB), source);
+                mb(peak2dAfterDragKiB), mb(peak2dKiB - baselineKiB) - volumeBytes / 1e6,
+                allLayoutsInBaseline ? "true" : "false", source);
     std::printf("{\"name\":\"peak_rss_with_vr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":2.5,"
                 "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"MPR+3D\",\"mapper\":\"%s\","
-                "\"vr_view\":\"%dx%d\",\"interactive_frames\":%zu,\"still_frames\":%zu,\"peak_source\":\"%s\"}\n",
+                "\"vr_view\":\"%dx%d\",\"interactive_frames\":%zu,\"still_frames\":%zu,\"first_frames_ms\":%.0f,"
+                "\"interactive_median_ms\":%.0f,\"still_median_ms\":%.0f,\"gradient_tables_mb\":%.1f,"
+                "\"minmax_table_mb\":%.1f,\"above_2d_peak_mb\":%.1f,\"baseline_all_layouts\":%s,"
+                "\"peak_source\":\"%s\"}\n",
                 ratio(peakVrKiB), mb(peakVrKiB), mb(baselineKiB), volumeBytes / 1e6,
                 vr->mapperName().toStdString().c_str(), vr->width(), vr->height(), interactiveMs.size(),
-                stillMs.size(), source);
+                stillMs.size(), firstVrMs, quantile(interactiveMs, 0.5), quantile(stillMs, 0.5), gradientMB,
+                minMaxMB, mb(peakVrKiB - peak2dAfterDragKiB), allLayoutsInBaseline ? "true" : "false", source);
     std::printf("{\"name\":\"peak_rss_baseline\",\"value\":%.1f,\"unit\":\"MB\",\"note\":\"empty workspace shown "
                 "and drawn\",\"gl_renderer\":\"%s\"}\n",
                 mb(baselineKiB), glRenderer.toStdString().c_str());
