@@ -4,6 +4,7 @@
 #include "dokuei/viewer/render/PlaneScene.h"
 
 #include "ReadingTestSupport.h"
+#include "SharedDisplay.h"
 #include "dokuei/viewer/core/Measurements.h"
 #include "dokuei/viewer/core/OrientationLabels.h"
 #include "dokuei/viewer/core/WindowLevel.h"
@@ -26,6 +27,8 @@
 #include <vtkUnsignedCharArray.h>
 
 namespace {
+
+using dokuei::viewer::test::sharedDisplay;
 
 using dokuei::viewer::PlaneScene;
 using dokuei::viewer::resliceHu;
@@ -63,21 +66,6 @@ Vec3 toVec(const std::array<double, 3>& a)
     return {a[0], a[1], a[2]};
 }
 
-/// One X connection for all windows of these tests. VTK opens one per window otherwise, and opening one for
-/// each short-lived window failed now and then under Xvfb on this shared machine ("bad X server
-/// connection", VTK aborts the whole binary; seen in these and the other render tests alike). The holder
-/// window lives until exit.
-void* sharedDisplay()
-{
-    static vtkRenderWindow* holder = [] {
-        vtkRenderWindow* w = vtkRenderWindow::New();
-        w->SetOffScreenRendering(1);
-        w->SetSize(8, 8);
-        w->Render();
-        return w;
-    }();
-    return holder->GetGenericDisplayId();
-}
 
 /// An off-screen window around a scene; grey() renders and returns the red channel top-down (row 0 = top).
 struct Offscreen

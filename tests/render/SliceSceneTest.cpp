@@ -3,6 +3,7 @@
 #include "dokuei/viewer/render/SliceScene.h"
 
 #include "ReadingTestSupport.h"
+#include "SharedDisplay.h"
 #include "dokuei/viewer/core/OrientationLabels.h"
 #include "dokuei/viewer/core/WindowLevel.h"
 
@@ -37,6 +38,7 @@ struct Offscreen
 
     explicit Offscreen(SliceScene& scene)
     {
+        window->SetDisplayId(dokuei::viewer::test::sharedDisplay());
         window->SetOffScreenRendering(1);
         window->SetSize(kSize, kSize);
         window->AddRenderer(scene.renderer());

@@ -4,6 +4,7 @@
 #include "dokuei/viewer/render/VolumeScene.h"
 
 #include "ReadingTestSupport.h"
+#include "SharedDisplay.h"
 
 #include <algorithm>
 #include <array>
@@ -45,6 +46,8 @@ void PrintTo(VolumeMapperKind kind, std::ostream* os)
 
 namespace {
 
+using dokuei::viewer::test::sharedDisplay;
+
 using dokuei::phantom::PatientPosition;
 using dokuei::viewer::Vec3;
 using dokuei::viewer::Volume;
@@ -63,21 +66,6 @@ double mipGrey(double hu)
     return std::clamp((hu + 200.0) / 1700.0, 0.0, 1.0) * 255.0;
 }
 
-/// One X connection for every window of the process (VTK opens one per window otherwise). Opening a new
-/// connection for each of the many short-lived windows here failed now and then under Xvfb on this loaded
-/// machine ("bad X server connection", VTK aborts), never under strace; the scene has nothing to do with
-/// the X connection, so the tests share one. The holder window lives until exit.
-void* sharedDisplay()
-{
-    static vtkRenderWindow* holder = [] {
-        vtkRenderWindow* w = vtkRenderWindow::New();
-        w->SetOffScreenRendering(1);
-        w->SetSize(8, 8);
-        w->Render();
-        return w;
-    }();
-    return holder->GetGenericDisplayId();
-}
 
 /// An off-screen window around a scene. Pixels are addressed in VTK display coordinates (x right, y UP,
 /// origin bottom-left), as WorldToDisplay gives them.
