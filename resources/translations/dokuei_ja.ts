@@ -129,10 +129,6 @@
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <source>Slice</source>
-        <translation>スライス</translation>
-    </message>
-    <message>
         <source>Volume (test)</source>
         <translation>ボリューム（テスト）</translation>
     </message>
@@ -159,6 +155,14 @@
     <message>
         <source>An image could not be loaded: %1</source>
         <translation>画像を読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Loading</source>
+        <translation>読み込み中</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>読影</translation>
     </message>
 </context>
 <context>
@@ -557,6 +561,337 @@
     <message>
         <source>Sign-in failed: %1</source>
         <translation>サインインに失敗しました: %1</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::viewer::ImageView</name>
+    <message>
+        <source>Stack</source>
+        <translation>スタック</translation>
+    </message>
+    <message>
+        <source>Axial</source>
+        <translation>アキシャル</translation>
+    </message>
+    <message>
+        <source>Coronal</source>
+        <translation>コロナル</translation>
+    </message>
+    <message>
+        <source>Sagittal</source>
+        <translation>サジタル</translation>
+    </message>
+    <message>
+        <source>MIP</source>
+        <translation>MIP</translation>
+    </message>
+    <message>
+        <source>MinIP</source>
+        <translation>MinIP</translation>
+    </message>
+    <message>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>Cine %1 fps</source>
+        <translation>シネ %1 fps</translation>
+    </message>
+    <message>
+        <source>LOSSY COMPRESSED: not the original pixels</source>
+        <translation>非可逆圧縮画像：原画像ではありません</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1 mm</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::viewer::Measurement</name>
+    <message>
+        <source>Length</source>
+        <translation>距離</translation>
+    </message>
+    <message>
+        <source>Angle</source>
+        <translation>角度</translation>
+    </message>
+    <message>
+        <source>Ellipse ROI</source>
+        <translation>楕円 ROI</translation>
+    </message>
+    <message>
+        <source>Freehand ROI</source>
+        <translation>フリーハンド ROI</translation>
+    </message>
+    <message>
+        <source>HU probe</source>
+        <translation>HU 計測</translation>
+    </message>
+    <message>
+        <source>outside the image</source>
+        <translation>画像の外</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1 mm</translation>
+    </message>
+    <message>
+        <source>%1°</source>
+        <translation>%1°</translation>
+    </message>
+    <message>
+        <source>%1 HU</source>
+        <translation>%1 HU</translation>
+    </message>
+    <message>
+        <source>mean %1 HU, SD %2, min %3, max %4, area %5 mm²</source>
+        <translation>平均 %1 HU、SD %2、最小 %3、最大 %4、面積 %5 mm²</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::viewer::Overlay</name>
+    <message>
+        <source>ID %1</source>
+        <translation>ID %1</translation>
+    </message>
+    <message>
+        <source>Series %1 %2</source>
+        <translation>シリーズ %1 %2</translation>
+    </message>
+    <message>
+        <source>Image %1 / %2</source>
+        <translation>画像 %1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 %2 / %3</source>
+        <translation>%1 %2 / %3</translation>
+    </message>
+    <message>
+        <source>Position %1 mm</source>
+        <translation>位置 %1 mm</translation>
+    </message>
+    <message>
+        <source>Thickness %1 mm</source>
+        <translation>厚さ %1 mm</translation>
+    </message>
+    <message>
+        <source>%1 slab %2 mm</source>
+        <translation>%1 スラブ %2 mm</translation>
+    </message>
+    <message>
+        <source>W %1 L %2</source>
+        <translation>W %1 L %2</translation>
+    </message>
+    <message>
+        <source> (inverted)</source>
+        <translation>（反転）</translation>
+    </message>
+    <message>
+        <source>Zoom %1%</source>
+        <translation>拡大 %1%</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::viewer::ReadingWorkspace</name>
+    <message>
+        <source>Window/level</source>
+        <translation>ウィンドウ/レベル</translation>
+    </message>
+    <message>
+        <source>Scroll</source>
+        <translation>スクロール</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>拡大縮小</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>移動</translation>
+    </message>
+    <message>
+        <source>Crosshair</source>
+        <translation>十字カーソル</translation>
+    </message>
+    <message>
+        <source>Oblique</source>
+        <translation>斜断面</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>距離</translation>
+    </message>
+    <message>
+        <source>Angle</source>
+        <translation>角度</translation>
+    </message>
+    <message>
+        <source>Ellipse ROI</source>
+        <translation>楕円 ROI</translation>
+    </message>
+    <message>
+        <source>Freehand ROI</source>
+        <translation>フリーハンド ROI</translation>
+    </message>
+    <message>
+        <source>HU probe</source>
+        <translation>HU 計測</translation>
+    </message>
+    <message>
+        <source>Reading tools</source>
+        <translation>読影ツール</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>シリーズ</translation>
+    </message>
+    <message>
+        <source>Measurements</source>
+        <translation>計測</translation>
+    </message>
+    <message>
+        <source>Delete measurement</source>
+        <translation>計測を削除</translation>
+    </message>
+    <message>
+        <source>1×1</source>
+        <translation>1×1</translation>
+    </message>
+    <message>
+        <source>1×2</source>
+        <translation>1×2</translation>
+    </message>
+    <message>
+        <source>2×2</source>
+        <translation>2×2</translation>
+    </message>
+    <message>
+        <source>MPR + 3D</source>
+        <translation>MPR + 3D</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>ウィンドウ</translation>
+    </message>
+    <message>
+        <source>%1 (W %2 / L %3)  [%4]</source>
+        <translation>%1 (W %2 / L %3)  [%4]</translation>
+    </message>
+    <message>
+        <source>Series window  [9]</source>
+        <translation>シリーズのウィンドウ  [9]</translation>
+    </message>
+    <message>
+        <source>Invert</source>
+        <translation>白黒反転</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>リセット</translation>
+    </message>
+    <message>
+        <source>Cine</source>
+        <translation>シネ</translation>
+    </message>
+    <message>
+        <source>Slab </source>
+        <translation>スラブ </translation>
+    </message>
+    <message>
+        <source>Thin</source>
+        <translation>薄層</translation>
+    </message>
+    <message>
+        <source>MIP</source>
+        <translation>MIP</translation>
+    </message>
+    <message>
+        <source>MinIP</source>
+        <translation>MinIP</translation>
+    </message>
+    <message>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source> mm</source>
+        <translation> mm</translation>
+    </message>
+    <message>
+        <source>3D </source>
+        <translation>3D </translation>
+    </message>
+    <message>
+        <source>Crop…</source>
+        <translation>クロップ…</translation>
+    </message>
+    <message>
+        <source>Series %1</source>
+        <translation>シリーズ %1</translation>
+    </message>
+    <message>
+        <source>Crop the 3D view</source>
+        <translation>3D 表示のクロップ</translation>
+    </message>
+    <message>
+        <source>Right (R) side %</source>
+        <translation>右 (R) 側 %</translation>
+    </message>
+    <message>
+        <source>Left (L) side %</source>
+        <translation>左 (L) 側 %</translation>
+    </message>
+    <message>
+        <source>Anterior (A) side %</source>
+        <translation>前 (A) 側 %</translation>
+    </message>
+    <message>
+        <source>Posterior (P) side %</source>
+        <translation>後 (P) 側 %</translation>
+    </message>
+    <message>
+        <source>Feet (F) side %</source>
+        <translation>足 (F) 側 %</translation>
+    </message>
+    <message>
+        <source>Head (H) side %</source>
+        <translation>頭 (H) 側 %</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::viewer::VolumeView</name>
+    <message>
+        <source>CT bone</source>
+        <translation>CT 骨</translation>
+    </message>
+    <message>
+        <source>Soft tissue</source>
+        <translation>軟部組織</translation>
+    </message>
+    <message>
+        <source>Lung</source>
+        <translation>肺野</translation>
+    </message>
+    <message>
+        <source>Vessels</source>
+        <translation>血管</translation>
+    </message>
+    <message>
+        <source>MIP</source>
+        <translation>MIP</translation>
+    </message>
+    <message>
+        <source>ID %1</source>
+        <translation>ID %1</translation>
+    </message>
+    <message>
+        <source>3D %1 (%2)</source>
+        <translation>3D %1 (%2)</translation>
+    </message>
+    <message>
+        <source>LOSSY COMPRESSED: not the original pixels</source>
+        <translation>非可逆圧縮画像：原画像ではありません</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,5 @@
 #include "dokuei/app/MainWindow.h"
+#include "dokuei/viewer/ui/ReadingWorkspace.h"
 
 #include "ImageStatistics.h"
 #include "dokuei/app/PatientBanner.h"
@@ -72,6 +73,18 @@ TEST(MainWindow, SpeaksJapanese)
         }
         EXPECT_TRUE(menus.contains(QStringLiteral("ファイル(&F)")))
             << menus.join(QLatin1Char(',')).toStdString();
+        // The reading tools, the measurement list and the annotations (contexts of classes in namespaces
+        // and of free functions: each must reach its catalogue entry).
+        dokuei::viewer::ReadingWorkspace* reading = window.readingWorkspace();
+        EXPECT_EQ(reading->toolAction(dokuei::viewer::ReadingTool::Length)->text(), QStringLiteral("距離"));
+        EXPECT_EQ(reading->stackView()->planeName(), QStringLiteral("スタック"));
+        EXPECT_EQ(dokuei::viewer::measurementKindName(dokuei::viewer::MeasurementKind::Ellipse),
+                  QStringLiteral("楕円 ROI"));
+        dokuei::viewer::ViewReadout readout;
+        readout.count = 10;
+        EXPECT_TRUE(dokuei::viewer::cornerTexts({}, readout).bottomLeft.join(QLatin1Char(' ')).contains(
+            QStringLiteral("位置")));
+        EXPECT_EQ(dokuei::viewer::VolumeView::presetName(dokuei::viewer::VolumePreset::Bone), QStringLiteral("CT 骨"));
     }
     // Remove our translators again so other tests see English.
     for (QTranslator* translator : qApp->findChildren<QTranslator*>()) {

@@ -11,11 +11,6 @@
 namespace dokuei::viewer {
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("dokuei::viewer::Measurement", text);
-}
-
 double dot(const Vec3& a, const Vec3& b)
 {
     return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
@@ -236,15 +231,15 @@ QString measurementKindName(MeasurementKind kind)
 {
     switch (kind) {
     case MeasurementKind::Length:
-        return tr("Length");
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "Length");
     case MeasurementKind::Angle:
-        return tr("Angle");
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "Angle");
     case MeasurementKind::Ellipse:
-        return tr("Ellipse ROI");
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "Ellipse ROI");
     case MeasurementKind::Freehand:
-        return tr("Freehand ROI");
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "Freehand ROI");
     case MeasurementKind::Probe:
-        return tr("HU probe");
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "HU probe");
     }
     return {};
 }
@@ -252,18 +247,18 @@ QString measurementKindName(MeasurementKind kind)
 QString measurementText(const Measurement& m)
 {
     if (!m.valid) {
-        return tr("outside the image");
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "outside the image");
     }
     switch (m.kind) {
     case MeasurementKind::Length:
-        return tr("%1 mm").arg(m.lengthMm, 0, 'f', 1);
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "%1 mm").arg(m.lengthMm, 0, 'f', 1);
     case MeasurementKind::Angle:
-        return tr("%1°").arg(*m.angleDegrees, 0, 'f', 1);
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "%1°").arg(*m.angleDegrees, 0, 'f', 1);
     case MeasurementKind::Probe:
-        return tr("%1 HU").arg(m.probe->hu);
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "%1 HU").arg(m.probe->hu);
     case MeasurementKind::Ellipse:
     case MeasurementKind::Freehand:
-        return tr("mean %1 HU, SD %2, min %3, max %4, area %5 mm²")
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "mean %1 HU, SD %2, min %3, max %4, area %5 mm²")
             .arg(m.roi->meanHu, 0, 'f', 1)
             .arg(m.roi->sdHu, 0, 'f', 1)
             .arg(m.roi->minHu)

@@ -8,11 +8,6 @@
 namespace dokuei::viewer {
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("dokuei::viewer::Overlay", text);
-}
-
 QDate parseDa(const QString& da)
 {
     return da.size() == 8 ? QDate::fromString(da, QStringLiteral("yyyyMMdd")) : QDate();
@@ -95,7 +90,7 @@ CornerTexts cornerTexts(const SeriesIdentity& identity, const ViewReadout& reado
         corners.topLeft << displayName(identity.patientName);
     }
     if (!identity.patientId.isEmpty()) {
-        corners.topLeft << tr("ID %1").arg(identity.patientId);
+        corners.topLeft << QCoreApplication::translate("dokuei::viewer::Overlay", "ID %1").arg(identity.patientId);
     }
     const QString age = displayAge(identity);
     const QString sex = identity.patientSex.trimmed();
@@ -109,22 +104,22 @@ CornerTexts cornerTexts(const SeriesIdentity& identity, const ViewReadout& reado
         corners.topRight << identity.studyDescription;
     }
     if (identity.seriesNumber != 0 || !identity.seriesDescription.isEmpty()) {
-        corners.topRight << tr("Series %1 %2").arg(identity.seriesNumber).arg(identity.seriesDescription).trimmed();
+        corners.topRight << QCoreApplication::translate("dokuei::viewer::Overlay", "Series %1 %2").arg(identity.seriesNumber).arg(identity.seriesDescription).trimmed();
     }
     if (readout.count > 0) {
-        corners.bottomLeft << (readout.plane.isEmpty() ? tr("Image %1 / %2").arg(readout.index).arg(readout.count)
-                                                       : tr("%1 %2 / %3")
+        corners.bottomLeft << (readout.plane.isEmpty() ? QCoreApplication::translate("dokuei::viewer::Overlay", "Image %1 / %2").arg(readout.index).arg(readout.count)
+                                                       : QCoreApplication::translate("dokuei::viewer::Overlay", "%1 %2 / %3")
                                                              .arg(readout.plane)
                                                              .arg(readout.index)
                                                              .arg(readout.count));
-        corners.bottomLeft << tr("Position %1 mm").arg(readout.positionMm, 0, 'f', 1);
+        corners.bottomLeft << QCoreApplication::translate("dokuei::viewer::Overlay", "Position %1 mm").arg(readout.positionMm, 0, 'f', 1);
         corners.bottomLeft << (readout.slab.isEmpty()
-                                   ? tr("Thickness %1 mm").arg(readout.thicknessMm, 0, 'f', 1)
-                                   : tr("%1 slab %2 mm").arg(readout.slab).arg(readout.thicknessMm, 0, 'f', 1));
+                                   ? QCoreApplication::translate("dokuei::viewer::Overlay", "Thickness %1 mm").arg(readout.thicknessMm, 0, 'f', 1)
+                                   : QCoreApplication::translate("dokuei::viewer::Overlay", "%1 slab %2 mm").arg(readout.slab).arg(readout.thicknessMm, 0, 'f', 1));
     }
-    corners.bottomRight << tr("W %1 L %2").arg(readout.window.width, 0, 'f', 0).arg(readout.window.centre, 0, 'f', 0)
-                               + (readout.inverted ? tr(" (inverted)") : QString());
-    corners.bottomRight << tr("Zoom %1%").arg(readout.zoom * 100.0, 0, 'f', 0);
+    corners.bottomRight << QCoreApplication::translate("dokuei::viewer::Overlay", "W %1 L %2").arg(readout.window.width, 0, 'f', 0).arg(readout.window.centre, 0, 'f', 0)
+                               + (readout.inverted ? QCoreApplication::translate("dokuei::viewer::Overlay", " (inverted)") : QString());
+    corners.bottomRight << QCoreApplication::translate("dokuei::viewer::Overlay", "Zoom %1%").arg(readout.zoom * 100.0, 0, 'f', 0);
     return corners;
 }
 
