@@ -156,9 +156,13 @@ void stage(const char* name)
 double g_renderMs = 0;
 std::optional<Clock::time_point> g_firstRenderStart;
 Clock::time_point g_lastRenderEnd;
+/// The rest of the views' paintGL after VTK's Render() (the blit into Qt's framebuffer, the alpha clear),
+/// summed: from each Render()'s end to that view's frameRendered().
+double g_blitMs = 0;
 void resetRenderTimes()
 {
     g_renderMs = 0;
+    g_blitMs = 0;
     g_firstRenderStart.reset();
 }
 void timeRenders(vtkRenderWindow* window)
@@ -253,6 +257,56 @@ std::vector<int> frameCounts(const std::vector<VtkViewWidget*>& views)
     return counts;
 }
 
+/// Times the Qt side of each frame: the paint cycles of the top-level window (QEvent::UpdateRequest: the widget
+/// paints, the views' paintGL, the backing store flush: composition and swap) and, inside them, the repaints of
+/// the views' annotation overlays (transparent child widgets, painted with QPainter in the raster backing store).
+class CycleTimer : public QObject
+{
+public:
+    explicit CycleTimer(QWidget* top) : m_top(top) { top->installEventFilter(this); }
+    void watchOverlaysOf(QWidget* view)
+    {
+        for (QWidget* child : view->findChildren<QWidget*>(Qt::FindDirectChildrenOnly)) {
+            if (child->testAttribute(Qt::WA_TransparentForMouseEvents)) {
+                child->installEventFilter(this);
+                m_overlays.push_back(child);
+            }
+        }
+    }
+    void reset()
+    {
+        cycles = 0;
+        overlayPaints = 0;
+        overlayMs = 0;
+    }
+    int cycles = 0;
+    int overlayPaints = 0;
+    double overlayMs = 0;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (watched == m_top && event->type() == QEvent::UpdateRequest) {
+            ++cycles;
+            return false;
+        }
+        if (event->type() == QEvent::Paint &&
+            std::find(m_overlays.begin(), m_overlays.end(), watched) != m_overlays.end()) {
+            const auto t0 = Clock::now();
+            watched->event(event); // the overlay's own paintEvent, timed
+            overlayMs += std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            ++overlayPaints;
+            return true;
+        }
+        return false;
+    }
+
+private:
+    QWidget* m_top;
+    std::vector<QObject*> m_overlays;
+};
+CycleTimer* g_cycles = nullptr;
+
 /// Runs the event loop until every view drew a frame after `since` AND the Qt paint cycle that drew the last
 /// of them has finished (the quit is queued behind it: composition and swap included). False on timeout.
 bool waitFrames(const std::vector<VtkViewWidget*>& views, const std::vector<int>& since,
@@ -270,6 +324,7 @@ bool waitFrames(const std::vector<VtkViewWidget*>& views, const std::vector<int>
     bool done = false;
     for (VtkViewWidget* v : views) {
         QObject::connect(v, &VtkViewWidget::frameRendered, &loop, [&] {
+            g_blitMs += std::chrono::duration<double, std::milli>(Clock::now() - g_lastRenderEnd).count();
             sampleRss();
             if (!done && drawn()) {
                 done = true;
@@ -317,10 +372,14 @@ void sendMouse(QWidget* w, QEvent::Type type, QPointF p, Qt::MouseButton button,
 
 struct DragResult
 {
+    std::vector<double> settledMs; // until the events pending after the frame ran too (the overlay's repaint)
+    std::vector<double> cycles;    // paint cycles of the window per move (until settled)
+    std::vector<double> overlayMs; // overlay repaints per move (until settled)
     std::vector<double> ms;
     std::vector<double> renderMs; // of those, inside VTK's Render() (all views redrawn)
     std::vector<double> beforeMs; // from the event to the first Render()
     std::vector<double> afterMs;  // from the end of the last Render() to the end of the paint cycle
+    std::vector<double> blitMs;   // paintGL after Render(), all views
     int timeouts = 0;
 };
 
@@ -335,6 +394,7 @@ DragResult windowLevelDrag(ImageView* view, const std::vector<VtkViewWidget*>& w
         const QPointF p = start + QPointF(3.0 * i, 2.0 * i);
         const auto since = frameCounts(watched);
         resetRenderTimes();
+        g_cycles->reset();
         const auto t0 = Clock::now();
         sendMouse(view, QEvent::MouseMove, p, Qt::NoButton, Qt::RightButton);
         if (!waitFrames(watched, since)) {
@@ -344,10 +404,15 @@ DragResult windowLevelDrag(ImageView* view, const std::vector<VtkViewWidget*>& w
         const auto t1 = Clock::now();
         result.ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
         result.renderMs.push_back(g_renderMs);
+        result.blitMs.push_back(g_blitMs);
         if (g_firstRenderStart) {
             result.beforeMs.push_back(std::chrono::duration<double, std::milli>(*g_firstRenderStart - t0).count());
             result.afterMs.push_back(std::chrono::duration<double, std::milli>(t1 - g_lastRenderEnd).count());
         }
+        QCoreApplication::processEvents(); // what the frame left pending (the annotation overlay's repaint)
+        result.settledMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        result.cycles.push_back(g_cycles->cycles);
+        result.overlayMs.push_back(g_cycles->overlayMs);
     }
     sendMouse(view, QEvent::MouseButtonRelease, start + QPointF(3.0 * kDragMoves, 2.0 * kDragMoves),
               Qt::RightButton, Qt::NoButton);
@@ -361,10 +426,13 @@ void printDrag(const char* name, const DragResult& drag, const char* layout, QSi
     for (const auto& [suffix, q] : {std::pair{"median", 0.5}, std::pair{"p95", 0.95}}) {
         std::printf("{\"name\":\"%s_%s\",\"value\":%.3f,\"unit\":\"ms\",\"limit\":100,\"moves\":%zu,"
                     "\"timeouts\":%d,\"max\":%.3f,\"vtk_render_median\":%.3f,\"event_to_render_median\":%.3f,"
-                    "\"after_render_median\":%.3f,\"layout\":\"%s\",\"view\":\"%dx%d\",\"views_redrawn\":%d,"
+                    "\"after_render_median\":%.3f,\"paintgl_after_render_median\":%.3f,\"settled_median\":%.3f,\"settled_p95\":%.3f,"
+                    "\"paint_cycles_median\":%.1f,\"overlay_paint_median\":%.3f,\"layout\":\"%s\",\"view\":\"%dx%d\",\"views_redrawn\":%d,"
                     "\"matrix\":\"%dx%dx%d\",\"loadavg\":\"%s\"%s}\n",
                     name, suffix, quantile(drag.ms, q), drag.ms.size(), drag.timeouts, quantile(drag.ms, 1.0),
-                    quantile(drag.renderMs, 0.5), quantile(drag.beforeMs, 0.5), quantile(drag.afterMs, 0.5), layout, viewSize.width(), viewSize.height(), views, kSize, kSize, kSlices, loadAverage().c_str(), note);
+                    quantile(drag.renderMs, 0.5), quantile(drag.beforeMs, 0.5), quantile(drag.afterMs, 0.5), quantile(drag.blitMs, 0.5),
+                    quantile(drag.settledMs, 0.5), quantile(drag.settledMs, 0.95), quantile(drag.cycles, 0.5),
+                    quantile(drag.overlayMs, 0.5), layout, viewSize.width(), viewSize.height(), views, kSize, kSize, kSlices, loadAverage().c_str(), note);
     }
     std::fflush(stdout);
 }
@@ -393,6 +461,12 @@ int main(int argc, char** argv)
     for (VtkViewWidget* v : std::initializer_list<VtkViewWidget*>{stack, workspace->axialView(), workspace->coronalView(),
                                                                   workspace->sagittalView(), workspace->volumeView()}) {
         timeRenders(v->renderWindow());
+    }
+    CycleTimer cycles(workspace.get());
+    g_cycles = &cycles;
+    for (QWidget* v : std::initializer_list<QWidget*>{stack, workspace->axialView(), workspace->coronalView(),
+                                                      workspace->sagittalView(), workspace->volumeView()}) {
+        cycles.watchOverlaysOf(v);
     }
     if (!waitFrames({stack}, {0})) {
         std::fprintf(stderr, "[views] the empty workspace drew no frame\n");
