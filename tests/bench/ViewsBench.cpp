@@ -1,20 +1,22 @@
 // dokuei-bench-views: the product's reading views (ReadingWorkspace: QOpenGLWidget + VTK) driven by real Qt
-// input events in one process under one display, with a 512 x 512 x 300 phantom chest CT (filled straight into
-// a secure Volume, as the loader leaves it). The process is set up as the workstation's (ProcessHardening::
-// keepLargeBlocksInHeap(), VTK's surface format, QApplication). Prints JSON lines:
+// input events in one process under one display, with a 512 x 512 x 300 phantom chest CT (filled straight
+// into a secure Volume, as the loader leaves it). The process is set up as the workstation's
+// (ProcessHardening:: keepLargeBlocksInHeap(), VTK's surface format, QApplication). Prints JSON lines:
 //
 //   wl_drag_response_median, wl_drag_response_p95  (ms; limit 100) a scripted right-button drag of 60 moves
 //       in the stack view (1x1 layout, view about 800 x 800): per move, the time from sending the QMouseEvent
 //       to the end of the Qt paint cycle that drew the new window (the view's frameRendered(), then the rest
 //       of that flush: composition and swap);
-//   wl_drag_response_2x2_median, wl_drag_response_2x2_p95  (ms; limit 100) the same in the 2x2 layout (stack +
+//   wl_drag_response_2x2_median, wl_drag_response_2x2_p95  (ms; limit 100) the same in the 2x2 layout (stack
+//   +
 //       axial/coronal/sagittal MPR): the workspace links the window, a move ends when all four views drew it;
 //   peak_rss_2d_mpr_ratio  ((peak RSS - baseline) / volume bytes; limit 1.5) baseline: the empty workspace
 //       shown and drawn; then the volume made, shown in the 2x2 layout, every view scrolled 20 slices (and
 //       the drags above);
 //   peak_rss_with_vr_ratio  (same; limit 2.5) then the MPR + 3D layout, the 3D view turned by mouse drags
 //       (interactive frames, then the still frame at release), peak of the whole session above the baseline;
-//   peak_rss_baseline, peak_rss_2d_mpr, peak_rss_with_vr, volume_bytes  (MB = 10^6 bytes) the absolute numbers.
+//   peak_rss_baseline, peak_rss_2d_mpr, peak_rss_with_vr, volume_bytes  (MB = 10^6 bytes) the absolute
+//   numbers.
 //
 // Peak RSS is VmHWM from /proc/self/status after resetting it with "5" > /proc/self/clear_refs at the
 // baseline (checked: VmHWM must drop to VmRSS); without that reset the peak is the largest VmRSS sampled at
@@ -28,10 +30,23 @@
 #include "dokuei/viewer/ui/ReadingWorkspace.h"
 #include "dokuei/viewer/ui/SurfaceFormat.h"
 
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <malloc.h>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QGridLayout>
 #include <QEventLoop>
+#include <QGridLayout>
 #include <QMouseEvent>
 #include <QScreen>
 #include <QTimer>
@@ -44,19 +59,6 @@
 #include <vtkRenderer.h>
 #include <vtkVolume.h>
 #include <vtkVolumeCollection.h>
-
-#include <malloc.h>
-
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <memory>
-#include <optional>
-#include <string>
-#include <thread>
-#include <vector>
 
 namespace {
 
@@ -146,7 +148,8 @@ void stage(const char* name)
     st.mallocUsedMB = double(mi.uordblks + mi.hblkhd) / 1e6;
     g_stages.push_back(st);
     g_sampledPeakKiB = std::max(g_sampledPeakKiB, st.rssKiB);
-    std::fprintf(stderr, "[views] stage %-26s RSS %7.1f MB  VmHWM %7.1f MB  malloc held %7.1f MB, in use %7.1f MB\n",
+    std::fprintf(stderr,
+                 "[views] stage %-26s RSS %7.1f MB  VmHWM %7.1f MB  malloc held %7.1f MB, in use %7.1f MB\n",
                  name, double(st.rssKiB) * 1024 / 1e6, double(st.hwmKiB) * 1024 / 1e6, st.mallocHeldMB,
                  st.mallocUsedMB);
 }
@@ -181,8 +184,9 @@ void timeRenders(vtkRenderWindow* window)
     onEnd->SetClientData(start);
     onEnd->SetCallback([](vtkObject*, unsigned long, void* data, void*) {
         g_lastRenderEnd = Clock::now();
-        g_renderMs +=
-            std::chrono::duration<double, std::milli>(g_lastRenderEnd - *static_cast<Clock::time_point*>(data)).count();
+        g_renderMs += std::chrono::duration<double, std::milli>(g_lastRenderEnd -
+                                                                *static_cast<Clock::time_point*>(data))
+                          .count();
     });
     window->AddObserver(vtkCommand::StartEvent, onStart);
     window->AddObserver(vtkCommand::EndEvent, onEnd);
@@ -195,7 +199,8 @@ struct MapperTables : vtkFixedPointVolumeRayCastMapper
     static double minMaxBytes(vtkFixedPointVolumeRayCastMapper* m)
     {
         const int* size = m->*(&MapperTables::MinMaxVolumeSize);
-        return (m->*(&MapperTables::MinMaxVolume)) ? 3.0 * 2.0 * double(size[0]) * size[1] * size[2] * size[3] : 0.0;
+        return (m->*(&MapperTables::MinMaxVolume)) ? 3.0 * 2.0 * double(size[0]) * size[1] * size[2] * size[3]
+                                                   : 0.0;
     }
 };
 
@@ -257,9 +262,10 @@ std::vector<int> frameCounts(const std::vector<VtkViewWidget*>& views)
     return counts;
 }
 
-/// Times the Qt side of each frame: the paint cycles of the top-level window (QEvent::UpdateRequest: the widget
-/// paints, the views' paintGL, the backing store flush: composition and swap) and, inside them, the repaints of
-/// the views' annotation overlays (transparent child widgets, painted with QPainter in the raster backing store).
+/// Times the Qt side of each frame: the paint cycles of the top-level window (QEvent::UpdateRequest: the
+/// widget paints, the views' paintGL, the backing store flush: composition and swap) and, inside them, the
+/// repaints of the views' annotation overlays (transparent child widgets, painted with QPainter in the raster
+/// backing store).
 class CycleTimer : public QObject
 {
 public:
@@ -270,16 +276,22 @@ public:
             if (child->testAttribute(Qt::WA_TransparentForMouseEvents)) {
                 child->installEventFilter(this);
                 m_overlays.push_back(child);
+                if (hideOverlays) {
+                    child->hide();
+                }
             }
         }
     }
     void reset()
     {
         cycles = 0;
+        cycleMs = {0, 0};
         overlayPaints = 0;
         overlayMs = 0;
     }
+    bool hideOverlays = false;
     int cycles = 0;
+    std::array<double, 2> cycleMs{}; // the first two paint cycles of a move
     int overlayPaints = 0;
     double overlayMs = 0;
 
@@ -287,8 +299,14 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override
     {
         if (watched == m_top && event->type() == QEvent::UpdateRequest) {
+            const auto t0 = Clock::now();
+            watched->event(event); // the whole paint cycle, timed
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            if (cycles < 2) {
+                cycleMs[std::size_t(cycles)] = ms;
+            }
             ++cycles;
-            return false;
+            return true;
         }
         if (event->type() == QEvent::Paint &&
             std::find(m_overlays.begin(), m_overlays.end(), watched) != m_overlays.end()) {
@@ -375,6 +393,8 @@ struct DragResult
     std::vector<double> settledMs; // until the events pending after the frame ran too (the overlay's repaint)
     std::vector<double> cycles;    // paint cycles of the window per move (until settled)
     std::vector<double> overlayMs; // overlay repaints per move (until settled)
+    std::vector<double> cycle1Ms;  // the paint cycle that drew the views
+    std::vector<double> cycle2Ms;  // the next one (0 when none)
     std::vector<double> ms;
     std::vector<double> renderMs; // of those, inside VTK's Render() (all views redrawn)
     std::vector<double> beforeMs; // from the event to the first Render()
@@ -406,13 +426,16 @@ DragResult windowLevelDrag(ImageView* view, const std::vector<VtkViewWidget*>& w
         result.renderMs.push_back(g_renderMs);
         result.blitMs.push_back(g_blitMs);
         if (g_firstRenderStart) {
-            result.beforeMs.push_back(std::chrono::duration<double, std::milli>(*g_firstRenderStart - t0).count());
+            result.beforeMs.push_back(
+                std::chrono::duration<double, std::milli>(*g_firstRenderStart - t0).count());
             result.afterMs.push_back(std::chrono::duration<double, std::milli>(t1 - g_lastRenderEnd).count());
         }
         QCoreApplication::processEvents(); // what the frame left pending (the annotation overlay's repaint)
         result.settledMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         result.cycles.push_back(g_cycles->cycles);
         result.overlayMs.push_back(g_cycles->overlayMs);
+        result.cycle1Ms.push_back(g_cycles->cycleMs[0]);
+        result.cycle2Ms.push_back(g_cycles->cycleMs[1]);
     }
     sendMouse(view, QEvent::MouseButtonRelease, start + QPointF(3.0 * kDragMoves, 2.0 * kDragMoves),
               Qt::RightButton, Qt::NoButton);
@@ -426,13 +449,18 @@ void printDrag(const char* name, const DragResult& drag, const char* layout, QSi
     for (const auto& [suffix, q] : {std::pair{"median", 0.5}, std::pair{"p95", 0.95}}) {
         std::printf("{\"name\":\"%s_%s\",\"value\":%.3f,\"unit\":\"ms\",\"limit\":100,\"moves\":%zu,"
                     "\"timeouts\":%d,\"max\":%.3f,\"vtk_render_median\":%.3f,\"event_to_render_median\":%.3f,"
-                    "\"after_render_median\":%.3f,\"paintgl_after_render_median\":%.3f,\"settled_median\":%.3f,\"settled_p95\":%.3f,"
-                    "\"paint_cycles_median\":%.1f,\"overlay_paint_median\":%.3f,\"layout\":\"%s\",\"view\":\"%dx%d\",\"views_redrawn\":%d,"
-                    "\"matrix\":\"%dx%dx%d\",\"loadavg\":\"%s\"%s}\n",
+                    "\"after_render_median\":%.3f,\"paintgl_after_render_median\":%.3f,\"settled_median\":%."
+                    "3f,\"settled_p95\":%.3f,"
+                    "\"paint_cycles_median\":%.1f,\"cycle1_median\":%.3f,\"cycle2_median\":%.3f,\"overlay_"
+                    "paint_median\":%.3f,\"layout\":\"%s\",\"view\":\"%dx%d\",\"views_redrawn\":%d,"
+                    "\"matrix\":\"%dx%dx%d\",\"loadavg\":\"%s\"%s%s}\n",
                     name, suffix, quantile(drag.ms, q), drag.ms.size(), drag.timeouts, quantile(drag.ms, 1.0),
-                    quantile(drag.renderMs, 0.5), quantile(drag.beforeMs, 0.5), quantile(drag.afterMs, 0.5), quantile(drag.blitMs, 0.5),
-                    quantile(drag.settledMs, 0.5), quantile(drag.settledMs, 0.95), quantile(drag.cycles, 0.5),
-                    quantile(drag.overlayMs, 0.5), layout, viewSize.width(), viewSize.height(), views, kSize, kSize, kSlices, loadAverage().c_str(), note);
+                    quantile(drag.renderMs, 0.5), quantile(drag.beforeMs, 0.5), quantile(drag.afterMs, 0.5),
+                    quantile(drag.blitMs, 0.5), quantile(drag.settledMs, 0.5), quantile(drag.settledMs, 0.95),
+                    quantile(drag.cycles, 0.5), quantile(drag.cycle1Ms, 0.5), quantile(drag.cycle2Ms, 0.5),
+                    quantile(drag.overlayMs, 0.5), layout, viewSize.width(), viewSize.height(), views, kSize,
+                    kSize, kSlices, loadAverage().c_str(),
+                    g_cycles->hideOverlays ? ",\"overlays\":\"hidden (diagnostic run)\"" : "", note);
     }
     std::fflush(stdout);
 }
@@ -452,18 +480,30 @@ int main(int argc, char** argv)
     installVtkSurfaceFormat();
     QApplication app(argc, argv);
 
-    // --- the empty session: the baseline --------------------------------------------------------------------
+    // --- the empty session: the baseline
+    // --------------------------------------------------------------------
     security::WipeRegistry registry;
     auto workspace = std::make_unique<ReadingWorkspace>(registry);
     workspace->resize(1200, 960);
     workspace->show();
     ImageView* stack = workspace->stackView();
-    for (VtkViewWidget* v : std::initializer_list<VtkViewWidget*>{stack, workspace->axialView(), workspace->coronalView(),
-                                                                  workspace->sagittalView(), workspace->volumeView()}) {
+    for (VtkViewWidget* v :
+         std::initializer_list<VtkViewWidget*>{stack, workspace->axialView(), workspace->coronalView(),
+                                               workspace->sagittalView(), workspace->volumeView()}) {
         timeRenders(v->renderWindow());
     }
     CycleTimer cycles(workspace.get());
     g_cycles = &cycles;
+    // --baseline-all-layouts: every layout shown (empty) before the baseline, so that the figures leave out
+    // what the views cost without any volume (GL contexts, framebuffers, shaders).
+    bool allLayoutsInBaseline = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--baseline-all-layouts") == 0) {
+            allLayoutsInBaseline = true;
+        } else if (std::strcmp(argv[i], "--hide-overlays") == 0) {
+            cycles.hideOverlays = true; // diagnostic: what the annotation overlays cost per frame
+        }
+    }
     for (QWidget* v : std::initializer_list<QWidget*>{stack, workspace->axialView(), workspace->coronalView(),
                                                       workspace->sagittalView(), workspace->volumeView()}) {
         cycles.watchOverlaysOf(v);
@@ -472,19 +512,17 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "[views] the empty workspace drew no frame\n");
         return 1;
     }
-    // --baseline-all-layouts: every layout shown (empty) before the baseline, so that the figures leave out what
-    // the views cost without any volume (GL contexts, framebuffers, shaders).
-    const bool allLayoutsInBaseline = argc > 1 && std::strcmp(argv[1], "--baseline-all-layouts") == 0;
     if (allLayoutsInBaseline) {
-        for (ReadingLayout layout : {ReadingLayout::TwoByTwo, ReadingLayout::MprAnd3D, ReadingLayout::Single}) {
+        for (ReadingLayout layout :
+             {ReadingLayout::TwoByTwo, ReadingLayout::MprAnd3D, ReadingLayout::Single}) {
             workspace->setReadingLayout(layout);
             settle(300);
         }
     }
-    // The 1x1 layout leaves the stack view a quarter of the view area: ReadingWorkspace::setReadingLayout() gives
-    // rows 0-1 and columns 0-1 stretch 1 in every layout, and the empty row 1 / column 1 take half of each
-    // direction. For the figure asked (a stack view of about kViewSize square) the bench sets the unused row
-    // and column to stretch 0 (the next setReadingLayout() puts them back) and says so in the JSON line.
+    // The 1x1 layout leaves the stack view a quarter of the view area: ReadingWorkspace::setReadingLayout()
+    // gives rows 0-1 and columns 0-1 stretch 1 in every layout, and the empty row 1 / column 1 take half of
+    // each direction. For the figure asked (a stack view of about kViewSize square) the bench sets the unused
+    // row and column to stretch 0 (the next setReadingLayout() puts them back) and says so in the JSON line.
     QWidget* viewArea = stack->parentWidget();
     auto* grid = qobject_cast<QGridLayout*>(viewArea->layout());
     const QSize quarterStack = stack->size();
@@ -504,12 +542,12 @@ int main(int argc, char** argv)
         const int before = stack->framesRendered();
         workspace->resize(want);
         waitFrames({stack}, {before}, 5000);
-        std::fprintf(stderr,
-                     "[views] workspace %dx%d, view area %dx%d, stack view %dx%d (1x1 as the product lays it out: "
-                     "%dx%d of %dx%d)\n",
-                     workspace->width(), workspace->height(), viewArea->width(), viewArea->height(),
-                     stack->width(), stack->height(), quarterStack.width(), quarterStack.height(), outer.width(),
-                     outer.height());
+        std::fprintf(
+            stderr,
+            "[views] workspace %dx%d, view area %dx%d, stack view %dx%d (1x1 as the product lays it out: "
+            "%dx%d of %dx%d)\n",
+            workspace->width(), workspace->height(), viewArea->width(), viewArea->height(), stack->width(),
+            stack->height(), quarterStack.width(), quarterStack.height(), outer.width(), outer.height());
     }
     settle(200);
     stage("empty session (baseline)");
@@ -539,7 +577,8 @@ int main(int argc, char** argv)
     context.seriesWindow = Window{40, 400};
     context.sliceThicknessMm = volume->geometry().sliceSpacing;
 
-    // --- 1x1: the stack view, window/level drag --------------------------------------------------------------
+    // --- 1x1: the stack view, window/level drag
+    // --------------------------------------------------------------
     {
         const int before = stack->framesRendered();
         workspace->showSeries(volume.get(), context, QStringLiteral("1.2.826.0.1.3680043.10.1"),
@@ -551,9 +590,10 @@ int main(int argc, char** argv)
     const QSize stackSize = stack->size();
     DragResult single = windowLevelDrag(stack, {stack});
     printDrag("wl_drag_response", single, "1x1", stackSize, 1,
-              quarterLayout ? ",\"note\":\"bench set the empty grid row/column of the 1x1 layout to stretch 0 "
-                              "(the product leaves the stack view a quarter of the view area)\""
-                            : "");
+              quarterLayout
+                  ? ",\"note\":\"bench set the empty grid row/column of the 1x1 layout to stretch 0 "
+                    "(the product leaves the stack view a quarter of the view area)\""
+                  : "");
     std::fprintf(stderr, "[views] 1x1 drag: median %.1f ms, p95 %.1f ms (%zu moves) at %.1f s\n",
                  quantile(single.ms, 0.5), quantile(single.ms, 0.95), single.ms.size(), elapsed());
     stage("1x1 W/L drag");
@@ -589,7 +629,8 @@ int main(int argc, char** argv)
     settle(100);
     stage("2x2 scrolled");
     const long long peak2dKiB = std::max(peakKiB(), g_sampledPeakKiB);
-    std::fprintf(stderr, "[views] 2x2 scroll (%zu steps, 4 views): median %.1f ms; peak RSS %.1f MB at %.1f s\n",
+    std::fprintf(stderr,
+                 "[views] 2x2 scroll (%zu steps, 4 views): median %.1f ms; peak RSS %.1f MB at %.1f s\n",
                  scrollMs.size(), quantile(scrollMs, 0.5), mb(peak2dKiB), elapsed());
     const QSize quadSize = stack->size();
     DragResult quad = windowLevelDrag(stack, twoByTwoWidgets);
@@ -611,7 +652,8 @@ int main(int argc, char** argv)
         if (!waitFrames({vr}, {before})) {
             std::fprintf(stderr, "[views] the 3D view drew no frame\n");
         }
-        // The first frames may come before the mapper the GL renderer suits is in place: until the view is quiet.
+        // The first frames may come before the mapper the GL renderer suits is in place: until the view is
+        // quiet.
         const auto firstDone = Clock::now();
         firstVrMs = std::chrono::duration<double, std::milli>(firstDone - t0).count() + waitIdle(vr, 1000);
     }
@@ -631,10 +673,13 @@ int main(int argc, char** argv)
                 minMaxMB = MapperTables::minMaxBytes(cpu) / 1e6;
             }
         }
-        std::fprintf(stderr, "[views] CPU ray cast mapper tables: gradient normals+magnitudes %.1f MB, min/max %.1f MB\n",
-                     gradientMB, minMaxMB);
+        std::fprintf(
+            stderr,
+            "[views] CPU ray cast mapper tables: gradient normals+magnitudes %.1f MB, min/max %.1f MB\n",
+            gradientMB, minMaxMB);
     }
-    std::fprintf(stderr, "[views] 3D view %dx%d (%s): first frame %.0f ms; RSS %.1f MB, peak %.1f MB at %.1f s\n",
+    std::fprintf(stderr,
+                 "[views] 3D view %dx%d (%s): first frame %.0f ms; RSS %.1f MB, peak %.1f MB at %.1f s\n",
                  vr->width(), vr->height(), vr->mapperName().toStdString().c_str(), firstVrMs,
                  mb(statusKiB("VmRSS:")), mb(std::max(peakKiB(), g_sampledPeakKiB)), elapsed());
     constexpr int kDrags = 2;
@@ -665,35 +710,41 @@ int main(int argc, char** argv)
     settle(100);
     stage("3D turned");
     const long long peakVrKiB = std::max(peakKiB(), g_sampledPeakKiB);
-    std::fprintf(stderr,
-                 "[views] 3D turned: interactive frames median %.0f ms (%zu), still frames median %.0f ms (%zu); "
-                 "RSS %.1f MB, peak %.1f MB at %.1f s\n",
-                 quantile(interactiveMs, 0.5), interactiveMs.size(), quantile(stillMs, 0.5), stillMs.size(),
-                 mb(statusKiB("VmRSS:")), mb(peakVrKiB), elapsed());
+    std::fprintf(
+        stderr,
+        "[views] 3D turned: interactive frames median %.0f ms (%zu), still frames median %.0f ms (%zu); "
+        "RSS %.1f MB, peak %.1f MB at %.1f s\n",
+        quantile(interactiveMs, 0.5), interactiveMs.size(), quantile(stillMs, 0.5), stillMs.size(),
+        mb(statusKiB("VmRSS:")), mb(peakVrKiB), elapsed());
 
-    // --- the memory figures ---------------------------------------------------------------------------------
-    const char* source = hwmReset ? "VmHWM after clear_refs 5 at the baseline" : "max VmRSS sampled per frame";
+    // --- the memory figures
+    // ---------------------------------------------------------------------------------
+    const char* source =
+        hwmReset ? "VmHWM after clear_refs 5 at the baseline" : "max VmRSS sampled per frame";
     const auto ratio = [&](long long peak) { return (double(peak - baselineKiB) * 1024.0) / volumeBytes; };
-    std::printf("{\"name\":\"peak_rss_2d_mpr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":1.5,"
-                "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"2x2\",\"scroll_steps\":%d,"
-                "\"peak_after_wl_drag_mb\":%.1f,\"above_volume_mb\":%.1f,\"baseline_all_layouts\":%s,"
-                "\"peak_source\":\"%s\"}\n",
-                ratio(peak2dKiB), mb(peak2dKiB), mb(baselineKiB), volumeBytes / 1e6, kScrollSteps,
-                mb(peak2dAfterDragKiB), mb(peak2dKiB - baselineKiB) - volumeBytes / 1e6,
-                allLayoutsInBaseline ? "true" : "false", source);
-    std::printf("{\"name\":\"peak_rss_with_vr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":2.5,"
-                "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"MPR+3D\",\"mapper\":\"%s\","
-                "\"vr_view\":\"%dx%d\",\"interactive_frames\":%zu,\"still_frames\":%zu,\"first_frames_ms\":%.0f,"
-                "\"interactive_median_ms\":%.0f,\"still_median_ms\":%.0f,\"gradient_tables_mb\":%.1f,"
-                "\"minmax_table_mb\":%.1f,\"above_2d_peak_mb\":%.1f,\"baseline_all_layouts\":%s,"
-                "\"peak_source\":\"%s\"}\n",
-                ratio(peakVrKiB), mb(peakVrKiB), mb(baselineKiB), volumeBytes / 1e6,
-                vr->mapperName().toStdString().c_str(), vr->width(), vr->height(), interactiveMs.size(),
-                stillMs.size(), firstVrMs, quantile(interactiveMs, 0.5), quantile(stillMs, 0.5), gradientMB,
-                minMaxMB, mb(peakVrKiB - peak2dAfterDragKiB), allLayoutsInBaseline ? "true" : "false", source);
-    std::printf("{\"name\":\"peak_rss_baseline\",\"value\":%.1f,\"unit\":\"MB\",\"note\":\"empty workspace shown "
-                "and drawn\",\"gl_renderer\":\"%s\"}\n",
-                mb(baselineKiB), glRenderer.toStdString().c_str());
+    std::printf(
+        "{\"name\":\"peak_rss_2d_mpr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":1.5,"
+        "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"2x2\",\"scroll_steps\":%d,"
+        "\"peak_after_wl_drag_mb\":%.1f,\"above_volume_mb\":%.1f,\"baseline_all_layouts\":%s,"
+        "\"peak_source\":\"%s\"}\n",
+        ratio(peak2dKiB), mb(peak2dKiB), mb(baselineKiB), volumeBytes / 1e6, kScrollSteps,
+        mb(peak2dAfterDragKiB), mb(peak2dKiB - baselineKiB) - volumeBytes / 1e6,
+        allLayoutsInBaseline ? "true" : "false", source);
+    std::printf(
+        "{\"name\":\"peak_rss_with_vr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":2.5,"
+        "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"MPR+3D\",\"mapper\":\"%s\","
+        "\"vr_view\":\"%dx%d\",\"interactive_frames\":%zu,\"still_frames\":%zu,\"first_frames_ms\":%.0f,"
+        "\"interactive_median_ms\":%.0f,\"still_median_ms\":%.0f,\"gradient_tables_mb\":%.1f,"
+        "\"minmax_table_mb\":%.1f,\"above_2d_peak_mb\":%.1f,\"baseline_all_layouts\":%s,"
+        "\"peak_source\":\"%s\"}\n",
+        ratio(peakVrKiB), mb(peakVrKiB), mb(baselineKiB), volumeBytes / 1e6,
+        vr->mapperName().toStdString().c_str(), vr->width(), vr->height(), interactiveMs.size(),
+        stillMs.size(), firstVrMs, quantile(interactiveMs, 0.5), quantile(stillMs, 0.5), gradientMB, minMaxMB,
+        mb(peakVrKiB - peak2dAfterDragKiB), allLayoutsInBaseline ? "true" : "false", source);
+    std::printf(
+        "{\"name\":\"peak_rss_baseline\",\"value\":%.1f,\"unit\":\"MB\",\"note\":\"empty workspace shown "
+        "and drawn\",\"gl_renderer\":\"%s\"}\n",
+        mb(baselineKiB), glRenderer.toStdString().c_str());
     std::printf("{\"name\":\"peak_rss_2d_mpr\",\"value\":%.1f,\"unit\":\"MB\",\"above_baseline\":%.1f}\n",
                 mb(peak2dKiB), mb(peak2dKiB - baselineKiB));
     std::printf("{\"name\":\"peak_rss_with_vr\",\"value\":%.1f,\"unit\":\"MB\",\"above_baseline\":%.1f}\n",
