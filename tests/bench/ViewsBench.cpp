@@ -1,26 +1,36 @@
 // dokuei-bench-views: the product's reading views (ReadingWorkspace: QOpenGLWidget + VTK) driven by real Qt
 // input events in one process under one display, with a 512 x 512 x 300 phantom chest CT (filled straight
 // into a secure Volume, as the loader leaves it). The process is set up as the workstation's
-// (ProcessHardening:: keepLargeBlocksInHeap(), VTK's surface format, QApplication). Prints JSON lines:
+// (ProcessHardening::keepLargeBlocksInHeap(), VTK's surface format, QApplication). Prints JSON lines:
 //
 //   wl_drag_response_median, wl_drag_response_p95  (ms; limit 100) a scripted right-button drag of 60 moves
-//       in the stack view (1x1 layout, view about 800 x 800): per move, the time from sending the QMouseEvent
-//       to the end of the Qt paint cycle that drew the new window (the view's frameRendered(), then the rest
-//       of that flush: composition and swap);
-//   wl_drag_response_2x2_median, wl_drag_response_2x2_p95  (ms; limit 100) the same in the 2x2 layout (stack
-//   +
-//       axial/coronal/sagittal MPR): the workspace links the window, a move ends when all four views drew it;
+//       in the stack view (1x1 layout, view 800 x 800): per move, the time from sending the QMouseEvent until
+//       the view drew a new frame and the paint cycles it left pending ran (the window's composition and
+//       swap, and the annotation overlay's repaint);
+//   wl_drag_response_2x2_median, wl_drag_response_2x2_p95  (ms; limit 100) the same in the 2x2 layout (stack,
+//       axial, coronal, sagittal MPR; the window fills the screen): the workspace links the window, a move
+//       ends when all four views drew it;
+//       extras of both: vtk_render_median (inside VTK's Render(), all views), event_to_render_median,
+//       after_render_median (from the last Render() to the end), paintgl_after_render_median (the blit),
+//       paint_cycles_median, cycle1_median / cycle2_median (each paint cycle of the window: UpdateRequest),
+//       overlay_paint_median (the QPainter overlays), loadavg;
 //   peak_rss_2d_mpr_ratio  ((peak RSS - baseline) / volume bytes; limit 1.5) baseline: the empty workspace
-//       shown and drawn; then the volume made, shown in the 2x2 layout, every view scrolled 20 slices (and
-//       the drags above);
+//       shown and drawn; then the volume made, shown in 1x1 and 2x2, every 2x2 view scrolled 20 slices, the
+//       drags above;
 //   peak_rss_with_vr_ratio  (same; limit 2.5) then the MPR + 3D layout, the 3D view turned by mouse drags
-//       (interactive frames, then the still frame at release), peak of the whole session above the baseline;
+//       (interactive frames, then the still frame at release): the whole session's peak above the baseline;
+//       extras: the CPU ray cast mapper's gradient and min/max tables (MB);
 //   peak_rss_baseline, peak_rss_2d_mpr, peak_rss_with_vr, volume_bytes  (MB = 10^6 bytes) the absolute
-//   numbers.
+//       numbers. Per-stage RSS and malloc figures go to stderr.
 //
 // Peak RSS is VmHWM from /proc/self/status after resetting it with "5" > /proc/self/clear_refs at the
 // baseline (checked: VmHWM must drop to VmRSS); without that reset the peak is the largest VmRSS sampled at
 // every frame and step (the line says which: "peak_source").
+//
+// Diagnostics (not the figures): --baseline-all-layouts shows every layout empty before the baseline (the
+// views' GL contexts and framebuffers then count in it); --hide-overlays hides the views' annotation
+// overlays;
+// --default-malloc skips keepLargeBlocksInHeap().
 // Needs an X display (scripts/bench runs it under xvfb-run when DISPLAY is unset).
 #include "dokuei/phantom/PhantomModel.h"
 #include "dokuei/phantom/PhantomSpec.h"
@@ -476,7 +486,15 @@ int main(int argc, char** argv)
 {
     const auto begin = Clock::now();
     const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - begin).count(); };
-    security::ProcessHardening::keepLargeBlocksInHeap(); // as the workstation does at start
+    // As the workstation does at start; --default-malloc (diagnostic) leaves glibc's thresholds alone, to see
+    // what keeping large blocks in the heap adds to the peak (freed frame-sized blocks stay resident).
+    bool defaultMalloc = false;
+    for (int i = 1; i < argc; ++i) {
+        defaultMalloc = defaultMalloc || std::strcmp(argv[i], "--default-malloc") == 0;
+    }
+    if (!defaultMalloc) {
+        security::ProcessHardening::keepLargeBlocksInHeap();
+    }
     installVtkSurfaceFormat();
     QApplication app(argc, argv);
 
@@ -725,22 +743,24 @@ int main(int argc, char** argv)
     std::printf(
         "{\"name\":\"peak_rss_2d_mpr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":1.5,"
         "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"2x2\",\"scroll_steps\":%d,"
-        "\"peak_after_wl_drag_mb\":%.1f,\"above_volume_mb\":%.1f,\"baseline_all_layouts\":%s,"
+        "\"peak_after_wl_drag_mb\":%.1f,\"above_volume_mb\":%.1f,\"baseline_all_layouts\":%s,\"default_"
+        "malloc\":%s,"
         "\"peak_source\":\"%s\"}\n",
         ratio(peak2dKiB), mb(peak2dKiB), mb(baselineKiB), volumeBytes / 1e6, kScrollSteps,
         mb(peak2dAfterDragKiB), mb(peak2dKiB - baselineKiB) - volumeBytes / 1e6,
-        allLayoutsInBaseline ? "true" : "false", source);
+        allLayoutsInBaseline ? "true" : "false", defaultMalloc ? "true" : "false", source);
     std::printf(
         "{\"name\":\"peak_rss_with_vr_ratio\",\"value\":%.3f,\"unit\":\"x volume\",\"limit\":2.5,"
         "\"peak_mb\":%.1f,\"baseline_mb\":%.1f,\"volume_mb\":%.1f,\"layout\":\"MPR+3D\",\"mapper\":\"%s\","
         "\"vr_view\":\"%dx%d\",\"interactive_frames\":%zu,\"still_frames\":%zu,\"first_frames_ms\":%.0f,"
         "\"interactive_median_ms\":%.0f,\"still_median_ms\":%.0f,\"gradient_tables_mb\":%.1f,"
         "\"minmax_table_mb\":%.1f,\"above_2d_peak_mb\":%.1f,\"baseline_all_layouts\":%s,"
-        "\"peak_source\":\"%s\"}\n",
+        "\"default_malloc\":%s,\"peak_source\":\"%s\"}\n",
         ratio(peakVrKiB), mb(peakVrKiB), mb(baselineKiB), volumeBytes / 1e6,
         vr->mapperName().toStdString().c_str(), vr->width(), vr->height(), interactiveMs.size(),
         stillMs.size(), firstVrMs, quantile(interactiveMs, 0.5), quantile(stillMs, 0.5), gradientMB, minMaxMB,
-        mb(peakVrKiB - peak2dAfterDragKiB), allLayoutsInBaseline ? "true" : "false", source);
+        mb(peakVrKiB - peak2dAfterDragKiB), allLayoutsInBaseline ? "true" : "false",
+        defaultMalloc ? "true" : "false", source);
     std::printf(
         "{\"name\":\"peak_rss_baseline\",\"value\":%.1f,\"unit\":\"MB\",\"note\":\"empty workspace shown "
         "and drawn\",\"gl_renderer\":\"%s\"}\n",
