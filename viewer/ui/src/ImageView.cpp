@@ -6,15 +6,29 @@
 
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
 #include <QPainter>
 #include <QPainterPath>
 #include <QWheelEvent>
 
+#include <vtkActor.h>
 #include <vtkCamera.h>
+#include <vtkImageData.h>
+#include <vtkImageResliceMapper.h>
+#include <vtkImageResliceToColors.h>
+#include <vtkImageSlice.h>
+#include <vtkImageSliceMapper.h>
+#include <vtkOpenGLImageSliceMapper.h>
+#include <vtkOpenGLTexture.h>
+#include <vtkProp.h>
+#include <vtkPropCollection.h>
 #include <vtkRenderer.h>
+#include <vtkTextureObject.h>
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace dokuei::viewer {
 namespace {
@@ -58,6 +72,103 @@ ViewPlane planeOf(ImageViewKind kind)
 }
 
 constexpr double kHandleRadius = 6.0;
+
+// What VTK 9.1 keeps of the image a 2D view showed once the scene let go of it:
+// - the slice texture in OpenGL: on Mesa llvmpipe in process memory. After it was deleted, its storage (a
+//   live 64x64x4 block for a 64x64 slice) was still found by the memory scan after the lock, presumably held
+//   by the context's last bound sampler views until it draws again, which a hidden or emptied view does not:
+//   it is overwritten with zeros in place before it is deleted;
+// - CPU copies that ReleaseGraphicsResources leaves: the OpenGL slice mapper keeps the RGBA texture data it
+//   made of the slice (the input of its internal actor's vtkTexture), the reslice mapper its resliced RGBA
+//   plane (the output of its vtkImageResliceToColors, which its inner slice mapper's texture wraps).
+// These are protected members: reached through member pointers named in derived classes (no object of these
+// classes is ever made).
+struct SliceMapperAccess : vtkOpenGLImageSliceMapper
+{
+    static vtkActor* textureActor(vtkImageMapper3D* mapper)
+    {
+        if (mapper == nullptr || !mapper->IsA("vtkOpenGLImageSliceMapper")) {
+            return nullptr;
+        }
+        vtkActor* vtkOpenGLImageSliceMapper::*const member = &SliceMapperAccess::PolyDataActor;
+        return static_cast<vtkOpenGLImageSliceMapper*>(mapper)->*member;
+    }
+
+    /// Zeroes the uploaded texture in place; `gl` is the context the texture was made in (current).
+    static void scrubTexture(vtkImageMapper3D* mapper, QOpenGLFunctions& gl)
+    {
+        vtkActor* actor = textureActor(mapper);
+        auto* texture = actor != nullptr ? vtkOpenGLTexture::SafeDownCast(actor->GetTexture()) : nullptr;
+        vtkTextureObject* object = texture != nullptr ? texture->GetTextureObject() : nullptr;
+        if (object == nullptr || object->GetHandle() == 0 || object->GetTarget() != GL_TEXTURE_2D ||
+            object->GetVTKDataType() != VTK_UNSIGNED_CHAR || object->GetComponents() < 1 ||
+            object->GetComponents() > 4) {
+            return;
+        }
+        static constexpr GLenum kFormats[] = {GL_RED, GL_RG, GL_RGB, GL_RGBA};
+        const auto width = static_cast<GLsizei>(object->GetWidth());
+        const auto height = static_cast<GLsizei>(object->GetHeight());
+        const std::vector<unsigned char> zeros(std::size_t(width) * std::size_t(height) * 4, 0);
+        GLint alignment = 4;
+        gl.glGetIntegerv(GL_UNPACK_ALIGNMENT, &alignment);
+        gl.glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        object->Activate();
+        gl.glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, kFormats[object->GetComponents() - 1],
+                           GL_UNSIGNED_BYTE, zeros.data());
+        object->Deactivate();
+        gl.glPixelStorei(GL_UNPACK_ALIGNMENT, alignment);
+        gl.glFinish();
+    }
+
+    static void dropTextureData(vtkImageMapper3D* mapper)
+    {
+        vtkActor* actor = textureActor(mapper);
+        if (actor != nullptr && actor->GetTexture() != nullptr) {
+            actor->GetTexture()->SetInputData(nullptr); // the texture data is freed (and zeroed) now
+        }
+    }
+};
+
+struct ResliceMapperAccess : vtkImageResliceMapper
+{
+    static vtkImageMapper3D* innerMapper(vtkImageMapper3D* mapper)
+    {
+        if (mapper == nullptr || !mapper->IsA("vtkImageResliceMapper")) {
+            return nullptr;
+        }
+        vtkImageSliceMapper* vtkImageResliceMapper::*const inner = &ResliceMapperAccess::SliceMapper;
+        return static_cast<vtkImageResliceMapper*>(mapper)->*inner;
+    }
+
+    static void dropResliced(vtkImageMapper3D* mapper)
+    {
+        if (mapper == nullptr || !mapper->IsA("vtkImageResliceMapper")) {
+            return;
+        }
+        vtkImageResliceToColors* vtkImageResliceMapper::*const resliced = &ResliceMapperAccess::ImageReslice;
+        if (vtkImageResliceToColors* filter = static_cast<vtkImageResliceMapper*>(mapper)->*resliced) {
+            filter->GetOutput()->ReleaseData();
+        }
+    }
+};
+
+/// Every image mapper of a renderer, the reslice mappers' inner slice mappers included.
+std::vector<vtkImageMapper3D*> imageMappers(vtkRenderer* renderer)
+{
+    std::vector<vtkImageMapper3D*> mappers;
+    vtkPropCollection* props = renderer->GetViewProps();
+    props->InitTraversal();
+    while (vtkProp* prop = props->GetNextProp()) {
+        if (auto* slice = vtkImageSlice::SafeDownCast(prop);
+            slice != nullptr && slice->GetMapper() != nullptr) {
+            mappers.push_back(slice->GetMapper());
+            if (vtkImageMapper3D* inner = ResliceMapperAccess::innerMapper(slice->GetMapper())) {
+                mappers.push_back(inner);
+            }
+        }
+    }
+    return mappers;
+}
 
 } // namespace
 
@@ -213,7 +324,24 @@ void ImageView::clearVolume()
     m_drawingActive = false;
     m_editId = 0;
     const bool had = m_volume != nullptr || m_scene->hasVolume();
+    // VTK deletes the slice texture (and its buffers) in whatever OpenGL context is current, and with none
+    // current it deletes nothing: make this view's context current while the scene lets go of them, and zero
+    // the texture first (see SliceMapperAccess). Then free the CPU copies VTK keeps.
+    const bool current = had && context() != nullptr;
+    if (current) {
+        makeCurrent();
+        for (vtkImageMapper3D* mapper : imageMappers(m_scene->renderer())) {
+            SliceMapperAccess::scrubTexture(mapper, *context()->functions());
+        }
+    }
     m_scene->clear();
+    for (vtkImageMapper3D* mapper : imageMappers(m_scene->renderer())) {
+        SliceMapperAccess::dropTextureData(mapper);
+        ResliceMapperAccess::dropResliced(mapper);
+    }
+    if (current) {
+        doneCurrent();
+    }
     m_volume = nullptr;
     eraseIdentity(m_context.identity);
     m_context = {};
