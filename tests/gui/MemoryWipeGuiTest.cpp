@@ -12,6 +12,7 @@
 #include "../integration/ReadingCenterEnv.h"
 #include "../integration/Subprocess.h"
 #include "../unit/memory/PhiMarker.h"
+#include "dokuei/app/LockScreen.h"
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/PatientBanner.h"
@@ -25,22 +26,31 @@
 #include "dokuei/security/Roles.h"
 #include "dokuei/security/SecureBuffer.h"
 #include "dokuei/security/Session.h"
+#include "dokuei/viewer/core/WindowLevel.h"
+#include "dokuei/viewer/ui/ReadingWorkspace.h"
 
 #include <array>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QGuiApplication>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPixmap>
 #include <QPushButton>
+#include <QScreen>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolBar>
 #include <QTreeWidget>
 
 #include <gtest/gtest.h>
@@ -85,9 +95,17 @@ struct MarkerForms
     PhiMarker pixelHu;   // the same pixels as int16 HU (little endian), as the volume holds them
     PhiMarker nameUtf8;  // the family name and the DICOM PN component separator
     PhiMarker nameUtf16; // the family name as a QString holds it
+    // Only with narrow pixels (see makeMarkerForms): the marker row as the 2D views' slice texture holds it
+    // under `textureWindow`. Empty otherwise.
+    PhiMarker textureRgba; // VTK's RGBA texture data: grey, grey, grey, 255 per pixel (+ the air pixel)
+    PhiMarker textureGrey; // the same greys one byte per pixel (a luminance texture, if any)
+    viewer::Window textureWindow;
 };
 
-MarkerForms makeMarkerForms()
+/// `narrowPixels`: every second marker character (the high byte of each little-endian pixel) is one and the
+/// same random character, so the marker's HU lie within 75 HU (the alphabet's low bytes '0'..'z') and a
+/// window of width 256 maps them one to one onto 8-bit greys: the slice texture's bytes are then known.
+MarkerForms makeMarkerForms(bool narrowPixels = false)
 {
     static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     SecureBuffer random = mustAllocate(kMarkerChars);
@@ -95,8 +113,9 @@ MarkerForms makeMarkerForms()
     SecureBuffer text = mustAllocate(kMarkerChars);
     auto* chars = reinterpret_cast<unsigned char*>(text.data());
     for (std::size_t i = 0; i < kMarkerChars; ++i) {
+        const std::size_t source = narrowPixels && i % 2 == 1 ? 1 : i;
         chars[i] = static_cast<unsigned char>(
-            kAlphabet[std::to_integer<unsigned>(random.data()[i]) % (sizeof(kAlphabet) - 1)]);
+            kAlphabet[std::to_integer<unsigned>(random.data()[source]) % (sizeof(kAlphabet) - 1)]);
     }
     random.release();
 
@@ -126,9 +145,53 @@ MarkerForms makeMarkerForms()
         const char16_t unit = chars[i];
         std::memcpy(utf16.data() + 2 * i, &unit, 2); // host order, as QString holds it
     }
-    return MarkerForms{PhiMarker::fromClear(std::move(text)), PhiMarker::fromClear(std::move(raw)),
-                       PhiMarker::fromClear(std::move(hu)), PhiMarker::fromClear(std::move(utf8)),
-                       PhiMarker::fromClear(std::move(utf16))};
+    MarkerForms forms;
+    forms.text = PhiMarker::fromClear(std::move(text));
+    forms.pixelRaw = PhiMarker::fromClear(std::move(raw));
+    forms.pixelHu = PhiMarker::fromClear(std::move(hu));
+    forms.nameUtf8 = PhiMarker::fromClear(std::move(utf8));
+    forms.nameUtf16 = PhiMarker::fromClear(std::move(utf16));
+    if (narrowPixels) {
+        // vtkImageMapper3D::MakeTextureData (VTK 9.1) turns a one-component int16 slice into RGBA bytes,
+        // row by row as stored, each pixel (g, g, g, 255) with g = clamp((hu - (level - window/2)) * 255 /
+        // window, 0, 255) + 0.5 truncated. SliceScene sets VTK's window to w - 1 and level to c - 0.5, so
+        // with w = 256: g = hu - c + 128, exactly greyForHu (DICOM linear VOI) for every HU in c-127..c+127.
+        // The high byte is the same in every pixel: centre the window 100 HU above the lowest possible
+        // marker HU ('0' as low byte), so greys lie in 28..102 ('0'..'z'), and air clamps to 0.
+        SecureBuffer clearText = forms.text.reveal();
+        const auto* c = reinterpret_cast<const unsigned char*>(clearText.data());
+        const int highHu = (c[1] << 8) + kIntercept;
+        forms.textureWindow = viewer::Window{double(highHu + '0' + 100), 256.0};
+        SecureBuffer rgba = mustAllocate((kMarkerChars / 2 + 1) * 4);
+        SecureBuffer grey = mustAllocate(kMarkerChars / 2 + 1);
+        for (std::size_t i = 0; i <= kMarkerChars / 2; ++i) {
+            const int huValue = i < kMarkerChars / 2 ? (c[2 * i] | (c[2 * i + 1] << 8)) + kIntercept : kAirHu;
+            const std::uint8_t g = viewer::greyForHu(huValue, forms.textureWindow);
+            for (std::size_t k = 0; k < 3; ++k) {
+                rgba.data()[4 * i + k] = std::byte(g);
+            }
+            rgba.data()[4 * i + 3] = std::byte(255);
+            grey.data()[i] = std::byte(g);
+        }
+        clearText.release();
+        forms.textureRgba = PhiMarker::fromClear(std::move(rgba));
+        forms.textureGrey = PhiMarker::fromClear(std::move(grey));
+    }
+    return forms;
+}
+
+/// Whether the marker's texture greys are what the window promises (28..102, none clamped; the air pixel 0):
+/// checked without printing them.
+bool textureGreysAreExact(const MarkerForms& forms)
+{
+    SecureBuffer grey = forms.textureGrey.reveal();
+    bool ok = grey.size() == kMarkerChars / 2 + 1 && std::to_integer<int>(grey.data()[kMarkerChars / 2]) == 0;
+    for (std::size_t i = 0; ok && i < kMarkerChars / 2; ++i) {
+        const int g = std::to_integer<int>(grey.data()[i]);
+        ok = g >= 28 && g <= 102;
+    }
+    grey.release();
+    return ok;
 }
 
 struct FormHits
@@ -156,13 +219,20 @@ struct AllHits
     FormHits pixelHu;
     FormHits nameUtf8;
     FormHits nameUtf16;
+    FormHits textureRgba{0, {}}; // 0 when the forms have no texture form
+    FormHits textureGrey{0, {}};
 };
 
 AllHits scanAll(const MarkerForms& forms)
 {
     security::testing::scrubStack();
-    return {scanFor(forms.pixelRaw), scanFor(forms.pixelHu), scanFor(forms.nameUtf8),
-            scanFor(forms.nameUtf16)};
+    AllHits hits{scanFor(forms.pixelRaw), scanFor(forms.pixelHu), scanFor(forms.nameUtf8),
+                 scanFor(forms.nameUtf16)};
+    if (forms.textureRgba.size() > 0) {
+        hits.textureRgba = scanFor(forms.textureRgba);
+        hits.textureGrey = scanFor(forms.textureGrey);
+    }
+    return hits;
 }
 
 std::string where(const FormHits& hits)
@@ -451,6 +521,213 @@ TEST_F(MemoryWipeGuiTest, DISABLED_LockWhileTheSeriesArrivesLeavesNoCopy)
         EXPECT_EQ(hits->nameUtf8.hits, 0) << where(hits->nameUtf8);
         EXPECT_EQ(hits->nameUtf16.hits, 0) << where(hits->nameUtf16);
     }
+}
+
+const char* layoutName(viewer::ReadingLayout layout)
+{
+    switch (layout) {
+    case viewer::ReadingLayout::Single:
+        return "1x1";
+    case viewer::ReadingLayout::OneByTwo:
+        return "1x2";
+    case viewer::ReadingLayout::TwoByTwo:
+        return "2x2";
+    case viewer::ReadingLayout::MprAnd3D:
+        return "MPR+3D";
+    }
+    return "?";
+}
+
+QList<viewer::VtkViewWidget*> allViews(const viewer::ReadingWorkspace& workspace)
+{
+    return {workspace.stackView(), workspace.axialView(), workspace.coronalView(), workspace.sagittalView(),
+            workspace.volumeView()};
+}
+
+/// Every text a widget tree shows (labels, line edits, buttons, window titles), for the lock screen check.
+QStringList visibleTexts(QWidget* root)
+{
+    QStringList texts{root->windowTitle()};
+    for (QWidget* widget : root->findChildren<QWidget*>()) {
+        if (!widget->isVisible()) {
+            continue;
+        }
+        if (auto* label = qobject_cast<QLabel*>(widget)) {
+            texts << label->text();
+        } else if (auto* edit = qobject_cast<QLineEdit*>(widget)) {
+            texts << edit->text() << edit->placeholderText();
+        } else if (auto* button = qobject_cast<QAbstractButton*>(widget)) {
+            texts << button->text();
+        }
+        texts << widget->toolTip();
+    }
+    return texts;
+}
+
+// The reading workspace's views after every layout has been on screen: the 2D views' slice textures (the
+// 8-bit greys VTK makes of the slice shown, on llvmpipe in process memory) are found by the scan before the
+// lock, and neither they nor any other form of the marker after it; the screen then shows the lock screen
+// only.
+TEST_F(MemoryWipeGuiTest, ViewingEveryLayoutThenLockLeavesNoCopy)
+{
+    using viewer::ReadingLayout;
+    const MarkerForms forms = makeMarkerForms(/*narrowPixels=*/true);
+    ASSERT_TRUE(textureGreysAreExact(forms)) << "the window does not map the marker 1:1 to greys";
+    const QString studyUid = storeMarkerSeries(forms);
+    ASSERT_FALSE(studyUid.isEmpty());
+    const AllHits stored = scanAll(forms);
+    EXPECT_EQ(stored.pixelRaw.hits + stored.pixelHu.hits + stored.nameUtf8.hits + stored.nameUtf16.hits +
+                  stored.textureRgba.hits + stored.textureGrey.hits,
+              0)
+        << "the test itself holds a copy of the marker";
+
+    signIn();
+    openSeries(studyUid);
+    app::MainWindow* window = m_workstation->mainWindow();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->seriesLoader()->volume() != nullptr; }, 30000))
+        << "the series is loaded";
+    viewer::ReadingWorkspace* workspace = window->readingWorkspace();
+    ASSERT_NE(workspace, nullptr);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return workspace->hasSeries(); }, 10000)) << "the workspace shows it";
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
+
+    // The stack's window (shared by the 2D views) maps the marker's HU one to one onto greys.
+    workspace->stackView()->setWindow(forms.textureWindow);
+    ASSERT_EQ(workspace->axialView()->window(), forms.textureWindow) << "the 2D views share the window";
+
+    // Every layout through its tool-bar button; each view of the layout draws at least one frame.
+    // Ends in MPR + 3D: the stack (whose texture holds the marker row) is hidden when the seat locks.
+    const ReadingLayout order[] = {ReadingLayout::Single, ReadingLayout::OneByTwo, ReadingLayout::TwoByTwo,
+                                   ReadingLayout::MprAnd3D};
+    struct Visit
+    {
+        ReadingLayout layout;
+        int views = 0;
+        long long textureRgba = -1;
+        long long textureGrey = -1;
+        QStringList regions;
+    };
+    std::vector<Visit> visits;
+    for (const ReadingLayout layout : order) {
+        std::map<viewer::VtkViewWidget*, int> framesBefore;
+        for (viewer::VtkViewWidget* view : allViews(*workspace)) {
+            framesBefore[view] = view->framesRendered();
+        }
+        QWidget* button = workspace->toolBar()->widgetForAction(workspace->layoutAction(layout));
+        ASSERT_NE(button, nullptr) << layoutName(layout);
+        QTest::mouseClick(button, Qt::LeftButton);
+        ASSERT_EQ(workspace->readingLayout(), layout) << "the button switched to " << layoutName(layout);
+        const QList<QWidget*> shown = workspace->visibleViews();
+        for (QWidget* view : shown) {
+            view->update(); // a view that kept its place and size draws a frame too
+        }
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] {
+                for (QWidget* widget : shown) {
+                    auto* view = static_cast<viewer::VtkViewWidget*>(widget);
+                    if (!view->isVisible() || view->framesRendered() <= framesBefore[view]) {
+                        return false;
+                    }
+                }
+                return true;
+            },
+            20000))
+            << "every view of " << layoutName(layout) << " drew a frame";
+        QTest::qWait(50); // the overlays and the window's composition follow the frames
+        security::testing::scrubStack();
+        const FormHits rgba = scanFor(forms.textureRgba);
+        const FormHits grey = scanFor(forms.textureGrey);
+        visits.push_back({layout, int(shown.size()), rgba.hits, grey.hits, rgba.regions});
+    }
+
+    const AllHits before = scanAll(forms);
+    window->lockAction()->trigger();
+    ASSERT_EQ(m_workstation->session().state(), Session::State::Locked);
+    const AllHits atLock = scanAll(forms);
+    QTest::qWait(200);
+    const AllHits after = scanAll(forms);
+
+    for (const Visit& visit : visits) {
+        std::printf("layout %s (%d views): texture RGBA=%lld grey=%lld in [%s]\n", layoutName(visit.layout),
+                    visit.views, visit.textureRgba, visit.textureGrey,
+                    visit.regions.join(QStringLiteral(", ")).toStdString().c_str());
+    }
+    const auto line = [](const char* when, const AllHits& hits) {
+        std::printf("%s: pixel raw=%lld HU=%lld name UTF-8=%lld name UTF-16=%lld texture RGBA=%lld texture "
+                    "grey=%lld\n",
+                    when, hits.pixelRaw.hits, hits.pixelHu.hits, hits.nameUtf8.hits, hits.nameUtf16.hits,
+                    hits.textureRgba.hits, hits.textureGrey.hits);
+    };
+    line("before the lock", before);
+    line("right after the lock", atLock);
+    line("200 ms later", after);
+    std::fflush(stdout);
+
+    for (const Visit& visit : visits) {
+        // The stack shows the stored slice as a texture of the stored size: its marker row is in it.
+        if (visit.layout != ReadingLayout::MprAnd3D) {
+            EXPECT_GT(visit.textureRgba, 0)
+                << "the stack's slice texture is not found in " << layoutName(visit.layout);
+        }
+    }
+    EXPECT_GE(before.pixelHu.hits, 16) << "the volume's HU (one marker per slice) are not found";
+    EXPECT_GT(before.nameUtf16.hits, 0) << "the banner's / study list's name (UTF-16) is not found";
+    EXPECT_GT(before.textureRgba.hits, 0) << "the slice texture is not found before the lock";
+    for (const auto& [when, hits] :
+         {std::pair{"right after the lock", &atLock}, std::pair{"200 ms later", &after}}) {
+        EXPECT_EQ(hits->pixelRaw.hits, 0) << when << ": " << where(hits->pixelRaw);
+        EXPECT_EQ(hits->pixelHu.hits, 0) << when << ": " << where(hits->pixelHu);
+        EXPECT_EQ(hits->nameUtf8.hits, 0) << when << ": " << where(hits->nameUtf8);
+        EXPECT_EQ(hits->nameUtf16.hits, 0) << when << ": " << where(hits->nameUtf16);
+        EXPECT_EQ(hits->textureRgba.hits, 0) << when << ": " << where(hits->textureRgba);
+        EXPECT_EQ(hits->textureGrey.hits, 0) << when << ": " << where(hits->textureGrey);
+    }
+
+    // What the screen shows now: the lock screen only.
+    app::LockScreen* lock = m_workstation->lockScreen();
+    ASSERT_TRUE(lock->isShown());
+    const QList<QWidget*> lockWindows = lock->windows();
+    ASSERT_FALSE(lockWindows.isEmpty());
+    for (QWidget* lockWindow : lockWindows) {
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(lockWindow));
+    }
+    QTest::qWait(100);
+    EXPECT_FALSE(window->isVisible()) << "the reading window stays on screen under the lock";
+    for (viewer::VtkViewWidget* view : allViews(*workspace)) {
+        EXPECT_FALSE(view->isVisible()) << view->objectName().toStdString() << " is visible";
+    }
+    QScreen* screen = QGuiApplication::primaryScreen();
+    ASSERT_NE(screen, nullptr);
+    const QImage shot = screen->grabWindow(0).toImage().convertToFormat(QImage::Format_RGB32);
+    ASSERT_FALSE(shot.isNull());
+    QRegion covered;
+    for (QWidget* lockWindow : lockWindows) {
+        covered += lockWindow->geometry();
+        // The screen there is the lock screen's own drawing (a blinking caret may differ).
+        const QImage own = lockWindow->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const QRect area = lockWindow->geometry().intersected(shot.rect());
+        long long differing = 0;
+        for (int y = 0; y < area.height(); ++y) {
+            for (int x = 0; x < area.width(); ++x) {
+                if (own.pixel(x, y) != shot.pixel(area.x() + x, area.y() + y)) {
+                    ++differing;
+                }
+            }
+        }
+        EXPECT_LT(differing, static_cast<long long>(area.width()) * area.height() / 200)
+            << "the screen under the lock window differs from the lock screen in " << differing << " pixels";
+    }
+    EXPECT_TRUE(covered.contains(screen->geometry())) << "the lock screen does not cover the whole screen";
+    // No patient datum among the lock screen's texts: the name (the marker) and the phantom's patient ID.
+    SecureBuffer name = forms.nameUtf16.reveal();
+    const QStringView nameView(reinterpret_cast<const char16_t*>(name.data()), qsizetype(name.size() / 2));
+    for (QWidget* lockWindow : lockWindows) {
+        for (const QString& text : visibleTexts(lockWindow)) {
+            EXPECT_FALSE(text.contains(nameView)) << "the lock screen shows the patient name";
+            EXPECT_FALSE(text.contains(QLatin1String("PH0000001"))) << "the lock screen shows the patient ID";
+        }
+    }
+    name.release();
 }
 
 } // namespace
