@@ -14,6 +14,7 @@
 #include <QDoubleSpinBox>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScreen>
 #include <QTest>
 #include <QToolBar>
 #include <QWheelEvent>
@@ -168,6 +169,13 @@ TEST_F(ReadingWorkspaceTest, EveryLayoutShowsItsViewsWithTheTrueGreyOfAnInsert)
         ASSERT_EQ(m_workspace->readingLayout(), entry.layout);
         const QList<QWidget*> views = m_workspace->visibleViews();
         ASSERT_EQ(views.size(), entry.views);
+        // The views share the area between them: each gets about 1/n of it.
+        QApplication::processEvents();
+        const QWidget* area = views.front()->parentWidget();
+        for (QWidget* w : views) {
+            const double share = double(w->width() * w->height()) / (area->width() * area->height());
+            EXPECT_NEAR(share, 1.0 / entry.views, 0.1 / entry.views) << w->objectName().toStdString();
+        }
         for (QWidget* w : {static_cast<QWidget*>(m_workspace->stackView()), static_cast<QWidget*>(m_workspace->axialView()),
                            static_cast<QWidget*>(m_workspace->coronalView()),
                            static_cast<QWidget*>(m_workspace->sagittalView()),
@@ -262,8 +270,19 @@ TEST_F(ReadingWorkspaceTest, ScrollByWheelKeysDragAndCine)
     EXPECT_NE(shot(view), at40) << "another slice is drawn";
     wheel(view, -3);
     EXPECT_EQ(view->sliceIndex(), 40);
+    // What is on the screen (the X server's pixels, not a re-render): the annotation "Image n / N" in the
+    // bottom-left corner follows the slice in the same frame.
+    const auto screenCorner = [&] {
+        QTest::qWait(100);
+        const QPoint topLeft = view->mapTo(m_workspace.get(), QPoint(0, view->height() - 60));
+        return QGuiApplication::primaryScreen()
+            ->grabWindow(m_workspace->winId(), topLeft.x(), topLeft.y(), 160, 60)
+            .toImage();
+    };
+    const QImage cornerAt40 = screenCorner();
     QTest::keyClick(view, Qt::Key_Up);
     EXPECT_EQ(view->sliceIndex(), 41);
+    EXPECT_NE(screenCorner(), cornerAt40) << "the overlay is repainted with the image";
     QTest::keyClick(view, Qt::Key_Down);
     QTest::keyClick(view, Qt::Key_PageUp);
     EXPECT_EQ(view->sliceIndex(), 50);

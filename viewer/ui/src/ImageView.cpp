@@ -263,8 +263,8 @@ ImageView::ImageView(ImageViewKind kind, MeasurementSet* measurements, QWidget* 
         }
     });
     if (m_measurements) {
-        connect(m_measurements, &MeasurementSet::changed, this, qOverload<>(&QWidget::update));
-        connect(m_measurements, &MeasurementSet::selectionChanged, this, qOverload<>(&QWidget::update));
+        connect(m_measurements, &MeasurementSet::changed, this, &VtkViewWidget::requestFrame);
+        connect(m_measurements, &MeasurementSet::selectionChanged, this, &VtkViewWidget::requestFrame);
     }
 }
 
@@ -360,12 +360,12 @@ bool ImageView::hasVolume() const
 void ImageView::voxelsChanged()
 {
     m_scene->voxelsChanged();
-    update();
+    requestFrame();
 }
 
 void ImageView::changed()
 {
-    update();
+    requestFrame();
     emit viewChanged();
 }
 
@@ -497,7 +497,7 @@ void ImageView::resetPlane()
 void ImageView::setReferencePlanes(std::vector<ReferencePlane> planes)
 {
     m_references = std::move(planes);
-    update();
+    requestFrame();
 }
 
 void ImageView::setSlab(SlabMode mode, double thicknessMm)
@@ -646,7 +646,7 @@ void ImageView::setCineRunning(bool running)
     } else {
         m_cine.stop();
     }
-    update();
+    requestFrame();
 }
 
 void ImageView::setCineRate(double framesPerSecond)
@@ -655,7 +655,7 @@ void ImageView::setCineRate(double framesPerSecond)
     if (m_cine.isActive()) {
         m_cine.start(int(std::lround(1000.0 / m_cineRate)));
     }
-    update();
+    requestFrame();
 }
 
 void ImageView::setTool(ReadingTool tool)
@@ -663,7 +663,7 @@ void ImageView::setTool(ReadingTool tool)
     m_tool = tool;
     m_drawing.clear();
     m_drawingActive = false;
-    update();
+    requestFrame();
 }
 
 // --- geometry --------------------------------------------------------------------------------------------
@@ -1127,7 +1127,7 @@ void ImageView::mousePressEvent(QMouseEvent* event)
     default:
         break;
     }
-    update();
+    requestFrame();
     event->accept();
 }
 
@@ -1141,7 +1141,7 @@ void ImageView::mouseMoveEvent(QMouseEvent* event)
         if (m_tool == ReadingTool::Angle && m_drawingActive && m_drawing.size() == 3) {
             if (const auto patient = displayToPatient(p)) {
                 m_drawing[2] = *patient;
-                update();
+                requestFrame();
             }
         }
         return;
@@ -1199,7 +1199,7 @@ void ImageView::mouseMoveEvent(QMouseEvent* event)
     case ReadingTool::Angle:
         if (patient && m_drawingActive && m_drawing.size() >= 2) {
             m_drawing[1] = *patient;
-            update();
+            requestFrame();
         }
         break;
     case ReadingTool::Freehand:
@@ -1207,7 +1207,7 @@ void ImageView::mouseMoveEvent(QMouseEvent* event)
             const auto last = patientToDisplay(m_drawing.back());
             if (!last || std::hypot(last->x() - p.x(), last->y() - p.y()) >= 3.0) {
                 m_drawing.push_back(*patient);
-                update();
+                requestFrame();
             }
         }
         break;
@@ -1260,7 +1260,7 @@ void ImageView::mouseReleaseEvent(QMouseEvent* event)
     default:
         break;
     }
-    update();
+    requestFrame();
 }
 
 void ImageView::mouseDoubleClickEvent(QMouseEvent* event)
@@ -1356,7 +1356,7 @@ void ImageView::keyPressEvent(QKeyEvent* event)
     case Qt::Key_Escape:
         m_drawing.clear();
         m_drawingActive = false;
-        update();
+        requestFrame();
         break;
     default:
         VtkViewWidget::keyPressEvent(event);

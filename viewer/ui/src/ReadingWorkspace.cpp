@@ -383,9 +383,13 @@ void ReadingWorkspace::setReadingLayout(ReadingLayout layout)
         m_grid->addWidget(m_volumeView, 1, 1);
         break;
     }
+    // Only the rows and columns in use stretch: an empty second row or column would otherwise take half the
+    // area (1x1 showed the stack in a quarter of it).
+    const int rows = (layout == ReadingLayout::TwoByTwo || layout == ReadingLayout::MprAnd3D) ? 2 : 1;
+    const int columns = layout == ReadingLayout::Single ? 1 : 2;
     for (int i = 0; i < 2; ++i) {
-        m_grid->setRowStretch(i, 1);
-        m_grid->setColumnStretch(i, 1);
+        m_grid->setRowStretch(i, i < rows ? 1 : 0);
+        m_grid->setColumnStretch(i, i < columns ? 1 : 0);
     }
     m_layoutActions[std::size_t(layout)]->setChecked(true);
     if (m_volume && shown.contains(m_volumeView) && !m_volumeView->hasVolume()) {

@@ -19,12 +19,12 @@ VolumeView::VolumeView(QWidget* parent) : VtkViewWidget(parent), m_scene(std::ma
     addRenderer(m_scene->renderer());
     connect(this, &VtkViewWidget::interactionChanged, this, [this](bool interacting) {
         m_scene->setInteracting(interacting);
-        update();
+        requestFrame();
     });
     connect(this, &VtkViewWidget::glInitialized, this, [this](const QString& renderer, const QString&) {
         const QByteArray requested = qgetenv("DOKUEI_VOLUME_MAPPER");
         m_scene->setMapperKind(chooseVolumeMapper(renderer.toStdString(), requested.toStdString()));
-        update();
+        requestFrame();
     });
 }
 
@@ -43,7 +43,7 @@ void VolumeView::setVolume(const Volume* volume, const SeriesIdentity& identity)
     m_identity = identity;
     m_crop = {0, 1, 0, 1, 0, 1};
     m_scene->resetCamera();
-    update();
+    requestFrame();
 }
 
 void VolumeView::clearVolume()
@@ -65,13 +65,13 @@ bool VolumeView::hasVolume() const
 void VolumeView::voxelsChanged()
 {
     m_scene->voxelsChanged();
-    update();
+    requestFrame();
 }
 
 void VolumeView::setPreset(VolumePreset preset)
 {
     m_scene->setPreset(preset);
-    update();
+    requestFrame();
 }
 
 VolumePreset VolumeView::preset() const
@@ -99,7 +99,7 @@ QString VolumeView::presetName(VolumePreset preset)
 void VolumeView::resetCamera()
 {
     m_scene->resetCamera();
-    update();
+    requestFrame();
 }
 
 void VolumeView::setCropFractions(const std::array<double, 6>& fractions)
@@ -122,7 +122,7 @@ void VolumeView::setCropFractions(const std::array<double, 6>& fractions)
         box[std::size_t(2 * axis + 1)] = low + b * extent;
     }
     m_scene->setCropBox(box);
-    update();
+    requestFrame();
 }
 
 ViewAxes VolumeView::screenAxes() const

@@ -53,6 +53,7 @@ public:
 protected:
     void paintEvent(QPaintEvent*) override
     {
+
         QPainter painter(this);
         m_paint(painter);
     }
@@ -97,7 +98,7 @@ VtkViewWidget::VtkViewWidget(QWidget* parent)
     m_interactor->SetInteractorStyle(style);
     // All drawing happens in paintGL: the interactor only asks Qt for a repaint.
     m_interactor->EnableRenderOff();
-    observe(m_interactor, vtkCommand::RenderEvent, [this](void*) { update(); });
+    observe(m_interactor, vtkCommand::RenderEvent, [this](void*) { requestFrame(); });
     m_interactor->Initialize();
 
     m_overlay = new OverlayWidget(this, [this](QPainter& painter) { paintOverlay(painter); });
@@ -121,7 +122,7 @@ vtkGenericOpenGLRenderWindow* VtkViewWidget::renderWindow() const
 void VtkViewWidget::addRenderer(vtkRenderer* renderer)
 {
     m_window->AddRenderer(renderer);
-    update();
+    requestFrame();
 }
 
 void VtkViewWidget::releaseGraphics()
@@ -136,6 +137,14 @@ void VtkViewWidget::releaseGraphics()
 }
 
 void VtkViewWidget::paintOverlay(QPainter&) {}
+
+void VtkViewWidget::requestFrame()
+{
+    update();
+    if (m_overlay) {
+        m_overlay->update();
+    }
+}
 
 
 void VtkViewWidget::resizeEvent(QResizeEvent* event)
@@ -224,10 +233,9 @@ void VtkViewWidget::paintGL()
     state->Pop();
 
     // The overlay is a transparent child widget that Qt composes over this one (QPainter inside paintGL
-    // drew nothing visible here after VTK's rendering under Mesa): it repaints with every frame.
-    if (m_overlay) {
-        m_overlay->update();
-    }
+    // drew nothing visible here after VTK's rendering under Mesa). Qt repaints it in the same cycle as this
+    // widget only when both were asked for before it (requestFrame()): a QOpenGLWidget's update() does not
+    // repaint its raster children, and asking for the overlay from here cost a second paint cycle per frame.
 
     ++m_framesRendered;
     emit frameRendered();
@@ -271,7 +279,7 @@ void VtkViewWidget::mouseReleaseEvent(QMouseEvent* event)
     forwardMouse(event, vtkEvent);
     if (m_buttonsDown > 0 && --m_buttonsDown == 0) {
         emit interactionChanged(false);
-        update();
+        requestFrame();
     }
 }
 

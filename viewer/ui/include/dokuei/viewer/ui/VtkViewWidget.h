@@ -34,6 +34,10 @@ public:
     /// How many frames VTK has drawn into this widget.
     int framesRendered() const { return m_framesRendered; }
 
+    /// Asks for a new frame and a repaint of the overlay, in the same paint cycle. Use this instead of
+    /// update(): a QOpenGLWidget's update() does not repaint its child widgets.
+    void requestFrame();
+
     /// For the wipe: releases the graphics resources of every prop in the window (textures, buffers, VTK's
     /// framebuffers; on Mesa llvmpipe these live in process memory and are freed through the zeroing free())
     /// and repaints now, so that neither VTK's framebuffer nor the widget's holds the last image. The scenes
