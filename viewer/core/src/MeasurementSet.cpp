@@ -1,4 +1,5 @@
 #include "dokuei/viewer/core/MeasurementSet.h"
+#include "dokuei/viewer/core/Vec3Math.h"
 
 #include "dokuei/security/SecureBuffer.h"
 
@@ -11,18 +12,6 @@
 namespace dokuei::viewer {
 namespace {
 
-double dot(const Vec3& a, const Vec3& b)
-{
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-Vec3 sub(const Vec3& a, const Vec3& b)
-{
-    return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
-}
-Vec3 axpy(const Vec3& p, double s, const Vec3& d)
-{
-    return {p[0] + s * d[0], p[1] + s * d[1], p[2] + s * d[2]};
-}
 
 std::optional<VoxelIndex> toVoxel(const Volume& v, const Vec3& p)
 {

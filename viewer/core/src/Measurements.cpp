@@ -1,4 +1,5 @@
 #include "dokuei/viewer/core/Measurements.h"
+#include "dokuei/viewer/core/Vec3Math.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,14 +10,6 @@
 namespace dokuei::viewer {
 namespace {
 
-double dot(const Vec3& a, const Vec3& b)
-{
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-Vec3 minus(const Vec3& a, const Vec3& b)
-{
-    return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
-}
 
 /// Exact integer sums over the pixels of a region; the mean/SD are computed from them at the end.
 class Accumulator
@@ -138,14 +131,14 @@ std::optional<VoxelIndex> patientToVoxel(const VolumeGeometry& g, const Vec3& pa
     if (!(std::abs(det) > 1e-12) || !std::isfinite(det)) {
         return std::nullopt;
     }
-    const Vec3 d = minus(patient, g.origin);
+    const Vec3 d = sub(patient, g.origin);
     // Cramer's rule via the reciprocal basis.
     return VoxelIndex{dot(d, bxc) / det, dot(d, cxa) / det, dot(d, axb) / det};
 }
 
 double lengthMm(const Volume& volume, const VoxelIndex& a, const VoxelIndex& b)
 {
-    const Vec3 d = minus(voxelToPatient(volume.geometry(), a), voxelToPatient(volume.geometry(), b));
+    const Vec3 d = sub(voxelToPatient(volume.geometry(), a), voxelToPatient(volume.geometry(), b));
     return std::sqrt(dot(d, d));
 }
 
@@ -154,8 +147,8 @@ std::optional<double> angleDegrees(const Volume& volume, const VoxelIndex& a, co
 {
     const VolumeGeometry& g = volume.geometry();
     const Vec3 v = voxelToPatient(g, vertex);
-    const Vec3 u = minus(voxelToPatient(g, a), v);
-    const Vec3 w = minus(voxelToPatient(g, b), v);
+    const Vec3 u = sub(voxelToPatient(g, a), v);
+    const Vec3 w = sub(voxelToPatient(g, b), v);
     const double nu = std::sqrt(dot(u, u));
     const double nw = std::sqrt(dot(w, w));
     if (!(nu > 0.0) || !(nw > 0.0)) {

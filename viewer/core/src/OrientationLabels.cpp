@@ -1,4 +1,5 @@
 #include "dokuei/viewer/core/OrientationLabels.h"
+#include "dokuei/viewer/core/Vec3Math.h"
 
 #include <algorithm>
 #include <array>
@@ -8,18 +9,6 @@
 namespace dokuei::viewer {
 namespace {
 
-double dot(const Vec3& a, const Vec3& b)
-{
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-Vec3 scaled(const Vec3& a, double s)
-{
-    return {a[0] * s, a[1] * s, a[2] * s};
-}
-Vec3 cross(const Vec3& a, const Vec3& b)
-{
-    return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-}
 
 // Rodrigues' rotation of v about the unit axis u.
 Vec3 rotate(const Vec3& v, const Vec3& u, double radians)
@@ -47,7 +36,7 @@ Vec3 closestSignedAxis(const std::array<Vec3, 3>& axes, const Vec3& target, int 
             best = std::abs(d);
             chosen = i;
             result =
-                d >= 0 ? axes[static_cast<std::size_t>(i)] : scaled(axes[static_cast<std::size_t>(i)], -1.0);
+                d >= 0 ? axes[static_cast<std::size_t>(i)] : scale(axes[static_cast<std::size_t>(i)], -1.0);
         }
     }
     return result;
@@ -80,8 +69,8 @@ QString orientationLabel(const Vec3& direction, double threshold)
 
 SideLabels sideLabels(const ViewAxes& axes, double threshold)
 {
-    return {orientationLabel(scaled(axes.right, -1.0), threshold), orientationLabel(axes.right, threshold),
-            orientationLabel(scaled(axes.down, -1.0), threshold), orientationLabel(axes.down, threshold)};
+    return {orientationLabel(scale(axes.right, -1.0), threshold), orientationLabel(axes.right, threshold),
+            orientationLabel(scale(axes.down, -1.0), threshold), orientationLabel(axes.down, threshold)};
 }
 
 ViewAxes standardViewAxes(ViewPlane plane)
@@ -131,7 +120,7 @@ ViewAxes rotateViewAxes(const ViewAxes& axes, const Vec3& axisLps, double degree
     if (!(norm > 0.0)) {
         return axes;
     }
-    const Vec3 u = scaled(axisLps, 1.0 / norm);
+    const Vec3 u = scale(axisLps, 1.0 / norm);
     const double radians = degrees * std::numbers::pi / 180.0;
     return {rotate(axes.right, u, radians), rotate(axes.down, u, radians)};
 }

@@ -1,4 +1,5 @@
 #include "dokuei/viewer/core/SeriesGeometry.h"
+#include "dokuei/viewer/core/Vec3Math.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,20 +8,8 @@
 namespace dokuei::viewer {
 namespace {
 
-double dot(const Vec3& a, const Vec3& b)
-{
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
 
-Vec3 cross(const Vec3& a, const Vec3& b)
-{
-    return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-}
 
-double norm(const Vec3& a)
-{
-    return std::sqrt(dot(a, a));
-}
 
 struct Group
 {

@@ -1,4 +1,5 @@
 #include "dokuei/viewer/ui/ImageView.h"
+#include "dokuei/viewer/core/Vec3Math.h"
 
 #include "dokuei/security/SecureBuffer.h"
 #include "dokuei/viewer/core/Measurements.h"
@@ -33,31 +34,6 @@
 namespace dokuei::viewer {
 namespace {
 
-double dot(const Vec3& a, const Vec3& b)
-{
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-Vec3 add(const Vec3& a, const Vec3& b)
-{
-    return {a[0] + b[0], a[1] + b[1], a[2] + b[2]};
-}
-Vec3 sub(const Vec3& a, const Vec3& b)
-{
-    return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
-}
-Vec3 scale(const Vec3& a, double s)
-{
-    return {a[0] * s, a[1] * s, a[2] * s};
-}
-Vec3 cross(const Vec3& a, const Vec3& b)
-{
-    return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-}
-Vec3 normalised(const Vec3& a)
-{
-    const double n = std::sqrt(dot(a, a));
-    return n > 0 ? scale(a, 1.0 / n) : a;
-}
 
 ViewPlane planeOf(ImageViewKind kind)
 {
@@ -603,13 +579,8 @@ void ImageView::oneToOne()
 void ImageView::moveCameraInPlane(double dxMm, double dyMm)
 {
     vtkCamera* camera = m_scene->renderer()->GetActiveCamera();
-    double up[3];
-    double dop[3];
-    camera->GetViewUp(up);
-    camera->GetDirectionOfProjection(dop);
-    const Vec3 down = normalised({-up[0], -up[1], -up[2]});
-    const Vec3 right = normalised(cross({dop[0], dop[1], dop[2]}, {up[0], up[1], up[2]}));
-    const Vec3 move = add(scale(right, dxMm), scale(down, dyMm));
+    const ViewAxes screen = cameraScreenAxes(camera);
+    const Vec3 move = add(scale(screen.right, dxMm), scale(screen.down, dyMm));
     double focal[3];
     double position[3];
     camera->GetFocalPoint(focal);
@@ -692,16 +663,11 @@ std::optional<Vec3> ImageView::displayToPatient(QPointF p) const
     }
     vtkCamera* camera = m_scene->renderer()->GetActiveCamera();
     double focal[3];
-    double up[3];
-    double dop[3];
     camera->GetFocalPoint(focal);
-    camera->GetViewUp(up);
-    camera->GetDirectionOfProjection(dop);
-    const Vec3 down = normalised({-up[0], -up[1], -up[2]});
-    const Vec3 right = normalised(cross({dop[0], dop[1], dop[2]}, {up[0], up[1], up[2]}));
+    const ViewAxes screen = cameraScreenAxes(camera);
     const double mm = mmPerPixel();
-    const Vec3 world = add(Vec3{focal[0], focal[1], focal[2]},
-                           add(scale(right, (p.x() - width() / 2.0) * mm), scale(down, (p.y() - height() / 2.0) * mm)));
+    const Vec3 world = add(Vec3{focal[0], focal[1], focal[2]}, add(scale(screen.right, (p.x() - width() / 2.0) * mm),
+                                                                   scale(screen.down, (p.y() - height() / 2.0) * mm)));
     // Onto the plane shown (the camera's focal point need not lie on it exactly).
     const Vec3 patient = m_scene->worldToPatient(world);
     const Vec3 n = viewNormal(axes());
@@ -716,16 +682,11 @@ std::optional<QPointF> ImageView::patientToDisplay(const Vec3& lps) const
     }
     vtkCamera* camera = m_scene->renderer()->GetActiveCamera();
     double focal[3];
-    double up[3];
-    double dop[3];
     camera->GetFocalPoint(focal);
-    camera->GetViewUp(up);
-    camera->GetDirectionOfProjection(dop);
-    const Vec3 down = normalised({-up[0], -up[1], -up[2]});
-    const Vec3 right = normalised(cross({dop[0], dop[1], dop[2]}, {up[0], up[1], up[2]}));
+    const ViewAxes screen = cameraScreenAxes(camera);
     const Vec3 d = sub(m_scene->patientToWorld(lps), Vec3{focal[0], focal[1], focal[2]});
     const double mm = mmPerPixel();
-    return QPointF(width() / 2.0 + dot(d, right) / mm, height() / 2.0 + dot(d, down) / mm);
+    return QPointF(width() / 2.0 + dot(d, screen.right) / mm, height() / 2.0 + dot(d, screen.down) / mm);
 }
 
 SideLabels ImageView::sideLabels() const

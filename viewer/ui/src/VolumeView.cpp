@@ -127,13 +127,7 @@ void VolumeView::setCropFractions(const std::array<double, 6>& fractions)
 
 ViewAxes VolumeView::screenAxes() const
 {
-    vtkCamera* camera = m_scene->renderer()->GetActiveCamera();
-    double up[3];
-    double dop[3];
-    camera->GetViewUp(up);
-    camera->GetDirectionOfProjection(dop);
-    const Vec3 right{dop[1] * up[2] - dop[2] * up[1], dop[2] * up[0] - dop[0] * up[2], dop[0] * up[1] - dop[1] * up[0]};
-    return {right, {-up[0], -up[1], -up[2]}};
+    return cameraScreenAxes(m_scene->renderer()->GetActiveCamera());
 }
 
 SideLabels VolumeView::sideLabels() const

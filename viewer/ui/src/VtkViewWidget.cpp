@@ -1,5 +1,7 @@
 #include "dokuei/viewer/ui/VtkViewWidget.h"
 
+#include "dokuei/viewer/core/Vec3Math.h"
+
 #include <functional>
 #include <type_traits>
 
@@ -11,6 +13,7 @@
 #include <QWheelEvent>
 
 #include <vtkCallbackCommand.h>
+#include <vtkCamera.h>
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
@@ -134,6 +137,16 @@ void VtkViewWidget::releaseGraphics()
     m_window->Finalize();
     m_window->SetReadyForRendering(false);
     doneCurrent();
+}
+
+ViewAxes cameraScreenAxes(vtkCamera* camera)
+{
+    double up[3];
+    double dop[3];
+    camera->GetViewUp(up);
+    camera->GetDirectionOfProjection(dop);
+    const Vec3 upVector{up[0], up[1], up[2]};
+    return {normalised(cross({dop[0], dop[1], dop[2]}, upVector)), normalised(scale(upVector, -1.0))};
 }
 
 void VtkViewWidget::paintOverlay(QPainter&) {}

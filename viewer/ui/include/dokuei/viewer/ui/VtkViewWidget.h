@@ -3,15 +3,22 @@
 #include <QOpenGLWidget>
 #include <QString>
 
+#include "dokuei/viewer/core/OrientationLabels.h"
+
 class QPainter;
 
 #include <vtkSmartPointer.h>
 
+class vtkCamera;
 class vtkGenericOpenGLRenderWindow;
 class vtkGenericRenderWindowInteractor;
 class vtkRenderer;
 
 namespace dokuei::viewer {
+
+/// The world directions (unit vectors) towards screen right and screen down of a camera: right = direction of
+/// projection x view up, down = -view up. For the scenes whose world is patient LPS this is what a view shows.
+ViewAxes cameraScreenAxes(vtkCamera* camera);
 
 /// A QOpenGLWidget that hosts a VTK render window in Qt's OpenGL context: VTK renders into its own
 /// framebuffer during paintGL and the result is blitted into the widget's framebuffer. Mouse and wheel
