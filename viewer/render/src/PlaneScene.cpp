@@ -1,17 +1,15 @@
 #include "dokuei/viewer/render/PlaneScene.h"
 
+#include "SceneSupport.h"
 #include "dokuei/viewer/core/Measurements.h"
 #include "dokuei/viewer/core/Volume.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdint>
 #include <limits>
-#include <type_traits>
 
 #include <vtkCamera.h>
-#include <vtkDataArray.h>
 #include <vtkFloatArray.h>
 #include <vtkImageData.h>
 #include <vtkImageProperty.h>
@@ -24,18 +22,12 @@
 #include <vtkNew.h>
 #include <vtkObjectFactory.h>
 #include <vtkPointData.h>
-#include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
-#include <vtkShortArray.h>
 
 namespace dokuei::viewer {
 
-static_assert(std::is_same_v<short, std::int16_t>, "vtkShortArray wraps the int16 voxels without conversion");
-
 namespace {
 
-/// See SliceScene.cpp: VTK's ramp equals DICOM's linear VOI with window = w - 1 and level = c - 0.5.
-constexpr double kMinRampWidth = 1e-3;
 /// VTK's reslice mapper samples a slab every 1/SlabSampleFactor of the voxel spacing along the normal; 2 (its
 /// maximum) so that an oblique slab meets every voxel it crosses and MIP / MinIP miss no extreme.
 constexpr int kSlabSampleFactor = 2;
@@ -91,17 +83,8 @@ struct Grid
 Grid makeGrid(const VolumeGeometry& g)
 {
     Grid grid;
-    grid.spacing = {g.columnSpacing > 0 ? g.columnSpacing : 1.0, g.rowSpacing > 0 ? g.rowSpacing : 1.0,
-                    g.sliceSpacing > 0 ? g.sliceSpacing : 1.0};
-    const bool haveStep = norm(g.sliceStep) > 0;
-    for (std::size_t r = 0; r < 3; ++r) {
-        grid.dataToPatient[r * 4 + 0] = g.rowDirection[r];
-        grid.dataToPatient[r * 4 + 1] = g.columnDirection[r];
-        grid.dataToPatient[r * 4 + 2] = haveStep ? g.sliceStep[r] / grid.spacing[2] : g.normal[r];
-        grid.dataToPatient[r * 4 + 3] = g.origin[r];
-    }
-    grid.dataToPatient[12] = grid.dataToPatient[13] = grid.dataToPatient[14] = 0.0;
-    grid.dataToPatient[15] = 1.0;
+    grid.spacing = scene::voxelSpacing(g);
+    scene::dataToPatient(g, grid.spacing[2], grid.dataToPatient);
     vtkMatrix4x4::Invert(grid.dataToPatient, grid.patientToData);
     return grid;
 }
@@ -119,27 +102,6 @@ double mapperNormalSpacing(const Grid& grid, const Vec3& normal)
     }
     return (c[0] * c[0] * grid.spacing[0] + c[1] * c[1] * grid.spacing[1] + c[2] * c[2] * grid.spacing[2]) /
            length;
-}
-
-/// Wraps the volume's voxels in `image` without a copy (save = 1: VTK never frees or reallocates them).
-bool wrapVoxels(const Volume& volume, const Grid& grid, vtkImageData* image)
-{
-    if (volume.wiped() || volume.rows() <= 0 || volume.columns() <= 0 || volume.slices() <= 0 ||
-        volume.slice(0) == nullptr) {
-        return false;
-    }
-    image->SetDimensions(volume.columns(), volume.rows(), volume.slices());
-    image->SetSpacing(grid.spacing[0], grid.spacing[1], grid.spacing[2]);
-    image->SetOrigin(0.0, 0.0, 0.0);
-    vtkNew<vtkShortArray> scalars;
-    scalars->SetNumberOfComponents(1);
-    // VTK only reads the voxels; the const_cast is for VTK's non-const API.
-    scalars->SetArray(const_cast<short*>(volume.slice(0)),
-                      vtkIdType(volume.sliceVoxels()) * vtkIdType(volume.slices()), 1);
-    scalars->SetName("HU");
-    image->GetPointData()->SetScalars(scalars);
-    image->Modified();
-    return true;
 }
 
 std::array<Vec3, 8> cornerCentres(const Volume& volume, double pad)
@@ -227,13 +189,7 @@ struct PlaneScene::Impl
     bool invert = false;
     SliceInterpolation interpolation = SliceInterpolation::Nearest;
 
-    void applyWindow()
-    {
-        const double ramp = std::max(window.width - 1.0, kMinRampWidth);
-        property->SetColorWindow(ramp);
-        property->SetColorLevel(window.centre - 0.5);
-        property->SetLookupTable(invert ? invertedGrey.Get() : nullptr);
-    }
+    void applyWindow() { scene::applyVoiWindow(property, invertedGrey, window, invert); }
 
     void applySlab()
     {
@@ -278,14 +234,6 @@ struct PlaneScene::Impl
         renderer->GetActiveCamera()->GetFocalPoint(f);
         return {f[0], f[1], f[2]};
     }
-
-    void releaseGraphics()
-    {
-        if (vtkRenderWindow* renderWindow = renderer->GetRenderWindow()) {
-            actor->ReleaseGraphicsResources(renderWindow);
-            mapper->ReleaseGraphicsResources(renderWindow);
-        }
-    }
 };
 
 PlaneScene::PlaneScene() : m_impl(std::make_unique<Impl>())
@@ -305,17 +253,7 @@ PlaneScene::PlaneScene() : m_impl(std::make_unique<Impl>())
     // Whole voxels at the volume's edge (as SliceScene's border).
     d.mapper->BorderOn();
 
-    d.invertedGrey->SetNumberOfTableValues(256);
-    d.invertedGrey->SetHueRange(0.0, 0.0);
-    d.invertedGrey->SetSaturationRange(0.0, 0.0);
-    d.invertedGrey->SetValueRange(1.0, 0.0);
-    d.invertedGrey->SetRampToLinear();
-    d.invertedGrey->Build();
-    d.property->UseLookupTableScalarRangeOff(); // the window/level above sets the table's range
-    d.property->SetInterpolationTypeToNearest();
-    d.property->SetAmbient(1.0);
-    d.property->SetDiffuse(0.0);
-    d.property->SetOpacity(1.0);
+    scene::setUpGreyProperty(d.property, d.invertedGrey);
     d.applyWindow();
     d.applySlab();
 
@@ -345,7 +283,7 @@ bool PlaneScene::setVolume(const Volume& volume)
     clear();
     Impl& d = *m_impl;
     const Grid grid = makeGrid(volume.geometry());
-    if (!wrapVoxels(volume, grid, d.image)) {
+    if (!scene::wrapVoxels(volume, grid.spacing, d.image)) {
         return false;
     }
     d.volume = &volume;
@@ -378,8 +316,7 @@ bool PlaneScene::hasVolume() const
 void PlaneScene::voxelsChanged()
 {
     if (m_impl->volume != nullptr) {
-        m_impl->image->GetPointData()->GetScalars()->Modified();
-        m_impl->image->Modified();
+        scene::voxelsModified(m_impl->image);
     }
 }
 
@@ -387,11 +324,8 @@ void PlaneScene::clear()
 {
     Impl& d = *m_impl;
     // Graphics first (the texture holds a grey copy of the plane), then the pointer into the volume.
-    d.releaseGraphics();
-    d.image->GetPointData()->SetScalars(nullptr);
-    d.image->GetPointData()->Initialize();
-    d.image->SetDimensions(0, 0, 0);
-    d.image->Modified();
+    scene::releaseGraphics(d.renderer, d.actor, d.mapper);
+    scene::unwrapVoxels(d.image);
     d.mapper->Modified();
     d.actor->VisibilityOff();
     d.volume = nullptr;
@@ -540,11 +474,7 @@ bool PlaneScene::invert() const
 void PlaneScene::setInterpolation(SliceInterpolation interpolation)
 {
     m_impl->interpolation = interpolation;
-    if (interpolation == SliceInterpolation::Linear) {
-        m_impl->property->SetInterpolationTypeToLinear();
-    } else {
-        m_impl->property->SetInterpolationTypeToNearest();
-    }
+    scene::applyInterpolation(m_impl->property, interpolation);
 }
 
 SliceInterpolation PlaneScene::interpolation() const
@@ -632,7 +562,7 @@ ResliceImage resliceHu(const Volume& volume, const ViewAxes& axes, const Vec3& c
     }
     const Grid grid = makeGrid(volume.geometry());
     vtkNew<vtkImageData> image;
-    if (!wrapVoxels(volume, grid, image)) {
+    if (!scene::wrapVoxels(volume, grid.spacing, image)) {
         return out;
     }
     const ViewAxes a = orthonormalised(axes);

@@ -1,14 +1,12 @@
 #include "dokuei/viewer/render/SliceScene.h"
 
+#include "SceneSupport.h"
 #include "dokuei/viewer/core/Volume.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdint>
-#include <type_traits>
+#include <array>
 
 #include <vtkCamera.h>
-#include <vtkDataArray.h>
 #include <vtkImageData.h>
 #include <vtkImageProperty.h>
 #include <vtkImageSlice.h>
@@ -16,24 +14,9 @@
 #include <vtkLookupTable.h>
 #include <vtkMatrix4x4.h>
 #include <vtkNew.h>
-#include <vtkPointData.h>
-#include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
-#include <vtkShortArray.h>
 
 namespace dokuei::viewer {
-
-static_assert(std::is_same_v<short, std::int16_t>, "vtkShortArray wraps the int16 voxels without conversion");
-
-namespace {
-
-/// VTK's grey ramp is (x - (level - window/2)) / window * 255; DICOM's linear VOI is
-/// ((x - (c - 0.5)) / (w - 1) + 0.5) * 255. They agree with window = w - 1 and level = c - 0.5. A width of
-/// 1 (a threshold in DICOM) becomes a very narrow ramp. Inverted display goes through a 256-entry
-/// descending grey table over the same range (a negative window does not invert in VTK 9.1's slice mapper).
-constexpr double kMinRampWidth = 1e-3;
-
-} // namespace
 
 struct SliceScene::Impl
 {
@@ -57,21 +40,7 @@ struct SliceScene::Impl
     bool invert = false;
     SliceInterpolation interpolation = SliceInterpolation::Nearest;
 
-    void applyWindow()
-    {
-        const double ramp = std::max(window.width - 1.0, kMinRampWidth);
-        property->SetColorWindow(ramp);
-        property->SetColorLevel(window.centre - 0.5);
-        property->SetLookupTable(invert ? invertedGrey.Get() : nullptr);
-    }
-
-    void releaseGraphics()
-    {
-        if (vtkRenderWindow* renderWindow = renderer->GetRenderWindow()) {
-            actor->ReleaseGraphicsResources(renderWindow);
-            mapper->ReleaseGraphicsResources(renderWindow);
-        }
-    }
+    void applyWindow() { scene::applyVoiWindow(property, invertedGrey, window, invert); }
 };
 
 SliceScene::SliceScene() : m_impl(std::make_unique<Impl>())
@@ -85,17 +54,7 @@ SliceScene::SliceScene() : m_impl(std::make_unique<Impl>())
     // the outer half pixel.
     d.mapper->BorderOn();
 
-    d.invertedGrey->SetNumberOfTableValues(256);
-    d.invertedGrey->SetHueRange(0.0, 0.0);
-    d.invertedGrey->SetSaturationRange(0.0, 0.0);
-    d.invertedGrey->SetValueRange(1.0, 0.0);
-    d.invertedGrey->SetRampToLinear();
-    d.invertedGrey->Build();
-    d.property->UseLookupTableScalarRangeOff(); // the window/level above sets the table's range
-    d.property->SetInterpolationTypeToNearest();
-    d.property->SetAmbient(1.0);
-    d.property->SetDiffuse(0.0);
-    d.property->SetOpacity(1.0);
+    scene::setUpGreyProperty(d.property, d.invertedGrey);
     d.applyWindow();
 
     d.actor->SetMapper(d.mapper);
@@ -121,47 +80,30 @@ bool SliceScene::setVolume(const Volume& volume)
 {
     clear();
     Impl& d = *m_impl;
-    if (volume.wiped() || volume.rows() <= 0 || volume.columns() <= 0 || volume.slices() <= 0 ||
-        volume.slice(0) == nullptr) {
+    const VolumeGeometry& g = volume.geometry();
+    const std::array<double, 3> spacing = scene::voxelSpacing(g);
+    // Image index (i = column, j = row, k = slice) at (i * columnSpacing, j * rowSpacing, k * sliceSpacing)
+    // in image space (= world), origin 0, no direction; the voxels themselves, wrapped (VTK only reads them:
+    // the mapper makes its own 8-bit texture).
+    if (!scene::wrapVoxels(volume, spacing, d.image)) {
         return false;
     }
-    const VolumeGeometry& g = volume.geometry();
     d.rows = volume.rows();
     d.columns = volume.columns();
     d.slices = volume.slices();
     d.geometry = g;
-    d.rowSpacing = g.rowSpacing > 0 ? g.rowSpacing : 1.0;
-    d.columnSpacing = g.columnSpacing > 0 ? g.columnSpacing : 1.0;
-    const double sliceSpacing = g.sliceSpacing > 0 ? g.sliceSpacing : 1.0;
+    d.rowSpacing = spacing[1];
+    d.columnSpacing = spacing[0];
 
-    // Image index (i = column, j = row, k = slice) at (i * columnSpacing, j * rowSpacing, k * sliceSpacing)
-    // in image space (= world), origin 0, no direction. imageToPatient takes world to patient LPS:
+    // imageToPatient takes world to patient LPS:
     //   p = origin + rowDirection * x + columnDirection * y + (sliceStep / sliceSpacing) * z
     // i.e. p(i, j, k) = origin + i * columnSpacing * rowDirection + j * rowSpacing * columnDirection
     //                   + k * sliceStep (gantry tilt: the step need not be along the normal; a shear).
-    d.image->SetDimensions(d.columns, d.rows, d.slices);
-    d.image->SetSpacing(d.columnSpacing, d.rowSpacing, sliceSpacing);
-    d.image->SetOrigin(0.0, 0.0, 0.0);
-    const bool haveStep = std::hypot(g.sliceStep[0], g.sliceStep[1], g.sliceStep[2]) > 0;
-    for (int r = 0; r < 3; ++r) {
-        d.imageToPatient->SetElement(r, 0, g.rowDirection[std::size_t(r)]);
-        d.imageToPatient->SetElement(r, 1, g.columnDirection[std::size_t(r)]);
-        d.imageToPatient->SetElement(
-            r, 2, haveStep ? g.sliceStep[std::size_t(r)] / sliceSpacing : g.normal[std::size_t(r)]);
-        d.imageToPatient->SetElement(r, 3, g.origin[std::size_t(r)]);
-    }
+    double imageToPatient[16];
+    scene::dataToPatient(g, spacing[2], imageToPatient);
+    d.imageToPatient->DeepCopy(imageToPatient);
     d.imageToPatient->Modified();
     vtkMatrix4x4::Invert(d.imageToPatient, d.patientToImage);
-
-    // The voxels themselves, wrapped: save = 1, VTK never frees them. VTK only reads them (the mapper makes
-    // its own 8-bit texture); the const_cast is for VTK's non-const API.
-    vtkNew<vtkShortArray> scalars;
-    scalars->SetNumberOfComponents(1);
-    scalars->SetArray(const_cast<short*>(volume.slice(0)),
-                      vtkIdType(volume.sliceVoxels()) * vtkIdType(d.slices), 1);
-    scalars->SetName("HU");
-    d.image->GetPointData()->SetScalars(scalars);
-    d.image->Modified();
 
     d.actor->VisibilityOn();
     d.slice = -1;
@@ -178,8 +120,7 @@ bool SliceScene::hasVolume() const
 void SliceScene::voxelsChanged()
 {
     if (m_impl->slices > 0) {
-        m_impl->image->GetPointData()->GetScalars()->Modified();
-        m_impl->image->Modified();
+        scene::voxelsModified(m_impl->image);
     }
 }
 
@@ -255,11 +196,7 @@ bool SliceScene::invert() const
 void SliceScene::setInterpolation(SliceInterpolation interpolation)
 {
     m_impl->interpolation = interpolation;
-    if (interpolation == SliceInterpolation::Linear) {
-        m_impl->property->SetInterpolationTypeToLinear();
-    } else {
-        m_impl->property->SetInterpolationTypeToNearest();
-    }
+    scene::applyInterpolation(m_impl->property, interpolation);
 }
 
 SliceInterpolation SliceScene::interpolation() const
@@ -298,11 +235,8 @@ void SliceScene::clear()
 {
     Impl& d = *m_impl;
     // Graphics first (the texture holds a grey copy of the slice), then the pointer into the volume.
-    d.releaseGraphics();
-    d.image->GetPointData()->SetScalars(nullptr);
-    d.image->GetPointData()->Initialize();
-    d.image->SetDimensions(0, 0, 0);
-    d.image->Modified();
+    scene::releaseGraphics(d.renderer, d.actor, d.mapper);
+    scene::unwrapVoxels(d.image);
     d.mapper->Modified();
     d.actor->VisibilityOff();
     d.rows = d.columns = d.slices = 0;

@@ -1,17 +1,15 @@
 #include "dokuei/viewer/render/VolumeScene.h"
 
+#include "SceneSupport.h"
 #include "dokuei/viewer/core/Volume.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <initializer_list>
 #include <optional>
-#include <type_traits>
 
 #include <vtkCamera.h>
 #include <vtkColorTransferFunction.h>
-#include <vtkDataArray.h>
 #include <vtkFixedPointVolumeRayCastMapper.h>
 #include <vtkImageData.h>
 #include <vtkMatrix4x4.h>
@@ -20,17 +18,12 @@
 #include <vtkPiecewiseFunction.h>
 #include <vtkPlane.h>
 #include <vtkPlaneCollection.h>
-#include <vtkPointData.h>
-#include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
-#include <vtkShortArray.h>
 #include <vtkSmartPointer.h>
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
 
 namespace dokuei::viewer {
-
-static_assert(std::is_same_v<short, std::int16_t>, "vtkShortArray wraps the int16 voxels without conversion");
 
 namespace {
 
@@ -114,15 +107,7 @@ struct VolumeScene::Impl
 
     bool shown() const { return input != nullptr; }
 
-    void releaseGraphics()
-    {
-        if (vtkRenderWindow* window = renderer->GetRenderWindow()) {
-            if (mapper) {
-                mapper->ReleaseGraphicsResources(window);
-            }
-            volume->ReleaseGraphicsResources(window);
-        }
-    }
+    void releaseGraphics() { scene::releaseGraphics(renderer, volume, mapper); }
 
     /// A fresh mapper of `kind` for the current input, preset, quality and crop. The previous mapper (and
     /// with it every table it derived from the voxels) goes; its graphics resources are released first.
@@ -389,46 +374,23 @@ bool VolumeScene::setVolume(const Volume& volume)
 {
     clear();
     Impl& d = *m_impl;
-    if (volume.wiped() || volume.rows() <= 0 || volume.columns() <= 0 || volume.slices() <= 0 ||
-        volume.slice(0) == nullptr) {
+    const VolumeGeometry& g = volume.geometry();
+    const std::array<double, 3> spacing = scene::voxelSpacing(g);
+    // As SliceScene: voxel (i, j, k) at (i * columnSpacing, j * rowSpacing, k * sliceSpacing) in image space,
+    // the voxels themselves wrapped; the user matrix takes that to patient LPS:
+    //   p = origin + rowDirection * x + columnDirection * y + (sliceStep / sliceSpacing) * z
+    // (gantry tilt: the step need not be along the normal, a shear; the mappers invert the full 4x4).
+    if (!scene::wrapVoxels(volume, spacing, d.wrapped)) {
         return false;
     }
-    const VolumeGeometry& g = volume.geometry();
-    const double columnSpacing = g.columnSpacing > 0 ? g.columnSpacing : 1.0;
-    const double rowSpacing = g.rowSpacing > 0 ? g.rowSpacing : 1.0;
-    const double sliceSpacing = g.sliceSpacing > 0 ? g.sliceSpacing : 1.0;
     d.dims[0] = volume.columns();
     d.dims[1] = volume.rows();
     d.dims[2] = volume.slices();
-
-    // As SliceScene: voxel (i, j, k) at (i * columnSpacing, j * rowSpacing, k * sliceSpacing) in image space;
-    // the user matrix takes that to patient LPS:
-    //   p = origin + rowDirection * x + columnDirection * y + (sliceStep / sliceSpacing) * z
-    // (gantry tilt: the step need not be along the normal, a shear; the mappers invert the full 4x4).
-    d.wrapped->SetDimensions(d.dims);
-    d.wrapped->SetSpacing(columnSpacing, rowSpacing, sliceSpacing);
-    d.wrapped->SetOrigin(0.0, 0.0, 0.0);
-    const bool haveStep = std::hypot(g.sliceStep[0], g.sliceStep[1], g.sliceStep[2]) > 0;
-    d.imageToPatient->Identity();
-    for (int r = 0; r < 3; ++r) {
-        const auto i = std::size_t(r);
-        d.imageToPatient->SetElement(r, 0, g.rowDirection[i]);
-        d.imageToPatient->SetElement(r, 1, g.columnDirection[i]);
-        d.imageToPatient->SetElement(r, 2, haveStep ? g.sliceStep[i] / sliceSpacing : g.normal[i]);
-        d.imageToPatient->SetElement(r, 3, g.origin[i]);
-    }
+    double imageToPatient[16];
+    scene::dataToPatient(g, spacing[2], imageToPatient);
+    d.imageToPatient->DeepCopy(imageToPatient);
     d.imageToPatient->Modified();
     d.volume->SetUserMatrix(d.imageToPatient);
-
-    // The voxels themselves, wrapped: save = 1, VTK never frees them. VTK only reads them; the const_cast
-    // is for VTK's non-const API.
-    vtkNew<vtkShortArray> scalars;
-    scalars->SetNumberOfComponents(1);
-    scalars->SetArray(const_cast<short*>(volume.slice(0)),
-                      vtkIdType(volume.sliceVoxels()) * vtkIdType(d.dims[2]), 1);
-    scalars->SetName("HU");
-    d.wrapped->GetPointData()->SetScalars(scalars);
-    d.wrapped->Modified();
 
     d.input = d.wrapped.Get();
     d.fromVolume = true;
@@ -449,10 +411,7 @@ void VolumeScene::voxelsChanged()
 {
     Impl& d = *m_impl;
     if (d.shown()) {
-        if (vtkDataArray* scalars = d.input->GetPointData()->GetScalars()) {
-            scalars->Modified();
-        }
-        d.input->Modified();
+        scene::voxelsModified(d.input);
         d.mapper->Modified();
     }
 }
@@ -466,10 +425,7 @@ void VolumeScene::clear()
     d.input = nullptr;
     d.crop.reset();
     d.buildMapper();
-    d.wrapped->GetPointData()->SetScalars(nullptr);
-    d.wrapped->GetPointData()->Initialize();
-    d.wrapped->SetDimensions(0, 0, 0);
-    d.wrapped->Modified();
+    scene::unwrapVoxels(d.wrapped);
     d.volume->SetUserMatrix(nullptr);
     d.imageToPatient->Identity();
     d.fromVolume = false;
