@@ -4,7 +4,7 @@
 #include "dokuei/viewer/render/PlaneScene.h"
 
 #include "ReadingTestSupport.h"
-#include "SharedDisplay.h"
+#include "RenderTestSupport.h"
 #include "dokuei/viewer/core/Measurements.h"
 #include "dokuei/viewer/core/OrientationLabels.h"
 #include "dokuei/viewer/core/WindowLevel.h"
@@ -27,8 +27,6 @@
 #include <vtkUnsignedCharArray.h>
 
 namespace {
-
-using dokuei::viewer::test::sharedDisplay;
 
 using dokuei::viewer::PlaneScene;
 using dokuei::viewer::resliceHu;
@@ -66,40 +64,10 @@ Vec3 toVec(const std::array<double, 3>& a)
     return {a[0], a[1], a[2]};
 }
 
-
 /// An off-screen window around a scene; grey() renders and returns the red channel top-down (row 0 = top).
-struct Offscreen
+struct Offscreen : dokuei::viewer::test::OffscreenWindow
 {
-    vtkNew<vtkRenderWindow> window;
-
-    explicit Offscreen(PlaneScene& scene)
-    {
-        window->SetDisplayId(sharedDisplay());
-        window->SetOffScreenRendering(1);
-        window->SetSize(kSize, kSize);
-        window->AddRenderer(scene.renderer());
-    }
-
-    std::vector<int> grey(int* notGrey = nullptr)
-    {
-        window->Render();
-        vtkNew<vtkUnsignedCharArray> rgba;
-        window->GetRGBACharPixelData(0, 0, kSize - 1, kSize - 1, 1, rgba);
-        std::vector<int> out(std::size_t(kSize) * kSize);
-        int coloured = 0;
-        for (int y = 0; y < kSize; ++y) {
-            for (int x = 0; x < kSize; ++x) {
-                const vtkIdType i = (vtkIdType(kSize - 1 - y) * kSize + x) * 4; // GL rows run bottom-up
-                const int r = rgba->GetValue(i);
-                coloured += (r != rgba->GetValue(i + 1) || r != rgba->GetValue(i + 2)) ? 1 : 0;
-                out[std::size_t(y) * kSize + std::size_t(x)] = r;
-            }
-        }
-        if (notGrey) {
-            *notGrey = coloured;
-        }
-        return out;
-    }
+    explicit Offscreen(PlaneScene& scene) : OffscreenWindow(scene.renderer(), kSize) {}
 };
 
 int at(const std::vector<int>& image, int x, int y)

@@ -3,7 +3,7 @@
 #include "dokuei/viewer/render/SliceScene.h"
 
 #include "ReadingTestSupport.h"
-#include "SharedDisplay.h"
+#include "RenderTestSupport.h"
 #include "dokuei/viewer/core/OrientationLabels.h"
 #include "dokuei/viewer/core/WindowLevel.h"
 
@@ -32,38 +32,9 @@ using dokuei::viewer::test::PhantomVolume;
 constexpr int kSize = 256; // tiny phantom: 64 x 64 voxels of 5.6 mm -> exactly 4 screen pixels per voxel
 
 /// An off-screen window around a scene; grey() renders and returns the red channel top-down (row 0 = top).
-struct Offscreen
+struct Offscreen : dokuei::viewer::test::OffscreenWindow
 {
-    vtkNew<vtkRenderWindow> window;
-
-    explicit Offscreen(SliceScene& scene)
-    {
-        window->SetDisplayId(dokuei::viewer::test::sharedDisplay());
-        window->SetOffScreenRendering(1);
-        window->SetSize(kSize, kSize);
-        window->AddRenderer(scene.renderer());
-    }
-
-    std::vector<int> grey(int* notGrey = nullptr)
-    {
-        window->Render();
-        vtkNew<vtkUnsignedCharArray> rgba;
-        window->GetRGBACharPixelData(0, 0, kSize - 1, kSize - 1, 1, rgba);
-        std::vector<int> out(std::size_t(kSize) * kSize);
-        int coloured = 0;
-        for (int y = 0; y < kSize; ++y) {
-            for (int x = 0; x < kSize; ++x) {
-                const vtkIdType i = (vtkIdType(kSize - 1 - y) * kSize + x) * 4; // GL rows run bottom-up
-                const int r = rgba->GetValue(i);
-                coloured += (r != rgba->GetValue(i + 1) || r != rgba->GetValue(i + 2)) ? 1 : 0;
-                out[std::size_t(y) * kSize + std::size_t(x)] = r;
-            }
-        }
-        if (notGrey) {
-            *notGrey = coloured;
-        }
-        return out;
-    }
+    explicit Offscreen(SliceScene& scene) : OffscreenWindow(scene.renderer(), kSize) {}
 };
 
 int at(const std::vector<int>& image, int x, int y)

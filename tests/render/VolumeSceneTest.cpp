@@ -4,7 +4,7 @@
 #include "dokuei/viewer/render/VolumeScene.h"
 
 #include "ReadingTestSupport.h"
-#include "SharedDisplay.h"
+#include "RenderTestSupport.h"
 
 #include <algorithm>
 #include <array>
@@ -29,6 +29,7 @@
 #include <vtkPointData.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkVolume.h>
 #include <vtkVolumeMapper.h>
@@ -45,8 +46,6 @@ void PrintTo(VolumeMapperKind kind, std::ostream* os)
 } // namespace dokuei::viewer
 
 namespace {
-
-using dokuei::viewer::test::sharedDisplay;
 
 using dokuei::phantom::PatientPosition;
 using dokuei::viewer::Vec3;
@@ -66,27 +65,17 @@ double mipGrey(double hu)
     return std::clamp((hu + 200.0) / 1700.0, 0.0, 1.0) * 255.0;
 }
 
-
 /// An off-screen window around a scene. Pixels are addressed in VTK display coordinates (x right, y UP,
 /// origin bottom-left), as WorldToDisplay gives them.
-struct Offscreen
+struct Offscreen : dokuei::viewer::test::OffscreenWindow
 {
-    vtkNew<vtkRenderWindow> window;
     std::vector<std::array<int, 3>> rgb;
 
-    explicit Offscreen(VolumeScene& scene)
-    {
-        window->SetDisplayId(sharedDisplay());
-        window->SetOffScreenRendering(1);
-        window->SetSize(kSize, kSize);
-        window->AddRenderer(scene.renderer());
-    }
+    explicit Offscreen(VolumeScene& scene) : OffscreenWindow(scene.renderer(), kSize) {}
 
     void render()
     {
-        window->Render();
-        vtkNew<vtkUnsignedCharArray> rgba;
-        window->GetRGBACharPixelData(0, 0, kSize - 1, kSize - 1, 1, rgba);
+        const vtkSmartPointer<vtkUnsignedCharArray> rgba = OffscreenWindow::rgba();
         rgb.assign(std::size_t(kSize) * kSize, {});
         for (vtkIdType i = 0; i < vtkIdType(rgb.size()); ++i) {
             rgb[std::size_t(i)] = {rgba->GetValue(i * 4), rgba->GetValue(i * 4 + 1),
@@ -622,11 +611,7 @@ TEST(VolumeScene, DISABLED_Snapshots)
     ASSERT_TRUE(loaded);
     for (const VolumeMapperKind kind : {VolumeMapperKind::CpuRayCast, VolumeMapperKind::GpuRayCast}) {
         VolumeScene scene(kind);
-        vtkNew<vtkRenderWindow> window;
-        window->SetDisplayId(sharedDisplay());
-        window->SetOffScreenRendering(1);
-        window->SetSize(512, 512);
-        window->AddRenderer(scene.renderer());
+        dokuei::viewer::test::OffscreenWindow screen(scene.renderer(), 512);
         ASSERT_TRUE(scene.setVolume(loaded->volume()));
         for (const VolumePreset p : {VolumePreset::Bone, VolumePreset::SoftTissue, VolumePreset::Lung,
                                      VolumePreset::Vessels, VolumePreset::Mip}) {
@@ -637,9 +622,7 @@ TEST(VolumeScene, DISABLED_Snapshots)
                     scene.renderer()->GetActiveCamera()->Azimuth(90); // to the patient's left
                     scene.renderer()->ResetCameraClippingRange();
                 }
-                window->Render();
-                vtkNew<vtkUnsignedCharArray> rgba;
-                window->GetRGBACharPixelData(0, 0, 511, 511, 1, rgba);
+                const vtkSmartPointer<vtkUnsignedCharArray> rgba = screen.rgba();
                 std::string name = std::string(dir) + "/" + dokuei::viewer::volumePresetName(p) +
                                    (side ? "-left" : "-front") +
                                    (kind == VolumeMapperKind::GpuRayCast ? "-gpu" : "-cpu") + ".ppm";
