@@ -477,11 +477,10 @@ TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
 
 // The seat is locked while the series is still arriving (the lock comes from the event loop, as the
 // toolbar, the idle timer or the card monitor bring it): the transfer stops and nothing it carried stays.
-// DISABLED: an open finding, not a passing proof. Locking after 1 of 48 instances leaves ONE UTF-16 copy of the
-// patient name in the heap in about one run out of two or three (every other form: 0). Not yet found: the study
-// browser's late QIDO answers are now dropped after a wipe, and the leak remains. Run it with
-// --gtest_also_run_disabled_tests while hunting it; it must be enabled again once fixed.
-TEST_F(MemoryWipeGuiTest, DISABLED_LockWhileTheSeriesArrivesLeavesNoCopy)
+// (Disabled for a while: locking after 1 of 48 instances left ONE UTF-16 copy of the patient name in about one
+// run in two. Since the lock screen goes up before the wipe and the reading workspace holds the series, it
+// passed 25 runs of 25; the copy's holder was never identified, so a failure here is that finding back.)
+TEST_F(MemoryWipeGuiTest, LockWhileTheSeriesArrivesLeavesNoCopy)
 {
     const MarkerForms forms = makeMarkerForms();
     // 48 slices of 256x256 (6 MiB): more than one network read, so the lock finds instances in transit.
