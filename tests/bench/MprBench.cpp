@@ -11,8 +11,7 @@
 //   thin axial plane, where PlaneScene runs VTK's general reslice path instead of its axis-aligned fast
 //   path).
 // Needs an X display (scripts/bench runs it under xvfb-run when DISPLAY is unset).
-#include "dokuei/phantom/PhantomModel.h"
-#include "dokuei/phantom/PhantomSpec.h"
+#include "BenchSupport.h"
 #include "dokuei/viewer/core/Measurements.h"
 #include "dokuei/viewer/core/OrientationLabels.h"
 #include "dokuei/viewer/core/Volume.h"
@@ -24,7 +23,6 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <vtkCamera.h>
@@ -45,6 +43,7 @@ using dokuei::viewer::PlaneScene;
 using dokuei::viewer::SlabMode;
 using dokuei::viewer::Vec3;
 using dokuei::viewer::Volume;
+namespace bench = dokuei::bench;
 
 constexpr int kSize = 512;
 constexpr int kSlices = 200;
@@ -52,63 +51,6 @@ constexpr int kWindowSize = 512;
 constexpr int kSteps = 100;
 constexpr int kRounds = 3;
 constexpr double kSlabMm = 10.0;
-
-double quantile(std::vector<double> values, double q)
-{
-    std::sort(values.begin(), values.end());
-    const double pos = q * double(values.size() - 1);
-    const auto lo = std::size_t(pos);
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (pos - double(lo)) * (values[hi] - values[lo]);
-}
-
-/// The chest phantom on a 512 x 512 x 200 grid (0.7 mm pixels, 1 mm slices), filled straight into a secure
-/// Volume (two threads).
-std::unique_ptr<Volume> makeVolume()
-{
-    auto spec = dokuei::phantom::presetSpec(dokuei::phantom::Preset::Chest);
-    spec.rows = kSize;
-    spec.columns = kSize;
-    spec.slices = kSlices;
-    const dokuei::phantom::PhantomModel model(spec);
-    auto created = Volume::create(kSize, kSize, kSlices, dokuei::viewer::VolumeLimits{});
-    if (!created) {
-        std::fprintf(stderr, "[mpr] cannot allocate the volume: %s\n",
-                     created.error().toString().toStdString().c_str());
-        return nullptr;
-    }
-    std::unique_ptr<Volume> volume = std::move(*created);
-    const auto fill = [&](int first) {
-        for (int k = first; k < kSlices; k += 2) {
-            const auto hu = model.huSlice(k);
-            std::memcpy(volume->slice(k), hu.data(), hu.size() * sizeof(std::int16_t));
-            volume->markSliceReady(k);
-        }
-    };
-    std::thread other(fill, 1);
-    fill(0);
-    other.join();
-
-    dokuei::viewer::VolumeGeometry g;
-    g.origin = model.sliceGeometry(0).position;
-    g.rowSpacing = spec.rowSpacing;
-    g.columnSpacing = spec.columnSpacing;
-    g.sliceSpacing = spec.sliceSpacing;
-    g.rowDirection = model.rowDirection();
-    g.columnDirection = model.columnDirection();
-    g.normal = model.sliceNormal();
-    g.sliceStep = model.sliceStep();
-    volume->setGeometry(g);
-    return volume;
-}
-
-vtkNew<vtkRenderWindow> makeWindow()
-{
-    vtkNew<vtkRenderWindow> window;
-    window->SetOffScreenRendering(1);
-    window->SetSize(kWindowSize, kWindowSize);
-    return window;
-}
 
 /// One camera of the bare program, in its own image space.
 struct BareCamera
@@ -128,11 +70,11 @@ std::array<double, 3> apply(const double m[16], const double p[3], double w)
 
 void printLine(const char* name, double value, double peer, std::size_t frames, const char* what)
 {
-    std::printf("{\"name\":\"%s\",\"value\":%.3f,\"unit\":\"ms\",\"peer\":\"bare vtkImageResliceMapper\","
-                "\"peer_value\":%.3f,\"ratio\":%.3f,\"limit\":1.5,\"frames\":%zu,\"matrix\":\"%dx%dx%d\","
-                "\"window\":\"%dx%d\",\"plane\":\"%s\"}\n",
-                name, value, peer, value / peer, frames, kSize, kSize, kSlices, kWindowSize, kWindowSize,
-                what);
+    bench::printPeerLine(
+        name, value, "bare vtkImageResliceMapper", peer,
+        bench::format("\"limit\":1.5,\"frames\":%zu,\"matrix\":\"%dx%dx%d\",\"window\":\"%dx%d\","
+                      "\"plane\":\"%s\"",
+                      frames, kSize, kSize, kSlices, kWindowSize, kWindowSize, what));
 }
 
 } // namespace
@@ -140,7 +82,7 @@ void printLine(const char* name, double value, double peer, std::size_t frames, 
 int main()
 {
     const auto start = Clock::now();
-    std::unique_ptr<Volume> volume = makeVolume();
+    std::unique_ptr<Volume> volume = bench::makePhantomVolume(bench::chestSpec(kSize, kSlices), "mpr");
     if (!volume) {
         return 1;
     }
@@ -151,7 +93,7 @@ int main()
 
     // dokuei: PlaneScene on the secure volume, an oblique plane through the centre.
     PlaneScene scene;
-    auto dokueiWindow = makeWindow();
+    auto dokueiWindow = bench::makeOffscreenWindow(kWindowSize);
     dokueiWindow->AddRenderer(scene.renderer());
     if (!scene.setVolume(*volume)) {
         std::fprintf(stderr, "[mpr] PlaneScene refused the volume\n");
@@ -188,7 +130,7 @@ int main()
     slice->GetProperty()->SetInterpolationTypeToNearest();
     vtkNew<vtkRenderer> renderer;
     renderer->AddViewProp(slice);
-    auto bareWindow = makeWindow();
+    auto bareWindow = bench::makeOffscreenWindow(kWindowSize);
     bareWindow->AddRenderer(renderer);
     vtkCamera* bareCamera = renderer->GetActiveCamera();
     bareCamera->ParallelProjectionOn();
@@ -295,10 +237,10 @@ int main()
             pass(false, &bare);
             pass(true, &ours);
         }
-        const double oursP95 = quantile(ours, 0.95);
-        const double bareP95 = quantile(bare, 0.95);
-        const double oursMedian = quantile(ours, 0.5);
-        const double bareMedian = quantile(bare, 0.5);
+        const double oursP95 = bench::quantile(ours, 0.95);
+        const double bareP95 = bench::quantile(bare, 0.95);
+        const double oursMedian = bench::quantile(ours, 0.5);
+        const double bareMedian = bench::quantile(bare, 0.5);
         compareMiddleFrame(what);
         printLine(p95Name, oursP95, bareP95, ours.size(), what);
         printLine(medianName, oursMedian, bareMedian, ours.size(), what);

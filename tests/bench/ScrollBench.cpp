@@ -6,8 +6,7 @@
 // (glFinish). Prints JSON lines:
 //   scroll_100_slices_p95, scroll_100_slices_median (ms; peer: bare VTK; goal ratio <= 1.5 and p95 <= 47 ms)
 // Needs an X display (scripts/bench runs it under xvfb-run when DISPLAY is unset).
-#include "dokuei/phantom/PhantomModel.h"
-#include "dokuei/phantom/PhantomSpec.h"
+#include "BenchSupport.h"
 #include "dokuei/viewer/core/Volume.h"
 #include "dokuei/viewer/render/SliceScene.h"
 
@@ -16,7 +15,6 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <vtkCamera.h>
@@ -32,68 +30,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using dokuei::viewer::Volume;
+namespace bench = dokuei::bench;
 
 constexpr int kSize = 512;
 constexpr int kSlices = 100;
 constexpr int kWindowSize = 512;
 constexpr int kRounds = 3;
-
-double quantile(std::vector<double> values, double q)
-{
-    std::sort(values.begin(), values.end());
-    const double pos = q * double(values.size() - 1);
-    const auto lo = std::size_t(pos);
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (pos - double(lo)) * (values[hi] - values[lo]);
-}
-
-/// The chest phantom on a 512 x 512 x 100 grid, filled straight into a secure Volume (two threads).
-std::unique_ptr<Volume> makeVolume()
-{
-    auto spec = dokuei::phantom::presetSpec(dokuei::phantom::Preset::Chest);
-    spec.rows = kSize;
-    spec.columns = kSize;
-    spec.slices = kSlices;
-    spec.sliceSpacing = spec.sliceThickness = 3.0;
-    const dokuei::phantom::PhantomModel model(spec);
-    auto created = Volume::create(kSize, kSize, kSlices, dokuei::viewer::VolumeLimits{});
-    if (!created) {
-        std::fprintf(stderr, "[scroll] cannot allocate the volume: %s\n",
-                     created.error().toString().toStdString().c_str());
-        return nullptr;
-    }
-    std::unique_ptr<Volume> volume = std::move(*created);
-    const auto fill = [&](int first) {
-        for (int k = first; k < kSlices; k += 2) {
-            const auto hu = model.huSlice(k);
-            std::memcpy(volume->slice(k), hu.data(), hu.size() * sizeof(std::int16_t));
-            volume->markSliceReady(k);
-        }
-    };
-    std::thread other(fill, 1);
-    fill(0);
-    other.join();
-
-    dokuei::viewer::VolumeGeometry g;
-    g.origin = model.sliceGeometry(0).position;
-    g.rowSpacing = spec.rowSpacing;
-    g.columnSpacing = spec.columnSpacing;
-    g.sliceSpacing = spec.sliceSpacing;
-    g.rowDirection = model.rowDirection();
-    g.columnDirection = model.columnDirection();
-    g.normal = model.sliceNormal();
-    g.sliceStep = model.sliceStep();
-    volume->setGeometry(g);
-    return volume;
-}
-
-vtkNew<vtkRenderWindow> makeWindow()
-{
-    vtkNew<vtkRenderWindow> window;
-    window->SetOffScreenRendering(1);
-    window->SetSize(kWindowSize, kWindowSize);
-    return window;
-}
 
 /// One pass through every slice; appends each frame's time (ms) when `out` is given.
 template <typename SetSlice> void scroll(vtkRenderWindow* window, SetSlice setSlice, std::vector<double>* out)
@@ -112,10 +54,11 @@ template <typename SetSlice> void scroll(vtkRenderWindow* window, SetSlice setSl
 
 void printLine(const char* name, double value, double peer, std::size_t frames)
 {
-    std::printf("{\"name\":\"%s\",\"value\":%.3f,\"unit\":\"ms\",\"peer\":\"bare VTK vtkImageSliceMapper\","
-                "\"peer_value\":%.3f,\"ratio\":%.3f,\"limit\":1.5,\"abs_limit\":47,\"frames\":%zu,"
-                "\"matrix\":\"%dx%dx%d\",\"window\":\"%dx%d\"}\n",
-                name, value, peer, value / peer, frames, kSize, kSize, kSlices, kWindowSize, kWindowSize);
+    bench::printPeerLine(
+        name, value, "bare VTK vtkImageSliceMapper", peer,
+        bench::format("\"limit\":1.5,\"abs_limit\":47,\"frames\":%zu,\"matrix\":\"%dx%dx%d\","
+                      "\"window\":\"%dx%d\"",
+                      frames, kSize, kSize, kSlices, kWindowSize, kWindowSize));
 }
 
 } // namespace
@@ -123,7 +66,10 @@ void printLine(const char* name, double value, double peer, std::size_t frames)
 int main()
 {
     const auto start = Clock::now();
-    std::unique_ptr<Volume> volume = makeVolume();
+    // The chest phantom on a 512 x 512 x 100 grid (3 mm slices).
+    auto spec = bench::chestSpec(kSize, kSlices);
+    spec.sliceSpacing = spec.sliceThickness = 3.0;
+    std::unique_ptr<Volume> volume = bench::makePhantomVolume(spec, "scroll");
     if (!volume) {
         return 1;
     }
@@ -133,7 +79,7 @@ int main()
 
     // dokuei: SliceScene on the secure volume.
     dokuei::viewer::SliceScene scene;
-    auto dokueiWindow = makeWindow();
+    auto dokueiWindow = bench::makeOffscreenWindow(kWindowSize);
     dokueiWindow->AddRenderer(scene.renderer());
     if (!scene.setVolume(*volume)) {
         std::fprintf(stderr, "[scroll] SliceScene refused the volume\n");
@@ -159,7 +105,7 @@ int main()
     slice->GetProperty()->SetInterpolationTypeToNearest();
     vtkNew<vtkRenderer> renderer;
     renderer->AddViewProp(slice);
-    auto bareWindow = makeWindow();
+    auto bareWindow = bench::makeOffscreenWindow(kWindowSize);
     bareWindow->AddRenderer(renderer);
     // The same view as dokuei's: the slice fills the 512 x 512 window (on llvmpipe the cost follows the
     // pixels drawn; ResetCamera alone would leave the bare program a smaller image to fill).
@@ -188,10 +134,10 @@ int main()
         scroll(bareWindow, bareSlice, &bare);
         scroll(dokueiWindow, dokueiSlice, &ours);
     }
-    const double oursP95 = quantile(ours, 0.95);
-    const double bareP95 = quantile(bare, 0.95);
-    const double oursMedian = quantile(ours, 0.5);
-    const double bareMedian = quantile(bare, 0.5);
+    const double oursP95 = bench::quantile(ours, 0.95);
+    const double bareP95 = bench::quantile(bare, 0.95);
+    const double oursMedian = bench::quantile(ours, 0.5);
+    const double bareMedian = bench::quantile(bare, 0.5);
     printLine("scroll_100_slices_p95", oursP95, bareP95, ours.size());
     printLine("scroll_100_slices_median", oursMedian, bareMedian, ours.size());
     std::fprintf(

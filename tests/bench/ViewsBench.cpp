@@ -32,8 +32,7 @@
 // overlays;
 // --default-malloc skips keepLargeBlocksInHeap().
 // Needs an X display (scripts/bench runs it under xvfb-run when DISPLAY is unset).
-#include "dokuei/phantom/PhantomModel.h"
-#include "dokuei/phantom/PhantomSpec.h"
+#include "BenchSupport.h"
 #include "dokuei/security/ProcessHardening.h"
 #include "dokuei/security/WipeRegistry.h"
 #include "dokuei/viewer/core/Volume.h"
@@ -50,7 +49,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <QApplication>
@@ -75,6 +73,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace dokuei;
 using namespace dokuei::viewer;
+namespace bench = dokuei::bench;
 
 constexpr int kSize = 512;
 constexpr int kSlices = 300;
@@ -82,18 +81,6 @@ constexpr int kDragMoves = 60;
 constexpr int kScrollSteps = 20;
 constexpr int kViewSize = 800; // the stack view in the 1x1 layout
 constexpr int kFrameTimeoutMs = 60000;
-
-double quantile(std::vector<double> values, double q)
-{
-    if (values.empty()) {
-        return 0;
-    }
-    std::sort(values.begin(), values.end());
-    const double pos = q * double(values.size() - 1);
-    const auto lo = std::size_t(pos);
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (pos - double(lo)) * (values[hi] - values[lo]);
-}
 
 /// A field of /proc/self/status in KiB (0 when absent).
 long long statusKiB(const char* field)
@@ -220,46 +207,6 @@ std::string loadAverage()
     std::string a, b, c;
     in >> a >> b >> c;
     return a + " " + b + " " + c;
-}
-
-/// The chest phantom's grid at 512 x 512 x 300 (0.7 x 0.7 x 1 mm), filled straight into a secure Volume
-/// (two threads), geometry as the assembler would give it.
-std::unique_ptr<Volume> makeVolume(security::WipeRegistry& registry)
-{
-    auto spec = phantom::presetSpec(phantom::Preset::Chest);
-    spec.rows = kSize;
-    spec.columns = kSize;
-    spec.slices = kSlices;
-    const phantom::PhantomModel model(spec);
-    auto created = Volume::create(kSize, kSize, kSlices, VolumeLimits{}, &registry);
-    if (!created) {
-        std::fprintf(stderr, "[views] cannot allocate the volume: %s\n",
-                     created.error().toString().toStdString().c_str());
-        return nullptr;
-    }
-    std::unique_ptr<Volume> volume = std::move(*created);
-    const auto fill = [&](int first) {
-        for (int k = first; k < kSlices; k += 2) {
-            const auto hu = model.huSlice(k);
-            std::memcpy(volume->slice(k), hu.data(), hu.size() * sizeof(std::int16_t));
-            volume->markSliceReady(k);
-        }
-    };
-    std::thread other(fill, 1);
-    fill(0);
-    other.join();
-
-    VolumeGeometry g;
-    g.origin = model.sliceGeometry(0).position;
-    g.rowSpacing = spec.rowSpacing;
-    g.columnSpacing = spec.columnSpacing;
-    g.sliceSpacing = spec.sliceSpacing;
-    g.rowDirection = model.rowDirection();
-    g.columnDirection = model.columnDirection();
-    g.normal = model.sliceNormal();
-    g.sliceStep = model.sliceStep();
-    volume->setGeometry(g);
-    return volume;
 }
 
 std::vector<int> frameCounts(const std::vector<VtkViewWidget*>& views)
@@ -464,12 +411,14 @@ void printDrag(const char* name, const DragResult& drag, const char* layout, QSi
                     "\"paint_cycles_median\":%.1f,\"cycle1_median\":%.3f,\"cycle2_median\":%.3f,\"overlay_"
                     "paint_median\":%.3f,\"layout\":\"%s\",\"view\":\"%dx%d\",\"views_redrawn\":%d,"
                     "\"matrix\":\"%dx%dx%d\",\"loadavg\":\"%s\"%s%s}\n",
-                    name, suffix, quantile(drag.ms, q), drag.ms.size(), drag.timeouts, quantile(drag.ms, 1.0),
-                    quantile(drag.renderMs, 0.5), quantile(drag.beforeMs, 0.5), quantile(drag.afterMs, 0.5),
-                    quantile(drag.blitMs, 0.5), quantile(drag.settledMs, 0.5), quantile(drag.settledMs, 0.95),
-                    quantile(drag.cycles, 0.5), quantile(drag.cycle1Ms, 0.5), quantile(drag.cycle2Ms, 0.5),
-                    quantile(drag.overlayMs, 0.5), layout, viewSize.width(), viewSize.height(), views, kSize,
-                    kSize, kSlices, loadAverage().c_str(),
+                    name, suffix, bench::quantile(drag.ms, q), drag.ms.size(), drag.timeouts,
+                    bench::quantile(drag.ms, 1.0), bench::quantile(drag.renderMs, 0.5),
+                    bench::quantile(drag.beforeMs, 0.5), bench::quantile(drag.afterMs, 0.5),
+                    bench::quantile(drag.blitMs, 0.5), bench::quantile(drag.settledMs, 0.5),
+                    bench::quantile(drag.settledMs, 0.95), bench::quantile(drag.cycles, 0.5),
+                    bench::quantile(drag.cycle1Ms, 0.5), bench::quantile(drag.cycle2Ms, 0.5),
+                    bench::quantile(drag.overlayMs, 0.5), layout, viewSize.width(), viewSize.height(), views,
+                    kSize, kSize, kSlices, loadAverage().c_str(),
                     g_cycles->hideOverlays ? ",\"overlays\":\"hidden (diagnostic run)\"" : "", note);
     }
     std::fflush(stdout);
@@ -579,7 +528,8 @@ int main(int argc, char** argv)
     const auto peakKiB = [&] { return hwmReset ? statusKiB("VmHWM:") : g_sampledPeakKiB; };
 
     // --- the volume --------------------------------------------------------------------------------------
-    std::unique_ptr<Volume> volume = makeVolume(registry);
+    std::unique_ptr<Volume> volume =
+        bench::makePhantomVolume(bench::chestSpec(kSize, kSlices), "views", &registry);
     if (!volume) {
         return 1;
     }
@@ -613,7 +563,8 @@ int main(int argc, char** argv)
                     "(the product leaves the stack view a quarter of the view area)\""
                   : "");
     std::fprintf(stderr, "[views] 1x1 drag: median %.1f ms, p95 %.1f ms (%zu moves) at %.1f s\n",
-                 quantile(single.ms, 0.5), quantile(single.ms, 0.95), single.ms.size(), elapsed());
+                 bench::quantile(single.ms, 0.5), bench::quantile(single.ms, 0.95), single.ms.size(),
+                 elapsed());
     stage("1x1 W/L drag");
 
     // --- 2x2: stack + three MPR views; scroll each, then the linked window/level drag ---------------------
@@ -649,12 +600,12 @@ int main(int argc, char** argv)
     const long long peak2dKiB = std::max(peakKiB(), g_sampledPeakKiB);
     std::fprintf(stderr,
                  "[views] 2x2 scroll (%zu steps, 4 views): median %.1f ms; peak RSS %.1f MB at %.1f s\n",
-                 scrollMs.size(), quantile(scrollMs, 0.5), mb(peak2dKiB), elapsed());
+                 scrollMs.size(), bench::quantile(scrollMs, 0.5), mb(peak2dKiB), elapsed());
     const QSize quadSize = stack->size();
     DragResult quad = windowLevelDrag(stack, twoByTwoWidgets);
     printDrag("wl_drag_response_2x2", quad, "2x2", quadSize, 4, "");
     std::fprintf(stderr, "[views] 2x2 drag: median %.1f ms, p95 %.1f ms (%zu moves) at %.1f s\n",
-                 quantile(quad.ms, 0.5), quantile(quad.ms, 0.95), quad.ms.size(), elapsed());
+                 bench::quantile(quad.ms, 0.5), bench::quantile(quad.ms, 0.95), quad.ms.size(), elapsed());
     stage("2x2 W/L drag");
     const long long peak2dAfterDragKiB = std::max(peakKiB(), g_sampledPeakKiB);
 
@@ -732,8 +683,8 @@ int main(int argc, char** argv)
         stderr,
         "[views] 3D turned: interactive frames median %.0f ms (%zu), still frames median %.0f ms (%zu); "
         "RSS %.1f MB, peak %.1f MB at %.1f s\n",
-        quantile(interactiveMs, 0.5), interactiveMs.size(), quantile(stillMs, 0.5), stillMs.size(),
-        mb(statusKiB("VmRSS:")), mb(peakVrKiB), elapsed());
+        bench::quantile(interactiveMs, 0.5), interactiveMs.size(), bench::quantile(stillMs, 0.5),
+        stillMs.size(), mb(statusKiB("VmRSS:")), mb(peakVrKiB), elapsed());
 
     // --- the memory figures
     // ---------------------------------------------------------------------------------
@@ -758,8 +709,8 @@ int main(int argc, char** argv)
         "\"default_malloc\":%s,\"peak_source\":\"%s\"}\n",
         ratio(peakVrKiB), mb(peakVrKiB), mb(baselineKiB), volumeBytes / 1e6,
         vr->mapperName().toStdString().c_str(), vr->width(), vr->height(), interactiveMs.size(),
-        stillMs.size(), firstVrMs, quantile(interactiveMs, 0.5), quantile(stillMs, 0.5), gradientMB, minMaxMB,
-        mb(peakVrKiB - peak2dAfterDragKiB), allLayoutsInBaseline ? "true" : "false",
+        stillMs.size(), firstVrMs, bench::quantile(interactiveMs, 0.5), bench::quantile(stillMs, 0.5),
+        gradientMB, minMaxMB, mb(peakVrKiB - peak2dAfterDragKiB), allLayoutsInBaseline ? "true" : "false",
         defaultMalloc ? "true" : "false", source);
     std::printf(
         "{\"name\":\"peak_rss_baseline\",\"value\":%.1f,\"unit\":\"MB\",\"note\":\"empty workspace shown "

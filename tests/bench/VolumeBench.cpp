@@ -15,8 +15,7 @@
 //                   kind; a record, no limit)
 // Needs an X display (scripts/bench runs it under xvfb-run when DISPLAY is unset). DOKUEI_VOLUME_MAPPER
 // (gpu/cpu) overrides the policy, as in the app.
-#include "dokuei/phantom/PhantomModel.h"
-#include "dokuei/phantom/PhantomSpec.h"
+#include "BenchSupport.h"
 #include "dokuei/viewer/core/Volume.h"
 #include "dokuei/viewer/render/VolumeMapperPolicy.h"
 #include "dokuei/viewer/render/VolumeScene.h"
@@ -28,7 +27,6 @@
 #include <cstring>
 #include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <vtkCamera.h>
@@ -48,6 +46,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using dokuei::viewer::Volume;
+namespace bench = dokuei::bench;
 using dokuei::viewer::VolumeMapperKind;
 using dokuei::viewer::VolumeScene;
 
@@ -58,69 +57,13 @@ constexpr int kFrames = 20;
 constexpr int kProbeFrames = 3;
 constexpr double kDegreesPerFrame = 6.0;
 
-double quantile(std::vector<double> values, double q)
-{
-    std::sort(values.begin(), values.end());
-    const double pos = q * double(values.size() - 1);
-    const auto lo = std::size_t(pos);
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (pos - double(lo)) * (values[hi] - values[lo]);
-}
-
-/// The chest phantom's default grid (512 x 512 x 300, 0.7 x 0.7 x 1 mm), filled straight into a secure
-/// Volume (two threads), geometry as the assembler would give it.
-std::unique_ptr<Volume> makeVolume()
-{
-    auto spec = dokuei::phantom::presetSpec(dokuei::phantom::Preset::Chest);
-    spec.rows = kSize;
-    spec.columns = kSize;
-    spec.slices = kSlices;
-    const dokuei::phantom::PhantomModel model(spec);
-    auto created = Volume::create(kSize, kSize, kSlices, dokuei::viewer::VolumeLimits{});
-    if (!created) {
-        std::fprintf(stderr, "[volume] cannot allocate the volume: %s\n",
-                     created.error().toString().toStdString().c_str());
-        return nullptr;
-    }
-    std::unique_ptr<Volume> volume = std::move(*created);
-    const auto fill = [&](int first) {
-        for (int k = first; k < kSlices; k += 2) {
-            const auto hu = model.huSlice(k);
-            std::memcpy(volume->slice(k), hu.data(), hu.size() * sizeof(std::int16_t));
-            volume->markSliceReady(k);
-        }
-    };
-    std::thread other(fill, 1);
-    fill(0);
-    other.join();
-
-    dokuei::viewer::VolumeGeometry g;
-    g.origin = model.sliceGeometry(0).position;
-    g.rowSpacing = spec.rowSpacing;
-    g.columnSpacing = spec.columnSpacing;
-    g.sliceSpacing = spec.sliceSpacing;
-    g.rowDirection = model.rowDirection();
-    g.columnDirection = model.columnDirection();
-    g.normal = model.sliceNormal();
-    g.sliceStep = model.sliceStep();
-    volume->setGeometry(g);
-    return volume;
-}
-
 /// The X connection of the first window, once it rendered: every later window shares it (as the render
 /// tests do: new connections from one process failed now and then under Xvfb).
 void* g_display = nullptr;
 
 vtkSmartPointer<vtkRenderWindow> makeWindow(vtkRenderer* renderer)
 {
-    auto window = vtkSmartPointer<vtkRenderWindow>::New();
-    if (g_display) {
-        window->SetDisplayId(g_display);
-    }
-    window->SetOffScreenRendering(1);
-    window->SetSize(kWindowSize, kWindowSize);
-    window->AddRenderer(renderer);
-    return window;
+    return bench::makeOffscreenWindow(kWindowSize, renderer, g_display);
 }
 
 /// GL_RENDERER of a window that has rendered, from VTK's capability report.
@@ -241,16 +184,15 @@ void printLine(const char* name, double value, const Pipeline& peer, double peer
                const std::string& other, double otherValue, const std::string& mapper, const std::string& gl,
                bool interacting, float sampleDistance, float imageSampleDistance)
 {
-    std::printf(
-        "{\"name\":\"%s\",\"value\":%.3f,\"unit\":\"ms\",\"peer\":\"bare VTK %s\",\"peer_value\":%.3f,"
-        "\"ratio\":%.3f,\"limit\":1.2,\"frames\":%d,\"quality\":\"%s\",\"sample_distance_mm\":%.3f,"
-        "\"image_sample_distance\":%.1f,\"dokuei_mapper\":\"%s\",\"other_bare\":\"%s\","
-        "\"other_bare_probe_median\":%.3f,\"gl_renderer\":\"%s\",\"matrix\":\"%dx%dx%d\","
-        "\"window\":\"%dx%d\",\"preset\":\"Bone\",\"degrees_per_frame\":%.0f}\n",
-        name, value, peer.name.c_str(), peerValue, value / peerValue, kFrames,
-        interacting ? "interacting" : "still", sampleDistance, imageSampleDistance, mapper.c_str(),
-        other.c_str(), otherValue, gl.c_str(), kSize, kSize, kSlices, kWindowSize, kWindowSize,
-        kDegreesPerFrame);
+    bench::printPeerLine(
+        name, value, "bare VTK " + peer.name, peerValue,
+        bench::format("\"limit\":1.2,\"frames\":%d,\"quality\":\"%s\",\"sample_distance_mm\":%.3f,"
+                      "\"image_sample_distance\":%.1f,\"dokuei_mapper\":\"%s\",\"other_bare\":\"%s\","
+                      "\"other_bare_probe_median\":%.3f,\"gl_renderer\":\"%s\",\"matrix\":\"%dx%dx%d\","
+                      "\"window\":\"%dx%d\",\"preset\":\"Bone\",\"degrees_per_frame\":%.0f",
+                      kFrames, interacting ? "interacting" : "still", double(sampleDistance),
+                      double(imageSampleDistance), mapper.c_str(), other.c_str(), otherValue, gl.c_str(),
+                      kSize, kSize, kSlices, kWindowSize, kWindowSize, kDegreesPerFrame));
 }
 
 } // namespace
@@ -259,7 +201,7 @@ int main()
 {
     const auto start = Clock::now();
     const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-    std::unique_ptr<Volume> volume = makeVolume();
+    std::unique_ptr<Volume> volume = bench::makePhantomVolume(bench::chestSpec(kSize, kSlices), "volume");
     if (!volume) {
         return 1;
     }
@@ -327,7 +269,7 @@ int main()
             }
         }
         frames = t.size();
-        return quantile(t, 0.5);
+        return bench::quantile(t, 0.5);
     };
     double probeMs[2][2] = {}; // [cpu, gpu][still, interacting]
     for (int q = 0; q < 2; ++q) {
@@ -364,16 +306,17 @@ int main()
         std::fprintf(
             stderr,
             "[volume] %s: dokuei median %.1f ms p95 %.1f ms; %s median %.1f ms p95 %.1f ms (at %.1f s)\n",
-            q == 1 ? "interacting" : "still", quantile(figures[q].ours, 0.5), quantile(figures[q].ours, 0.95),
-            peer.name.c_str(), quantile(figures[q].peer, 0.5), quantile(figures[q].peer, 0.95), elapsed());
+            q == 1 ? "interacting" : "still", bench::quantile(figures[q].ours, 0.5),
+            bench::quantile(figures[q].ours, 0.95), peer.name.c_str(), bench::quantile(figures[q].peer, 0.5),
+            bench::quantile(figures[q].peer, 0.95), elapsed());
     }
 
     const auto line = [&](const char* name, int q, double quant) {
         const Pipeline& peer = peerIndex[q] == 1 ? gpu.pipeline : cpu.pipeline;
         const Pipeline& other = peerIndex[q] == 1 ? cpu.pipeline : gpu.pipeline;
-        printLine(name, quantile(figures[q].ours, quant), peer, quantile(figures[q].peer, quant), other.name,
-                  probeMs[1 - peerIndex[q]][q], mapperName, gl, q == 1, sampleDistance[q],
-                  imageSampleDistance[q]);
+        printLine(name, bench::quantile(figures[q].ours, quant), peer,
+                  bench::quantile(figures[q].peer, quant), other.name, probeMs[1 - peerIndex[q]][q],
+                  mapperName, gl, q == 1, sampleDistance[q], imageSampleDistance[q]);
     };
     line("vr_interactive_frame_median", 1, 0.5);
     line("vr_interactive_frame_p95", 1, 0.95);
