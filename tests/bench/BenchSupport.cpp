@@ -9,6 +9,7 @@
 #include <cstring>
 #include <thread>
 
+#include <vtkImageData.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 
@@ -69,6 +70,17 @@ std::unique_ptr<viewer::Volume> makePhantomVolume(const phantom::PhantomSpec& sp
     g.sliceStep = model.sliceStep();
     volume->setGeometry(g);
     return volume;
+}
+
+vtkSmartPointer<vtkImageData> copyVoxels(const viewer::Volume& volume)
+{
+    const viewer::VolumeGeometry& g = volume.geometry();
+    auto image = vtkSmartPointer<vtkImageData>::New();
+    image->SetDimensions(volume.columns(), volume.rows(), volume.slices());
+    image->SetSpacing(g.columnSpacing, g.rowSpacing, g.sliceSpacing);
+    image->AllocateScalars(VTK_SHORT, 1);
+    std::memcpy(image->GetScalarPointer(), volume.slice(0), volume.bytes());
+    return image;
 }
 
 vtkSmartPointer<vtkRenderWindow> makeOffscreenWindow(int size, vtkRenderer* renderer, void* display)

@@ -12,6 +12,7 @@
 
 #include <vtkSmartPointer.h>
 
+class vtkImageData;
 class vtkRenderWindow;
 class vtkRenderer;
 
@@ -32,6 +33,10 @@ phantom::PhantomSpec chestSpec(int size, int slices);
 /// the volume cannot be allocated.
 std::unique_ptr<viewer::Volume> makePhantomVolume(const phantom::PhantomSpec& spec, const char* tag,
                                                   security::WipeRegistry* registry = nullptr);
+
+/// The bare programs' own copy of the voxels: a plain vtkImageData (columns x rows x slices, the volume's
+/// spacing, origin 0) with the HU as VTK_SHORT.
+vtkSmartPointer<vtkImageData> copyVoxels(const viewer::Volume& volume);
 
 /// An off-screen size x size render window, on `display` (an X connection to share) and with `renderer`
 /// added when given.

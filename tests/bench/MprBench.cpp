@@ -21,7 +21,6 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -34,6 +33,7 @@
 #include <vtkNew.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
 #include <vtkUnsignedCharArray.h>
 
 namespace {
@@ -114,11 +114,7 @@ int main()
     const auto dokueiStep = [&](int) { scene.moveAlongNormal(step); };
 
     // Bare VTK: its own copy of the voxels on the image's own grid (world = image space), the plain pipeline.
-    vtkNew<vtkImageData> image;
-    image->SetDimensions(kSize, kSize, kSlices);
-    image->SetSpacing(g.columnSpacing, g.rowSpacing, g.sliceSpacing);
-    image->AllocateScalars(VTK_SHORT, 1);
-    std::memcpy(image->GetScalarPointer(), volume->slice(0), volume->bytes());
+    const vtkSmartPointer<vtkImageData> image = bench::copyVoxels(*volume);
     vtkNew<vtkImageResliceMapper> mapper;
     mapper->SetInputData(image);
     mapper->SliceFacesCameraOn();

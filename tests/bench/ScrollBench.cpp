@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -25,6 +24,7 @@
 #include <vtkNew.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
 
 namespace {
 
@@ -89,12 +89,7 @@ int main()
     scene.fitCamera();
 
     // Bare VTK: its own copy of the voxels, the plain pipeline.
-    vtkNew<vtkImageData> image;
-    image->SetDimensions(kSize, kSize, kSlices);
-    image->SetSpacing(volume->geometry().columnSpacing, volume->geometry().rowSpacing,
-                      volume->geometry().sliceSpacing);
-    image->AllocateScalars(VTK_SHORT, 1);
-    std::memcpy(image->GetScalarPointer(), volume->slice(0), volume->bytes());
+    const vtkSmartPointer<vtkImageData> image = bench::copyVoxels(*volume);
     vtkNew<vtkImageSliceMapper> mapper;
     mapper->SetInputData(image);
     mapper->SetOrientationToZ();

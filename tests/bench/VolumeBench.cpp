@@ -24,7 +24,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -228,12 +227,7 @@ int main()
     std::fprintf(stderr, "[volume] GL renderer \"%s\": dokuei uses %s\n", gl.c_str(), mapperName.c_str());
 
     // Bare VTK: its own copy of the voxels in a plain image, both mappers.
-    vtkNew<vtkImageData> image;
-    image->SetDimensions(kSize, kSize, kSlices);
-    image->SetSpacing(volume->geometry().columnSpacing, volume->geometry().rowSpacing,
-                      volume->geometry().sliceSpacing);
-    image->AllocateScalars(VTK_SHORT, 1);
-    std::memcpy(image->GetScalarPointer(), volume->slice(0), volume->bytes());
+    const vtkSmartPointer<vtkImageData> image = bench::copyVoxels(*volume);
     Bare cpu("vtkFixedPointVolumeRayCastMapper", vtkSmartPointer<vtkFixedPointVolumeRayCastMapper>::New(),
              image, scene);
     Bare gpu("vtkOpenGLGPUVolumeRayCastMapper", vtkSmartPointer<vtkOpenGLGPUVolumeRayCastMapper>::New(),
