@@ -592,7 +592,7 @@ TEST_F(MemoryWipeGuiTest, ViewingEveryLayoutThenLockLeavesNoCopy)
 
     // The stack's window (shared by the 2D views) maps the marker's HU one to one onto greys.
     workspace->stackView()->setWindow(forms.textureWindow);
-    ASSERT_EQ(workspace->axialView()->window(), forms.textureWindow) << "the 2D views share the window";
+    ASSERT_EQ(workspace->axialView()->voiWindow(), forms.textureWindow) << "the 2D views share the window";
 
     // Every layout through its tool-bar button; each view of the layout draws at least one frame.
     // Ends in MPR + 3D: the stack (whose texture holds the marker row) is hidden when the seat locks.

@@ -194,8 +194,8 @@ TEST_F(ReadingWorkspaceTest, EveryLayoutShowsItsViewsWithTheTrueGreyOfAnInsert)
             const QImage image = shot(view);
             const double grey = greyAt(image, *at);
             std::printf("[gui] layout %d %s: grey %.1f at the insert, expected %.1f\n", int(entry.layout),
-                        qPrintable(view->objectName()), grey, expectedGrey(insert.hu, view->window()));
-            EXPECT_NEAR(grey, expectedGrey(insert.hu, view->window()), 3.0) << view->objectName().toStdString();
+                        qPrintable(view->objectName()), grey, expectedGrey(insert.hu, view->voiWindow()));
+            EXPECT_NEAR(grey, expectedGrey(insert.hu, view->voiWindow()), 3.0) << view->objectName().toStdString();
             image.save(QStringLiteral("/tmp/dokuei-gui-%1-%2.png").arg(int(entry.layout)).arg(view->objectName()));
         }
     }
@@ -211,12 +211,12 @@ TEST_F(ReadingWorkspaceTest, PresetsInvertZoomPanFitInterpolationAndResetFromThe
     const auto greyAtInsert = [&] { return greyAt(shot(view), *view->patientToDisplay(insert.centre)); };
     for (const WindowPreset& preset : fixedWindowPresets()) {
         QTest::keyClick(view, Qt::Key(Qt::Key_0 + preset.numberKey));
-        EXPECT_EQ(view->window(), preset.window) << preset.key;
+        EXPECT_EQ(view->voiWindow(), preset.window) << preset.key;
         EXPECT_NEAR(greyAtInsert(), greyForHu(insert.hu, preset.window), 3.0) << preset.key;
     }
     QTest::keyClick(view, Qt::Key_9);
-    EXPECT_EQ(view->window(), (Window{40, 400})) << "the series' own window";
-    EXPECT_EQ(m_workspace->coronalView()->window(), (Window{40, 400})) << "the 2D views share the window";
+    EXPECT_EQ(view->voiWindow(), (Window{40, 400})) << "the series' own window";
+    EXPECT_EQ(m_workspace->coronalView()->voiWindow(), (Window{40, 400})) << "the 2D views share the window";
     QTest::keyClick(view, Qt::Key_I);
     EXPECT_TRUE(view->inverted());
     EXPECT_NEAR(greyAtInsert(), 255 - greyForHu(insert.hu, Window{40, 400}), 3.0);
@@ -225,22 +225,22 @@ TEST_F(ReadingWorkspaceTest, PresetsInvertZoomPanFitInterpolationAndResetFromThe
     // Right-button drag: window/level, right widens, down raises the level.
     const QPointF centre = QRectF(view->rect()).center();
     drag(view, Qt::RightButton, centre, centre + QPointF(100, 50));
-    EXPECT_GT(view->window().width, 400);
-    EXPECT_GT(view->window().centre, 40);
+    EXPECT_GT(view->voiWindow().width, 400);
+    EXPECT_GT(view->voiWindow().centre, 40);
     QTest::keyClick(view, Qt::Key_9);
 
     // Zoom by Ctrl+wheel; the insert stays where the geometry says.
     const double fitted = view->zoom();
     wheel(view, 3, Qt::ControlModifier);
     EXPECT_NEAR(view->zoom(), fitted * std::pow(1.1, 3), 1e-6);
-    EXPECT_NEAR(greyAtInsert(), greyForHu(insert.hu, view->window()), 3.0);
+    EXPECT_NEAR(greyAtInsert(), greyForHu(insert.hu, view->voiWindow()), 3.0);
     // Pan by middle-button drag: the image follows the mouse.
     const QPointF before = *view->patientToDisplay(insert.centre);
     drag(view, Qt::MiddleButton, centre, centre + QPointF(40, -30));
     const QPointF after = *view->patientToDisplay(insert.centre);
     EXPECT_NEAR(after.x() - before.x(), 40, 0.5);
     EXPECT_NEAR(after.y() - before.y(), -30, 0.5);
-    EXPECT_NEAR(greyAtInsert(), greyForHu(insert.hu, view->window()), 3.0);
+    EXPECT_NEAR(greyAtInsert(), greyForHu(insert.hu, view->voiWindow()), 3.0);
     // 1:1, fit, interpolation, reset.
     QTest::keyClick(view, Qt::Key_O);
     EXPECT_NEAR(view->zoom(), 1.0, 1e-6);
@@ -251,7 +251,7 @@ TEST_F(ReadingWorkspaceTest, PresetsInvertZoomPanFitInterpolationAndResetFromThe
     QTest::keyClick(view, Qt::Key_4);
     QTest::keyClick(view, Qt::Key_0);
     EXPECT_EQ(view->interpolation(), SliceInterpolation::Nearest);
-    EXPECT_EQ(view->window(), (Window{40, 400}));
+    EXPECT_EQ(view->voiWindow(), (Window{40, 400}));
     EXPECT_NEAR(view->zoom(), fitted, 1e-6);
     // The scale bar is drawn and reads a round length.
     EXPECT_GT(view->scaleBarMm(), 0.0);
@@ -446,7 +446,7 @@ TEST_F(ReadingWorkspaceTest, MprCrosshairNavigatesObliqueRotatesAndSlabMipShowsT
         EXPECT_NEAR(c[2], sphere.centre[2], 1.0) << view->objectName().toStdString();
     }
     // The coronal plane now cuts the sphere: bright at its centre (grey of 100 HU under 40/400).
-    EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(sphere.centre)), greyForHu(sphere.hu, coronal->window()),
+    EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(sphere.centre)), greyForHu(sphere.hu, coronal->voiWindow()),
                 3.0);
     // The reference lines: the sagittal plane's line (red) runs vertically through the crosshair in the axial
     // view.
@@ -469,7 +469,7 @@ TEST_F(ReadingWorkspaceTest, MprCrosshairNavigatesObliqueRotatesAndSlabMipShowsT
     EXPECT_TRUE(coronal->sideLabels().right.startsWith(QLatin1Char('L')));
     EXPECT_TRUE(sagittal->sideLabels().left.startsWith(QLatin1Char('A')));
     // The sphere stays round and centred in the oblique plane.
-    EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(sphere.centre)), greyForHu(sphere.hu, coronal->window()),
+    EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(sphere.centre)), greyForHu(sphere.hu, coronal->voiWindow()),
                 3.0);
     click(m_workspace->toolAction(ReadingTool::WindowLevel));
     coronal->setFocus();
@@ -551,6 +551,10 @@ TEST_F(ReadingWorkspaceTest, VolumeViewPresetsCropAndRotation)
     view->setFocus();
     QTest::keyClick(view, Qt::Key_0);
     EXPECT_EQ(view->sideLabels().left, QStringLiteral("R"));
+    // Presets on the 3D view's keys 1-5; the tool bar's box follows.
+    QTest::keyClick(view, Qt::Key_3);
+    EXPECT_EQ(view->preset(), VolumePreset::Lung);
+    EXPECT_EQ(VolumePreset(presets->currentData().toInt()), VolumePreset::Lung);
 }
 
 TEST_F(ReadingWorkspaceTest, OverlaysNameThePatientAsWrittenAndWarnOfLossyImages)

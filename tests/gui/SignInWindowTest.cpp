@@ -319,11 +319,11 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     EXPECT_EQ(labels.top, QStringLiteral("A"));
     EXPECT_EQ(labels.bottom, QStringLiteral("P"));
     // The series' own window is shown first (the phantom writes 40/400 first) and comes back on 9.
-    EXPECT_EQ(stack->window(), (viewer::Window{40, 400}));
+    EXPECT_EQ(stack->voiWindow(), (viewer::Window{40, 400}));
     // Window presets on the number keys (4 = lung 1500/-600), invert on I, window/level by right-button drag.
     stack->setFocus();
     QTest::keyClick(stack, Qt::Key_4);
-    EXPECT_EQ(stack->window(), (viewer::Window{-600, 1500}));
+    EXPECT_EQ(stack->voiWindow(), (viewer::Window{-600, 1500}));
     const QImage lung = stack->grab().toImage();
     QTest::keyClick(stack, Qt::Key_I);
     EXPECT_TRUE(stack->inverted());
@@ -331,17 +331,17 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     EXPECT_NE(lung, invertedLung);
     QTest::keyClick(stack, Qt::Key_I);
     QTest::keyClick(stack, Qt::Key_9);
-    EXPECT_EQ(stack->window(), (viewer::Window{40, 400}));
+    EXPECT_EQ(stack->voiWindow(), (viewer::Window{40, 400}));
     QTest::keyClick(stack, Qt::Key_1);
-    EXPECT_EQ(stack->window(), (viewer::Window{40, 80}));
+    EXPECT_EQ(stack->voiWindow(), (viewer::Window{40, 80}));
     const QPoint centre = stack->rect().center();
     QTest::mousePress(stack, Qt::RightButton, Qt::NoModifier, centre);
     QMouseEvent move(QEvent::MouseMove, QPointF(centre + QPoint(50, 0)), stack->mapToGlobal(QPointF(centre + QPoint(50, 0))),
                      Qt::NoButton, Qt::RightButton, Qt::NoModifier);
     QApplication::sendEvent(stack, &move);
     QTest::mouseRelease(stack, Qt::RightButton, Qt::NoModifier, centre + QPoint(50, 0));
-    EXPECT_GT(stack->window().width, 80) << "dragging right widens the window";
-    EXPECT_EQ(stack->window().centre, 40);
+    EXPECT_GT(stack->voiWindow().width, 80) << "dragging right widens the window";
+    EXPECT_EQ(stack->voiWindow().centre, 40);
 
     m_workstation->mainWindow()->lockAction()->trigger();
     EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume(), nullptr) << "pixels wiped at lock";

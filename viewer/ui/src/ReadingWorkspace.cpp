@@ -296,6 +296,11 @@ void ReadingWorkspace::buildToolBar()
     m_toolBar->addWidget(m_volumePreset);
     connect(m_volumePreset, &QComboBox::currentIndexChanged, this,
             [this] { m_volumeView->setPreset(VolumePreset(m_volumePreset->currentData().toInt())); });
+    // A preset chosen with the 3D view's keys shows in the box too.
+    connect(m_volumeView, &VolumeView::presetChanged, this, [this](VolumePreset preset) {
+        const QSignalBlocker block(m_volumePreset);
+        m_volumePreset->setCurrentIndex(m_volumePreset->findData(int(preset)));
+    });
     QAction* crop = m_toolBar->addAction(tr("Crop…"));
     crop->setObjectName(QStringLiteral("actionCrop"));
     connect(crop, &QAction::triggered, this, &ReadingWorkspace::editCrop);
@@ -571,12 +576,11 @@ QString ReadingWorkspace::wipeName() const
 
 std::size_t ReadingWorkspace::wipe()
 {
+    // Counted: what this object zeroes itself (thumbnails, measurements); the voxels are counted by the
+    // volume's owner, and the views' textures are released by VTK and the GL driver.
     std::size_t bytes = 0;
-    if (m_volume) {
-        bytes += m_volume->bytes() / 256; // the 8-bit textures (about one slice per view) released
-    }
     clearSeries();
-    m_measurements->wipe();
+    bytes += m_measurements->wipe();
     {
         const QSignalBlocker block(m_measurementList);
         m_measurementList->clear();

@@ -72,6 +72,7 @@ void VolumeView::setPreset(VolumePreset preset)
 {
     m_scene->setPreset(preset);
     requestFrame();
+    emit presetChanged(preset);
 }
 
 VolumePreset VolumeView::preset() const

@@ -116,7 +116,8 @@ public:
     double slabThickness() const;
 
     // Display
-    Window window() const { return m_window; }
+    /// The VOI window shown (named so as not to hide QWidget::window()).
+    Window voiWindow() const { return m_window; }
     void setWindow(Window window);
     /// Number key 1..9 (see WindowLevel.h); false when that key has no preset (9 without a series window).
     bool applyPreset(int numberKey);

@@ -42,6 +42,9 @@ public:
     SideLabels sideLabels() const;
     QString mapperName() const;
 
+signals:
+    void presetChanged(dokuei::viewer::VolumePreset preset);
+
 protected:
     void paintOverlay(QPainter& painter) override;
     void keyPressEvent(QKeyEvent* event) override;
