@@ -8,8 +8,7 @@
 // the phantom generator's command line (ordinary heap, freed — and zeroed by the zeroing free — before the
 // first scan): every copy the scans count was made by the application.
 
-#include "../integration/PrivateCardReader.h"
-#include "../integration/ReadingCenterEnv.h"
+#include "WorkstationTestFixture.h"
 #include "../integration/Subprocess.h"
 #include "../unit/memory/PhiMarker.h"
 #include "dokuei/app/LockScreen.h"
@@ -63,12 +62,6 @@ using security::MemoryScanner;
 using security::SecureBuffer;
 using security::Session;
 using security::testing::PhiMarker;
-
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 SecureBuffer mustAllocate(std::size_t bytes)
 {
@@ -240,44 +233,9 @@ std::string where(const FormHits& hits)
     return hits.regions.join(QStringLiteral(", ")).toStdString();
 }
 
-class MemoryWipeGuiTest : public ::testing::Test
+class MemoryWipeGuiTest : public gui_test::WorkstationTestFixture
 {
 protected:
-    void SetUp() override
-    {
-        auto env = ReadingCenterEnv::load();
-        ASSERT_TRUE(env) << env.error().toStdString();
-        m_env = *env;
-        m_reader = std::make_unique<dokuei::integration::PrivateCardReader>(m_env);
-        ASSERT_TRUE(m_reader->error().isEmpty()) << m_reader->error().toStdString();
-        ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.sato")));
-
-        m_paths.configDir = m_dir.filePath(QStringLiteral("home"));
-        m_paths.dataDir = m_paths.configDir;
-        m_paths.systemDir = m_dir.filePath(QStringLiteral("etc"));
-        ASSERT_TRUE(m_paths.ensureUserDirectories());
-        m_config.pkcs11Module = m_env.value(QStringLiteral("DOKUEI_PKCS11_MODULE"));
-        m_config.cardTrustAnchorFile = m_env.caFile();
-        m_config.cardCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
-        m_config.readingCentreUrl = QUrl(m_env.url());
-        m_config.readingCentreCaFile = m_env.caFile();
-        m_config.readingCentreCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
-        auto workstation = app::Workstation::create(m_paths, m_config);
-        ASSERT_TRUE(workstation) << workstation.error().toString().toStdString();
-        m_workstation = std::move(*workstation);
-
-        auto& accounts = m_workstation->accounts();
-        const QString initial = kSato + QStringLiteral("-0");
-        ASSERT_TRUE(accounts.addUser(QStringLiteral("dr.sato"), QStringLiteral("dr.sato"),
-                                     security::Role::Radiologist, initial, QStringLiteral("test")));
-        ASSERT_TRUE(accounts.changePassword(QStringLiteral("dr.sato"), initial, kSato));
-        auto certificate =
-            security::parseCertificate(readFile(m_env.user(QStringLiteral("dr.sato")).authCert));
-        ASSERT_TRUE(certificate);
-        ASSERT_TRUE(accounts.bindCard(QStringLiteral("dr.sato"), certificate->der, QStringLiteral("test")));
-    }
-
-    void TearDown() override { m_workstation.reset(); }
 
     /// Generates the marker series with the phantom generator and stores it into the reading centre with
     /// curl (mutual TLS with a copy of dr.sato's card). Neither the files nor curl's answer enter this
@@ -345,19 +303,6 @@ protected:
         return stored.exitCode == 0 && stored.out == "200" ? studyUid : QString();
     }
 
-    void signIn()
-    {
-        m_workstation->start();
-        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_workstation->loginWindow()));
-        app::SignInForm* form = m_workstation->loginWindow()->form();
-        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("userId")), QStringLiteral("dr.sato"));
-        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("password")), kSato);
-        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("pin")),
-                         m_env.user(QStringLiteral("dr.sato")).pin);
-        QTest::mouseClick(form->findChild<QPushButton*>(QStringLiteral("submit")), Qt::LeftButton);
-        ASSERT_TRUE(QTest::qWaitFor(
-            [&] { return m_workstation->session().state() == Session::State::Active; }, 20000));
-    }
 
     /// Opens the first series of this study from the study browser, as a double-click does.
     void openSeries(const QString& studyUid)
@@ -410,13 +355,6 @@ protected:
             Qt::DirectConnection);
     }
 
-    const QString kSato = QStringLiteral("Kx9#mQ2v!Lp-sato");
-    ReadingCenterEnv m_env;
-    QTemporaryDir m_dir;
-    std::unique_ptr<dokuei::integration::PrivateCardReader> m_reader;
-    WorkstationPaths m_paths;
-    Configuration m_config;
-    std::unique_ptr<app::Workstation> m_workstation;
 };
 
 TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)

@@ -1,5 +1,4 @@
-#include "../integration/PrivateCardReader.h"
-#include "../integration/ReadingCenterEnv.h"
+#include "WorkstationTestFixture.h"
 #include "dokuei/app/LockScreen.h"
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
@@ -40,11 +39,6 @@ using namespace dokuei;
 using dokuei::integration::ReadingCenterEnv;
 using security::Session;
 
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 /// Everything a person could read on the visible top-level windows.
 QString visibleText()
@@ -74,59 +68,15 @@ QString visibleText()
     return texts.join(QLatin1Char('\n'));
 }
 
-class SignInWindowTest : public ::testing::Test
+class SignInWindowTest : public gui_test::WorkstationTestFixture
 {
 protected:
     void SetUp() override
     {
-        auto env = ReadingCenterEnv::load();
-        ASSERT_TRUE(env) << env.error().toStdString();
-        m_env = *env;
-        // A private card reader holding copies of the cards "inserted".
-        m_reader = std::make_unique<dokuei::integration::PrivateCardReader>(m_env);
-        ASSERT_TRUE(m_reader->error().isEmpty()) << m_reader->error().toStdString();
-        ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.sato")));
-
-        m_paths.configDir = m_dir.filePath(QStringLiteral("home"));
-        m_paths.dataDir = m_paths.configDir;
-        m_paths.systemDir = m_dir.filePath(QStringLiteral("etc"));
-        ASSERT_TRUE(m_paths.ensureUserDirectories());
-        m_config.pkcs11Module = m_env.value(QStringLiteral("DOKUEI_PKCS11_MODULE"));
-        m_config.cardTrustAnchorFile = m_env.caFile();
-        m_config.cardCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
-        m_config.readingCentreUrl = QUrl(m_env.url());
-        m_config.readingCentreCaFile = m_env.caFile();
-        m_config.readingCentreCrlFile = m_env.value(QStringLiteral("DOKUEI_RC_CRL"));
-        auto workstation = app::Workstation::create(m_paths, m_config);
-        ASSERT_TRUE(workstation) << workstation.error().toString().toStdString();
-        m_workstation = std::move(*workstation);
-        addUser(QStringLiteral("dr.sato"), kSato);
-        addUser(QStringLiteral("dr.tanaka"), kTanaka);
-    }
-
-    void TearDown() override { m_workstation.reset(); }
-
-    void addUser(const QString& id, const QString& password)
-    {
-        auto& accounts = m_workstation->accounts();
-        const QString initial = password + QStringLiteral("-0");
-        ASSERT_TRUE(accounts.addUser(id, id, security::Role::Radiologist, initial, QStringLiteral("test")));
-        ASSERT_TRUE(accounts.changePassword(id, initial, password));
-        auto certificate = security::parseCertificate(readFile(m_env.user(id).authCert));
-        ASSERT_TRUE(certificate);
-        ASSERT_TRUE(accounts.bindCard(id, certificate->der, QStringLiteral("test")));
-    }
-
-    static void fill(app::SignInForm* form, const QString& id, const QString& password, const QString& pin)
-    {
-        auto* userId = form->findChild<QLineEdit*>(QStringLiteral("userId"));
-        if (!userId->isReadOnly()) {
-            userId->clear();
-            QTest::keyClicks(userId, id);
+        WorkstationTestFixture::SetUp();
+        if (!HasFatalFailure()) {
+            addUser(QStringLiteral("dr.tanaka"), kTanaka);
         }
-        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("password")), password);
-        QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("pin")), pin);
-        QTest::mouseClick(form->findChild<QPushButton*>(QStringLiteral("submit")), Qt::LeftButton);
     }
 
     void signInThroughTheWindow()
@@ -144,14 +94,6 @@ protected:
         EXPECT_FALSE(m_workstation->loginWindow()->isVisible());
     }
 
-    const QString kSato = QStringLiteral("Kx9#mQ2v!Lp-sato");
-    const QString kTanaka = QStringLiteral("Rw7$eT4y@Zn-tanaka");
-    ReadingCenterEnv m_env;
-    QTemporaryDir m_dir;
-    std::unique_ptr<dokuei::integration::PrivateCardReader> m_reader;
-    WorkstationPaths m_paths;
-    Configuration m_config;
-    std::unique_ptr<app::Workstation> m_workstation;
 };
 
 TEST_F(SignInWindowTest, SignInLockShowsNoPatientDataAndUnlock)

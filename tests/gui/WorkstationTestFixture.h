@@ -1,0 +1,48 @@
+#pragma once
+
+#include "../integration/PrivateCardReader.h"
+#include "../integration/ReadingCenterEnv.h"
+#include "dokuei/app/Workstation.h"
+#include "dokuei/common/Configuration.h"
+#include "dokuei/common/WorkstationPaths.h"
+
+#include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
+
+#include <gtest/gtest.h>
+
+namespace dokuei::app {
+class SignInForm;
+}
+
+namespace dokuei::gui_test {
+
+/// The whole workstation against the reading-centre stack (ctest fixture "reading_center"), for the GUI
+/// suites: a private card reader with dr.sato's card inserted, a fresh configuration/vault directory, and the
+/// account dr.sato (radiologist, password set, card bound). Suites add more users with addUser().
+class WorkstationTestFixture : public ::testing::Test
+{
+protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    /// A radiologist whose initial password has been changed to `password` and whose card is bound.
+    void addUser(const QString& id, const QString& password);
+    /// Types ID (unless the form shows it read-only), password and PIN, then presses the submit button.
+    static void fill(app::SignInForm* form, const QString& id, const QString& password, const QString& pin);
+    /// Signs dr.sato in through the login window and waits for the active session.
+    void signIn();
+
+    const QString kSato = QStringLiteral("Kx9#mQ2v!Lp-sato");
+    const QString kTanaka = QStringLiteral("Rw7$eT4y@Zn-tanaka");
+    integration::ReadingCenterEnv m_env;
+    QTemporaryDir m_dir;
+    std::unique_ptr<integration::PrivateCardReader> m_reader;
+    WorkstationPaths m_paths;
+    Configuration m_config;
+    std::unique_ptr<app::Workstation> m_workstation;
+};
+
+} // namespace dokuei::gui_test
