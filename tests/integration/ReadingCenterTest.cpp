@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include <openssl/bio.h>
@@ -432,6 +433,114 @@ TEST_F(ReadingCenterTest, OnlyDicomWebIsProxied)
             env().cardEnvironment());
         EXPECT_EQ(r.out, "404") << path.toStdString();
     }
+}
+
+// The machine's first non-loopback IPv4 address (`ip -4 -o addr show scope global`); empty when none.
+QString nonLoopbackIpv4()
+{
+    const SubprocessResult r = runSubprocess(QStringLiteral("ip"), {QStringLiteral("-4"), QStringLiteral("-o"),
+                                                                    QStringLiteral("addr"), QStringLiteral("show"),
+                                                                    QStringLiteral("scope"), QStringLiteral("global")});
+    static const QRegularExpression inet(QStringLiteral(R"(\binet (\d+\.\d+\.\d+\.\d+)/)"));
+    for (auto it = inet.globalMatch(QString::fromUtf8(r.out)); it.hasNext();) {
+        const QString address = it.next().captured(1);
+        if (!address.startsWith(QStringLiteral("127."))) {
+            return address;
+        }
+    }
+    return {};
+}
+
+// Orthanc 1.10 cannot bind to loopback only (both its ports listen on 0.0.0.0): from the machine's own
+// non-loopback address, its HTTP API refuses even the right credentials and its DICOM port rejects the
+// association even with the registered AE title, while nginx on loopback and the bench's DIMSE peer
+// on 127.0.0.1 still work.
+TEST_F(ReadingCenterTest, OrthancRefusesEveryPeerButLoopback)
+{
+    const QString address = nonLoopbackIpv4();
+    if (address.isEmpty()) {
+        GTEST_SKIP() << "this machine has no non-loopback IPv4 address";
+    }
+    const QString orthancUrl = env().value(QStringLiteral("DOKUEI_RC_ORTHANC_URL"));
+    const QString httpPort = orthancUrl.section(QLatin1Char(':'), -1);
+    const QString dicomPort = env().value(QStringLiteral("DOKUEI_RC_DICOM_PORT"));
+    ASSERT_FALSE(httpPort.isEmpty());
+    ASSERT_FALSE(dicomPort.isEmpty());
+    const QString chestStudy = env().value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID"));
+
+    // The credentials go to curl in a private config file, never on its command line.
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString config = dir.filePath(QStringLiteral("orthanc.curl"));
+    {
+        QFile f(config);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        f.write(QStringLiteral("user = \"%1:%2\"\n")
+                    .arg(env().value(QStringLiteral("DOKUEI_RC_ORTHANC_USER")),
+                         env().value(QStringLiteral("DOKUEI_RC_ORTHANC_PASSWORD")))
+                    .toUtf8());
+    }
+    const auto orthanc = [&](const QString& host, const QString& path) {
+        return runSubprocess(kCurl, {QStringLiteral("-sS"), QStringLiteral("-K"), config, QStringLiteral("--max-time"),
+                                     QStringLiteral("20"), QStringLiteral("-w"), QStringLiteral("%{stderr}\n%{http_code}"),
+                                     QStringLiteral("http://%1:%2%3").arg(host, httpPort, path)});
+    };
+    const auto httpCode = [](const SubprocessResult& r) {
+        return QString::fromUtf8(r.err).section(QLatin1Char('\n'), -1).trimmed();
+    };
+
+    // Control: the same credentials over loopback list the studies (so the refusal below is the address).
+    const SubprocessResult local = orthanc(QStringLiteral("127.0.0.1"), QStringLiteral("/studies?expand"));
+    ASSERT_EQ(httpCode(local), QStringLiteral("200")) << local.err.toStdString();
+    ASSERT_TRUE(local.out.contains(chestStudy.toUtf8()));
+
+    for (const QString& path : {QStringLiteral("/system"), QStringLiteral("/studies?expand"), QStringLiteral("/patients"),
+                                QStringLiteral("/dicom-web/studies")}) {
+        SCOPED_TRACE(path.toStdString());
+        const SubprocessResult remote = orthanc(address, path);
+        const QString code = httpCode(remote);
+        // 000: connection refused; otherwise Orthanc must refuse the peer address outright.
+        EXPECT_TRUE(code == QStringLiteral("000") || code == QStringLiteral("401") || code == QStringLiteral("403"))
+            << code.toStdString() << " " << remote.out.left(300).toStdString();
+        EXPECT_FALSE(remote.out.contains(chestStudy.toUtf8()));
+        EXPECT_FALSE(remote.out.contains("Yamada")) << "no patient data may leak";
+        EXPECT_FALSE(remote.out.contains("0020000D"));
+        EXPECT_FALSE(remote.out.contains("DicomAet")) << "no system information may leak";
+    }
+
+    // DICOM: the registered bench AE title from a foreign address is rejected at association (or the
+    // connection refused), and a C-FIND gets no patient names.
+    const QStringList bench = {QStringLiteral("-aet"), env().value(QStringLiteral("DOKUEI_RC_BENCH_AET")),
+                               QStringLiteral("-aec"), env().value(QStringLiteral("DOKUEI_RC_DICOM_AET"))};
+    const SubprocessResult echoRemote = runSubprocess(QStringLiteral("echoscu"), bench + QStringList{address, dicomPort});
+    EXPECT_TRUE(echoRemote.failure.isEmpty()) << echoRemote.failure.toStdString();
+    EXPECT_NE(echoRemote.exitCode, 0) << echoRemote.err.toStdString();
+    const QStringList findKeys = {QStringLiteral("-S"), QStringLiteral("-k"), QStringLiteral("QueryRetrieveLevel=STUDY"),
+                                  QStringLiteral("-k"), QStringLiteral("PatientName")};
+    const SubprocessResult findRemote =
+        runSubprocess(QStringLiteral("findscu"), findKeys + bench + QStringList{address, dicomPort});
+    EXPECT_NE(findRemote.exitCode, 0);
+    EXPECT_FALSE((findRemote.out + findRemote.err).contains("Yamada")) << findRemote.err.toStdString();
+    EXPECT_FALSE((findRemote.out + findRemote.err).contains("Suzuki")) << findRemote.err.toStdString();
+
+    // On loopback the bench's peer may C-ECHO (and C-GET, which scripts/bench uses), another AE title
+    // may not, and even the bench's AE title may not query.
+    const SubprocessResult echoLocal =
+        runSubprocess(QStringLiteral("echoscu"), bench + QStringList{QStringLiteral("127.0.0.1"), dicomPort});
+    EXPECT_EQ(echoLocal.exitCode, 0) << echoLocal.err.toStdString();
+    const SubprocessResult echoStranger = runSubprocess(
+        QStringLiteral("echoscu"), {QStringLiteral("-aet"), QStringLiteral("STRANGER"), QStringLiteral("-aec"),
+                                    env().value(QStringLiteral("DOKUEI_RC_DICOM_AET")), QStringLiteral("127.0.0.1"), dicomPort});
+    EXPECT_NE(echoStranger.exitCode, 0) << echoStranger.err.toStdString();
+    const SubprocessResult findLocal = runSubprocess(
+        QStringLiteral("findscu"), findKeys + bench + QStringList{QStringLiteral("127.0.0.1"), dicomPort});
+    EXPECT_FALSE((findLocal.out + findLocal.err).contains("Yamada")) << findLocal.err.toStdString();
+
+    // nginx through loopback with a card still serves the studies.
+    const HttpReply viaNginx = curl(env().curlCardArgs(env().value(QStringLiteral("DOKUEI_RC_DEMO_USER"))),
+                                    QStringLiteral("/studies/%1/series").arg(chestStudy));
+    EXPECT_EQ(viaNginx.status, 200) << viaNginx.run.err.toStdString();
 }
 
 } // namespace

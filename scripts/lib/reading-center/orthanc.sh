@@ -2,6 +2,14 @@
 # Orthanc 1.10 with the DICOMweb plugin: plain HTTP on loopback, basic auth with a password only nginx
 # (and the seeding code) knows, every byte of state inside the stack directory.
 # Orthanc's own HTTPS is never enabled (it segfaults on Debian 12).
+#
+# Orthanc 1.10 has no bind-address option: both its ports listen on 0.0.0.0. So
+# - HTTP: "RemoteAccessAllowed": false makes Orthanc refuse (401, no body) every request whose peer
+#   address is not loopback, whatever the credentials;
+# - DICOM: only scripts/bench uses it (DCMTK getscu, a C-GET of the chest as a reference peer). Every
+#   DicomAlwaysAllow* is false and DicomCheckModalityHost is true, so Orthanc accepts an association only
+#   from the one registered modality, AE title DOKUEI_BENCH *and* address 127.0.0.1, which may C-ECHO and
+#   C-GET and nothing else (no C-FIND, C-MOVE or C-STORE); any other peer is rejected at association.
 
 RC_ORTHANC_USER=dokuei-proxy
 RC_ORTHANC_AET=DOKUEI_RC
@@ -34,9 +42,19 @@ rc_orthanc_write_config() { # rc_orthanc_write_config HTTP_PORT DICOM_PORT BENCH
   "DicomServerEnabled" : true,
   "DicomAet" : "$RC_ORTHANC_AET",
   "DicomPort" : $2,
-  "DicomCheckCalledAet" : false,
+  "DicomCheckCalledAet" : true,
+  "DicomCheckModalityHost" : true,
+  "DicomAlwaysAllowEcho" : false,
+  "DicomAlwaysAllowStore" : false,
+  "DicomAlwaysAllowFind" : false,
+  "DicomAlwaysAllowFindWorklist" : false,
+  "DicomAlwaysAllowGet" : false,
+  "DicomAlwaysAllowMove" : false,
+  "DicomModalitiesInDatabase" : false,
   "DicomModalities" : {
-    "dokuei-bench" : { "AET" : "$RC_BENCH_AET", "Host" : "127.0.0.1", "Port" : $3 }
+    "dokuei-bench" : { "AET" : "$RC_BENCH_AET", "Host" : "127.0.0.1", "Port" : $3,
+                       "AllowEcho" : true, "AllowGet" : true, "AllowFind" : false, "AllowFindWorklist" : false,
+                       "AllowMove" : false, "AllowStore" : false, "AllowStorageCommitment" : false }
   },
   "DicomThreadsCount" : 4,
   "DefaultEncoding" : "Utf8",
