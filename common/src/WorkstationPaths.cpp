@@ -66,14 +66,36 @@ Expected<void> ensurePrivateDirectory(const QString& path)
     return {};
 }
 
+// True unless `path` certainly does not exist: any answer of lstat but ENOENT (a file, a dangling
+// symbolic link, a directory we may not search) counts as present, so the check fails closed.
+bool mayExist(const QString& path)
+{
+    struct stat st
+    {
+    };
+    return ::lstat(QFile::encodeName(path).constData(), &st) == 0 || errno != ENOENT;
+}
+
 } // namespace
 
 Expected<WorkstationPaths> WorkstationPaths::resolve(const QProcessEnvironment& environment)
 {
+    return resolve(environment, defaultSystemDirectory());
+}
+
+Expected<WorkstationPaths> WorkstationPaths::resolve(const QProcessEnvironment& environment,
+                                                     const QString& systemDirectory)
+{
     WorkstationPaths paths;
-    paths.systemDir = absoluteOrEmpty(environment.value(QStringLiteral("DOKUEI_SYSCONFDIR")));
-    if (paths.systemDir.isEmpty()) {
-        paths.systemDir = QStringLiteral("/etc/dokuei");
+    // The administrator's policy cannot be escaped: DOKUEI_SYSCONFDIR (tests and CLI tests point it at a
+    // scratch directory) is honoured only while the real system directory holds no dokuei.conf. Once the
+    // administrator installs /etc/dokuei/dokuei.conf, that file is always read and its [policy] and
+    // [smart_card] keys stay locked, whatever the user's environment says. (A build-time switch was not
+    // chosen: the tests run the very binaries that ship, and the rule must hold for every build.)
+    paths.systemDir = systemDirectory;
+    const QString requested = absoluteOrEmpty(environment.value(QStringLiteral("DOKUEI_SYSCONFDIR")));
+    if (!requested.isEmpty() && !mayExist(systemDirectory + QStringLiteral("/dokuei.conf"))) {
+        paths.systemDir = requested;
     }
 
     if (environment.contains(QStringLiteral("DOKUEI_HOME"))) {

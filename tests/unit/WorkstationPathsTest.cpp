@@ -48,12 +48,61 @@ TEST(WorkstationPaths, FallsBackToXdgDirectories)
     EXPECT_EQ(xdg->dataDir, QStringLiteral("/d/dokuei"));
 }
 
-TEST(WorkstationPaths, SystemDirectoryCanBeRedirectedForTests)
+TEST(WorkstationPaths, SystemDirectoryCanBeRedirectedWhileNoSystemConfigurationExists)
 {
-    auto paths =
-        WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}));
+    QTemporaryDir root;
+    ASSERT_TRUE(root.isValid());
+    const QString etc = root.filePath(QStringLiteral("etc-dokuei")); // stands for /etc/dokuei, empty
+    ASSERT_TRUE(QDir().mkpath(etc));
+    auto paths = WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}), etc);
     ASSERT_TRUE(paths);
     EXPECT_EQ(paths->systemConfigFile(), QStringLiteral("/tmp/etc-dokuei/dokuei.conf"));
+
+    // No system directory at all: the same.
+    auto missing = WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}),
+                                             root.filePath(QStringLiteral("no-such-dir")));
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->systemDir, QStringLiteral("/tmp/etc-dokuei"));
+
+    // A relative value is ignored.
+    auto relative = WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "etc"}}), etc);
+    ASSERT_TRUE(relative);
+    EXPECT_EQ(relative->systemDir, etc);
+}
+
+// Once the administrator has installed a system configuration, it is the one read: a user cannot point
+// DOKUEI_SYSCONFDIR at a directory of their own and so escape the locked [policy] / [smart_card] keys.
+TEST(WorkstationPaths, AdministratorsSystemConfigurationCannotBeRedirected)
+{
+    QTemporaryDir root;
+    ASSERT_TRUE(root.isValid());
+    const QString etc = root.filePath(QStringLiteral("etc-dokuei"));
+    ASSERT_TRUE(QDir().mkpath(etc));
+    QFile conf(etc + QStringLiteral("/dokuei.conf"));
+    ASSERT_TRUE(conf.open(QIODevice::WriteOnly));
+    conf.write("[policy]\n");
+    conf.close();
+
+    const QString mine = root.filePath(QStringLiteral("users-own-etc"));
+    auto paths = WorkstationPaths::resolve(
+        environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", mine.toUtf8().constData()}}), etc);
+    ASSERT_TRUE(paths);
+    EXPECT_EQ(paths->systemDir, etc);
+    EXPECT_EQ(paths->systemConfigFile(), etc + QStringLiteral("/dokuei.conf"));
+
+    // Also with DOKUEI_HOME, and when dokuei.conf is a symbolic link (even a dangling one): fails closed.
+    ASSERT_TRUE(conf.remove());
+    ASSERT_TRUE(QFile::link(root.filePath(QStringLiteral("nowhere.conf")), etc + QStringLiteral("/dokuei.conf")));
+    auto linked = WorkstationPaths::resolve(
+        environment({{"DOKUEI_HOME", "/srv/d"}, {"DOKUEI_SYSCONFDIR", mine.toUtf8().constData()}}), etc);
+    ASSERT_TRUE(linked);
+    EXPECT_EQ(linked->systemDir, etc);
+
+    // The one-argument resolve uses the real /etc/dokuei.
+    EXPECT_EQ(WorkstationPaths::defaultSystemDirectory(), QStringLiteral("/etc/dokuei"));
+    auto real = WorkstationPaths::resolve(environment({{"HOME", "/h"}}));
+    ASSERT_TRUE(real);
+    EXPECT_EQ(real->systemDir, QStringLiteral("/etc/dokuei"));
 }
 
 TEST(WorkstationPaths, RejectsRelativeOrMissingLocations)
