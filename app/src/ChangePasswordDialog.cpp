@@ -24,6 +24,7 @@ ChangePasswordDialog::ChangePasswordDialog(const QString& reason, QWidget* paren
     }
     auto* intro = new QLabel(reason, this);
     intro->setWordWrap(true);
+    m_message->setObjectName(QStringLiteral("message"));
     m_message->setWordWrap(true);
     m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
     auto* form = new QFormLayout;

@@ -76,7 +76,11 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
                 m_loadingSeries = series;
                 m_patientBanner->showPatient(patient, patientId, description);
                 statusBar()->showMessage(tr("Loading series..."));
-                m_seriesLoader->start(*m_client, study, series, instances);
+                emit seriesOpened(patientId, study, series, instances);
+                m_seriesLoader->start(*m_client, study, series, instances); // clears the previous series
+                m_loadingPatientId = patientId;
+                m_receivedInstances = 0;
+                m_retrieving = true;
                 m_sliceView->setPreview(m_seriesLoader->assembler());
             });
     connect(m_seriesLoader, &viewer::SeriesLoader::previewUpdated, this, [this](int decoded) {
@@ -86,6 +90,7 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
         m_sliceView->previewUpdated();
     });
     connect(m_seriesLoader, &viewer::SeriesLoader::progress, this, [this](int instances, qint64 bytes, double rate) {
+        m_receivedInstances = instances;
         statusBar()->showMessage(tr("Loading: %1 images, %2 MB, %3 MB/s")
                                      .arg(instances)
                                      .arg(static_cast<double>(bytes) / 1e6, 0, 'f', 1)
@@ -113,14 +118,28 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
         viewer::eraseIdentity(context.identity);
         m_tabs->setCurrentWidget(m_workspace);
         statusBar()->showMessage(tr("Series loaded"), 5000);
+        if (m_retrieving) {
+            m_retrieving = false;
+            emit seriesRetrieved(m_loadingPatientId, m_loadingStudy, m_loadingSeries,
+                                 static_cast<int>(infos.size()), true, {});
+        }
     });
     connect(m_seriesLoader, &viewer::SeriesLoader::cleared, this, [this] {
+        // Wiped (lock, sign-out) or replaced by the next series: a retrieval cut short is not reported as
+        // transferred; its opening was recorded.
+        m_retrieving = false;
+        m_loadingPatientId.clear();
         m_workspace->clearSeries();
         m_sliceView->setPreview(nullptr);
         m_sliceView->setVolume(nullptr);
     });
     connect(m_seriesLoader, &viewer::SeriesLoader::failed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("Loading failed: %1").arg(message));
+        if (m_retrieving) {
+            m_retrieving = false;
+            emit seriesRetrieved(m_loadingPatientId, m_loadingStudy, m_loadingSeries, m_receivedInstances,
+                                 false, message);
+        }
     });
     connect(m_seriesLoader, &viewer::SeriesLoader::instanceFailed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("An image could not be loaded: %1").arg(message), 10000);

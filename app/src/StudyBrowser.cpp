@@ -110,8 +110,10 @@ void StudyBrowser::refresh()
             return; // gone, or the session was locked while the reading centre answered
         }
         self->m_tree->clear();
+        const QString filter = QStringLiteral("studies: all");
         if (!studies) {
             self->m_status->setText(tr("Search failed: %1").arg(studies.error().message));
+            emit self->queried(filter, -1, {}, {}, studies.error().message);
             return;
         }
         for (const exchange::StudyRecord& study : *studies) {
@@ -127,6 +129,7 @@ void StudyBrowser::refresh()
             item->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
         }
         self->m_status->setText(tr("%n studies", nullptr, static_cast<int>(studies->size())));
+        emit self->queried(filter, static_cast<int>(studies->size()), {}, {}, {});
     });
 }
 
@@ -154,8 +157,11 @@ void StudyBrowser::loadSeries(QTreeWidgetItem* studyItem)
         if (!parent) {
             return;
         }
+        const QString filter = QStringLiteral("series of study %1").arg(studyUid);
+        const QString patientId = parent->data(0, PatientIdRole).toString();
         if (!series) {
             self->m_status->setText(tr("Search failed: %1").arg(series.error().message));
+            emit self->queried(filter, -1, patientId, studyUid, series.error().message);
             return;
         }
         for (const exchange::SeriesRecord& record : *series) {
@@ -167,6 +173,7 @@ void StudyBrowser::loadSeries(QTreeWidgetItem* studyItem)
             item->setData(0, SeriesUidRole, record.seriesUid);
             item->setData(0, InstancesRole, record.instanceCount);
         }
+        emit self->queried(filter, static_cast<int>(series->size()), patientId, studyUid, {});
     });
 }
 

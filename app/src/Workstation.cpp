@@ -5,6 +5,7 @@
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/SignInForm.h"
+#include "dokuei/app/StudyBrowser.h"
 #include "dokuei/security/AccountStore.h"
 #include "dokuei/security/AuditTrail.h"
 #include "dokuei/security/CardPresenceMonitor.h"
@@ -30,6 +31,24 @@ namespace dokuei::app {
 
 using security::Session;
 using security::SignInService;
+
+namespace {
+
+/// A record of the current session's user (user, role, card, session ID).
+security::AuditRecord sessionRecord(const Session& session, security::AuditEventId event, const QString& eventType)
+{
+    security::AuditRecord record;
+    record.userId = session.identity().userId;
+    record.role = session.identity().role;
+    record.cardFingerprint = session.identity().cardFingerprint;
+    record.sessionId = session.sessionId();
+    record.event = event;
+    record.eventType = eventType;
+    record.outcome = security::AuditOutcome::Success;
+    return record;
+}
+
+} // namespace
 
 struct Workstation::Services
 {
@@ -153,6 +172,10 @@ Expected<std::unique_ptr<Workstation>> Workstation::create(const WorkstationPath
             [self] { self->m_services->session->lock(Session::LockReason::Privacy); });
     connect(s.mainWindow.get(), &MainWindow::signOutRequested, self,
             [self] { self->m_services->session->end(Session::EndReason::SignOut); });
+    // Patient access is audited here, not in the widgets: they only say what happened.
+    connect(s.mainWindow->studyBrowser(), &StudyBrowser::queried, self, &Workstation::auditQuery);
+    connect(s.mainWindow.get(), &MainWindow::seriesOpened, self, &Workstation::auditSeriesOpened);
+    connect(s.mainWindow.get(), &MainWindow::seriesRetrieved, self, &Workstation::auditSeriesRetrieved);
 
     s.cardStatusTimer.setInterval(1000);
     connect(&s.cardStatusTimer, &QTimer::timeout, self, &Workstation::refreshCardStatus);
@@ -288,9 +311,42 @@ void Workstation::submitSignIn()
         return;
     }
     form->showInfo({});
+    if (!mayRead(*result, form)) {
+        return;
+    }
     QByteArray pin = request.pin.toUtf8();
     beginSession(std::move(*result));
     connectReadingCentre(pin);
+}
+
+bool Workstation::mayRead(SignInService::Success& success, SignInForm* form)
+{
+    if (security::hasRight(success.account.role, security::Right::View)) {
+        return true;
+    }
+    // Administrators and auditors never see patient data: no session, no reading window. The sign-in
+    // service has recorded the login; this closes it with the refusal.
+    const QString role = security::roleName(success.account.role);
+    if (success.card) {
+        success.card->logout();
+    }
+    success.card.reset();
+    security::AuditRecord record;
+    record.userId = success.account.id;
+    record.role = role;
+    record.cardFingerprint = success.certificate.fingerprintSha256Hex;
+    record.event = security::AuditEventId::UserAuthentication;
+    record.eventType = QStringLiteral("Logout");
+    record.outcome = security::AuditOutcome::MinorFailure;
+    record.details = QStringLiteral("RightMissing: role %1 has no right %2 (reading images); refused at sign-in, "
+                                    "no session begun")
+                         .arg(role, security::rightName(security::Right::View));
+    (void)m_services->audit->record(record);
+    form->showError(tr("This account has no right to read images on this workstation (role: %1). "
+                       "Sign in with a radiologist's account; accounts and policy are managed with "
+                       "dokuei-admin.")
+                        .arg(role));
+    return false;
 }
 
 void Workstation::beginSession(SignInService::Success success)
@@ -411,6 +467,9 @@ void Workstation::submitLockScreen()
         showRefusal(form, result.error());
         return;
     }
+    if (!mayRead(*result, form)) {
+        return; // the locked session stays locked
+    }
     QByteArray pin = request.pin.toUtf8();
     if (!sameUser) {
         // Another person signs in at the lock screen: the locked session ends first (already wiped).
@@ -497,16 +556,62 @@ void Workstation::auditSessionEnd(int reason, const security::SessionSummary& su
 
 void Workstation::auditActivity(const QString& eventType, const QString& details)
 {
-    const Session& session = *m_services->session;
-    security::AuditRecord record;
-    record.userId = session.identity().userId;
-    record.role = session.identity().role;
-    record.cardFingerprint = session.identity().cardFingerprint;
-    record.sessionId = session.sessionId();
-    record.event = security::AuditEventId::ApplicationActivity;
-    record.eventType = eventType;
-    record.outcome = security::AuditOutcome::Success;
+    security::AuditRecord record =
+        sessionRecord(*m_services->session, security::AuditEventId::ApplicationActivity, eventType);
     record.details = details;
+    (void)m_services->audit->record(record);
+}
+
+void Workstation::auditQuery(const QString& filterDescription, int resultCount, const QString& patientId,
+                             const QString& studyUid, const QString& problem)
+{
+    security::AuditRecord record =
+        sessionRecord(*m_services->session, security::AuditEventId::Query, QStringLiteral("Query"));
+    record.patientId = patientId;
+    record.studyUid = studyUid;
+    const QString source = m_services->config.readingCentreUrl.host();
+    if (resultCount < 0) {
+        record.outcome = security::AuditOutcome::SeriousFailure;
+        record.details = QStringLiteral("QIDO-RS %1 at %2 failed: %3").arg(filterDescription, source, problem);
+    } else {
+        record.details =
+            QStringLiteral("QIDO-RS %1 at %2: %3 results").arg(filterDescription, source).arg(resultCount);
+    }
+    (void)m_services->audit->record(record);
+}
+
+void Workstation::auditSeriesOpened(const QString& patientId, const QString& studyUid, const QString& seriesUid,
+                                    int instances)
+{
+    security::AuditRecord record = sessionRecord(*m_services->session, security::AuditEventId::InstancesAccessed,
+                                                 QStringLiteral("SeriesOpened"));
+    record.patientId = patientId;
+    record.studyUid = studyUid;
+    record.details = QStringLiteral("series %1 opened (%2 instances listed)").arg(seriesUid).arg(instances);
+    (void)m_services->audit->record(record);
+}
+
+void Workstation::auditSeriesRetrieved(const QString& patientId, const QString& studyUid,
+                                       const QString& seriesUid, int instances, bool success,
+                                       const QString& problem)
+{
+    security::AuditRecord record = sessionRecord(
+        *m_services->session, security::AuditEventId::InstancesTransferred, QStringLiteral("SeriesRetrieved"));
+    record.patientId = patientId;
+    record.studyUid = studyUid;
+    const QString source = m_services->config.readingCentreUrl.host();
+    if (success) {
+        record.details = QStringLiteral("series %1: %2 instances retrieved (WADO-RS from %3) into memory")
+                             .arg(seriesUid)
+                             .arg(instances)
+                             .arg(source);
+    } else {
+        record.outcome = security::AuditOutcome::SeriousFailure;
+        record.details = QStringLiteral("series %1: retrieval (WADO-RS from %2) failed after %3 instances: %4")
+                             .arg(seriesUid, source)
+                             .arg(instances)
+                             .arg(problem);
+    }
     (void)m_services->audit->record(record);
 }
 

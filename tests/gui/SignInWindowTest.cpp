@@ -1,4 +1,5 @@
 #include "WorkstationTestFixture.h"
+#include "dokuei/app/ChangePasswordDialog.h"
 #include "dokuei/app/LockScreen.h"
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
@@ -29,6 +30,8 @@
 #include <QScreen>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QToolBar>
 #include <QTreeWidget>
 
 #include <gtest/gtest.h>
@@ -94,7 +97,82 @@ protected:
         EXPECT_FALSE(m_workstation->loginWindow()->isVisible());
     }
 
+    QTreeWidget* studyTree() const
+    {
+        return m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(QStringLiteral("studyTree"));
+    }
+
+    /// The demo chest study in the study list once the reading centre has answered (null after 20 s).
+    QTreeWidgetItem* waitForChestStudy()
+    {
+        QTreeWidget* tree = studyTree();
+        const QString study = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID"));
+        QTreeWidgetItem* studyItem = nullptr;
+        (void)QTest::qWaitFor(
+            [&] {
+                for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+                    if (tree->topLevelItem(i)->data(0, kStudyUidRole).toString() == study) {
+                        studyItem = tree->topLevelItem(i);
+                    }
+                }
+                return studyItem != nullptr;
+            },
+            20000);
+        return studyItem;
+    }
+
+    /// Opens the demo chest series by double-click and waits for its volume; returns its patient ID.
+    QString openChestSeries()
+    {
+        QTreeWidgetItem* studyItem = waitForChestStudy();
+        if (!studyItem) {
+            ADD_FAILURE() << "the chest study is not listed: " << visibleText().toStdString();
+            return {};
+        }
+        const QString patientId = studyItem->data(0, kPatientIdRole).toString();
+        studyItem->setExpanded(true);
+        if (!QTest::qWaitFor([&] { return studyItem->childCount() > 0; }, 20000)) {
+            ADD_FAILURE() << "no series listed";
+            return {};
+        }
+        emit studyTree()->itemDoubleClicked(studyItem->child(0), 0);
+        if (!QTest::qWaitFor(
+                [&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 60000)) {
+            ADD_FAILURE() << "the series did not load: " << visibleText().toStdString();
+        }
+        return patientId;
+    }
+
+    QList<security::AuditRecord> recentRecords() const
+    {
+        auto records = m_workstation->auditTrail().records(QDateTime::currentDateTimeUtc().addSecs(-600),
+                                                           QDateTime::currentDateTimeUtc().addSecs(60));
+        EXPECT_TRUE(records);
+        return records ? *records : QList<security::AuditRecord>{};
+    }
+
+    /// The study browser's item data roles (StudyBrowser.cpp).
+    static constexpr int kStudyUidRole = Qt::UserRole + 1;
+    static constexpr int kPatientIdRole = Qt::UserRole + 5;
+    const QString kSuzuki = QStringLiteral("Hv5%uB8k&Qm-suzuki");
 };
+
+/// Whether a shared library whose file name starts with `prefix` (e.g. "libsqlite3.so") is mapped here.
+bool libraryMapped(const QString& prefix)
+{
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    if (!maps.open(QIODevice::ReadOnly)) {
+        ADD_FAILURE() << "cannot read /proc/self/maps";
+        return false;
+    }
+    for (const QByteArray& line : maps.readAll().split('\n')) {
+        const QString path = QString::fromUtf8(line.mid(line.lastIndexOf(' ') + 1));
+        if (path.section(QLatin1Char('/'), -1).startsWith(prefix)) {
+            return true;
+        }
+    }
+    return false;
+}
 
 TEST_F(SignInWindowTest, SignInLockShowsNoPatientDataAndUnlock)
 {
@@ -243,6 +321,43 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     EXPECT_GT(previewBright, 20) << "the previewed slice is drawn";
     const QString banner = m_workstation->mainWindow()->patientBanner()->text();
     EXPECT_FALSE(banner.isEmpty());
+    // Patient access is audited with the session's ID: the queries (110112), the series opened (110103)
+    // and retrieved (110104), with the patient ID and study UID, never the patient's name.
+    {
+        const QString patientId = studyItem->data(0, kPatientIdRole).toString();
+        ASSERT_FALSE(patientId.isEmpty());
+        const QString sessionId = m_workstation->session().sessionId();
+        ASSERT_FALSE(sessionId.isEmpty());
+        bool studyQuery = false;
+        bool seriesQuery = false;
+        bool opened = false;
+        bool retrieved = false;
+        for (const auto& record : recentRecords()) {
+            if (record.sessionId != sessionId) {
+                continue;
+            }
+            EXPECT_EQ(record.userId, QStringLiteral("dr.sato"));
+            EXPECT_FALSE(record.details.contains(QStringLiteral("MARKER")));
+            using security::AuditEventId;
+            if (record.event == AuditEventId::Query && record.patientId.isEmpty()) {
+                studyQuery = studyQuery || record.outcome == security::AuditOutcome::Success;
+            } else if (record.event == AuditEventId::Query) {
+                seriesQuery = seriesQuery || (record.patientId == patientId && record.studyUid == study);
+            } else if (record.event == AuditEventId::InstancesAccessed) {
+                opened = record.patientId == patientId && record.studyUid == study &&
+                         record.role == QStringLiteral("radiologist") && !record.cardFingerprint.isEmpty();
+            } else if (record.event == AuditEventId::InstancesTransferred) {
+                retrieved = record.patientId == patientId && record.studyUid == study &&
+                            record.outcome == security::AuditOutcome::Success &&
+                            record.details.contains(QStringLiteral(" %1 instances").arg(
+                                m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_INSTANCES"))));
+            }
+        }
+        EXPECT_TRUE(studyQuery) << "110112 for the study list";
+        EXPECT_TRUE(seriesQuery) << "110112 for the study's series, with patient ID and study UID";
+        EXPECT_TRUE(opened) << "110103 with patient ID, study UID, role and card";
+        EXPECT_TRUE(retrieved) << "110104 with the instance count";
+    }
     const int slices = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_INSTANCES")).toInt();
     EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume()->slices(), slices);
     EXPECT_EQ(view->previewCount(), 0) << "the volume replaced the preview";
@@ -291,6 +406,162 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     EXPECT_TRUE(m_workstation->mainWindow()->patientBanner()->text().isEmpty());
     EXPECT_GE(m_workstation->session().lastWipe().components, 3);
     EXPECT_GT(m_workstation->session().lastWipe().bytesWiped, 64U * 64U * 2U);
+
+    // After signing in and reading, the vaults are SQLCipher's: plain SQLite is never loaded.
+    EXPECT_TRUE(libraryMapped(QStringLiteral("libsqlcipher.so")));
+    EXPECT_FALSE(libraryMapped(QStringLiteral("libsqlite3.so")));
+}
+
+TEST_F(SignInWindowTest, PrivacyLockByShortcutAndByToolBarButton)
+{
+    signInThroughTheWindow();
+    app::MainWindow* window = m_workstation->mainWindow();
+    const QString pin = m_env.user(QStringLiteral("dr.sato")).pin;
+    auto unlock = [&] {
+        app::SignInForm* form = m_workstation->lockScreen()->form();
+        ASSERT_NE(form, nullptr);
+        fill(form, QStringLiteral("dr.sato"), kSato, pin);
+        ASSERT_TRUE(
+            QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Active; }, 20000))
+            << visibleText().toStdString();
+    };
+
+    // Ctrl+Alt+L, typed on the reading window.
+    window->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window));
+    QTest::keyClick(window, Qt::Key_L, Qt::ControlModifier | Qt::AltModifier);
+    EXPECT_EQ(m_workstation->session().state(), Session::State::Locked) << "the shortcut locks at once";
+    EXPECT_TRUE(m_workstation->lockScreen()->isShown());
+    EXPECT_FALSE(window->isVisible());
+    unlock();
+
+    // The tool bar's Lock now button, clicked.
+    auto* toolBar = window->findChild<QToolBar*>(QStringLiteral("MainToolBar"));
+    ASSERT_NE(toolBar, nullptr);
+    QWidget* button = toolBar->widgetForAction(window->lockAction());
+    ASSERT_NE(button, nullptr);
+    ASSERT_TRUE(button->isVisible());
+    QTest::mouseClick(button, Qt::LeftButton);
+    EXPECT_EQ(m_workstation->session().state(), Session::State::Locked) << "the button locks at once";
+    EXPECT_TRUE(m_workstation->lockScreen()->isShown());
+    int privacyLocks = 0;
+    for (const auto& record : recentRecords()) {
+        privacyLocks += record.eventType == QStringLiteral("Lock") && record.details.startsWith(QStringLiteral("Privacy"))
+                            ? 1
+                            : 0;
+    }
+    EXPECT_EQ(privacyLocks, 2);
+}
+
+TEST_F(SignInWindowTest, ThePolicysIdleTimeReachesTheSession)
+{
+    auto policy = m_workstation->accounts().policy();
+    ASSERT_TRUE(policy);
+    policy->idleLockMinutes = 3;
+    policy->reauthenticateHours = 2;
+    ASSERT_TRUE(m_workstation->accounts().setPolicy(*policy, QStringLiteral("test")));
+    signInThroughTheWindow();
+    EXPECT_EQ(m_workstation->session().idleTimeout(), std::chrono::minutes(3));
+}
+
+TEST_F(SignInWindowTest, ForcedPasswordChangeAtSignIn)
+{
+    // An administrator's reset: the password must be changed at the next sign-in.
+    const QString temporary = QStringLiteral("Tq8#reset-Wm3v!sato");
+    const QString chosen = QStringLiteral("Zp4&new-Kc7r?sato");
+    ASSERT_TRUE(m_workstation->accounts().resetPassword(QStringLiteral("dr.sato"), temporary,
+                                                        QStringLiteral("in person, staff card 12345 checked"),
+                                                        QStringLiteral("test")));
+    m_workstation->start();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(m_workstation->loginWindow()));
+
+    // The dialog runs modally inside the sign-in: drive it from a timer.
+    int step = 0;
+    QString weakError;
+    QTimer driver;
+    driver.setInterval(50);
+    QObject::connect(&driver, &QTimer::timeout, [&] {
+        auto* dialog = qobject_cast<app::ChangePasswordDialog*>(QApplication::activeModalWidget());
+        if (!dialog || !dialog->isVisible()) {
+            return;
+        }
+        auto* first = dialog->findChild<QLineEdit*>(QStringLiteral("newPassword"));
+        auto* second = dialog->findChild<QLineEdit*>(QStringLiteral("confirmPassword"));
+        auto* message = dialog->findChild<QLabel*>(QStringLiteral("message"));
+        auto* ok = dialog->findChild<QPushButton*>(QStringLiteral("ok"));
+        if (!first || !second || !message || !ok) {
+            ADD_FAILURE() << "the dialog's fields";
+            dialog->reject();
+            return;
+        }
+        if (step == 0) {
+            QTest::keyClicks(first, QStringLiteral("short"));
+            QTest::keyClicks(second, QStringLiteral("short"));
+            step = 1;
+            QTest::mouseClick(ok, Qt::LeftButton);
+        } else if (step == 1 && !message->text().isEmpty()) {
+            weakError = message->text();
+            first->clear();
+            second->clear();
+            QTest::keyClicks(first, chosen);
+            QTest::keyClicks(second, chosen);
+            step = 2;
+            QTest::mouseClick(ok, Qt::LeftButton);
+        }
+    });
+    driver.start();
+    fill(m_workstation->loginWindow()->form(), QStringLiteral("dr.sato"), temporary,
+         m_env.user(QStringLiteral("dr.sato")).pin);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Active; }, 20000))
+        << visibleText().toStdString();
+    driver.stop();
+    EXPECT_EQ(step, 2) << "the dialog appeared, refused the weak password, took the good one";
+    EXPECT_FALSE(weakError.isEmpty()) << "the policy's reason is shown";
+    EXPECT_TRUE(m_workstation->mainWindow()->isVisible());
+    auto check = m_workstation->accounts().checkPassword(QStringLiteral("dr.sato"), chosen);
+    ASSERT_TRUE(check) << "the new password is the account's";
+    EXPECT_EQ(check->changeRequired, security::AccountStore::ChangeReason::None);
+    bool changed = false;
+    for (const auto& record : recentRecords()) {
+        changed = changed || (record.userId == QStringLiteral("dr.sato") &&
+                              record.eventType == QStringLiteral("PasswordChanged"));
+    }
+    EXPECT_TRUE(changed);
+}
+
+TEST_F(SignInWindowTest, AnAccountWithoutTheRightToViewIsNotLetIn)
+{
+    // An administrator (accounts and policy only, never patient data) with a valid, bound card.
+    const QString admin = QStringLiteral("suzuki.admin");
+    addUser(admin, kSuzuki, security::Role::Administrator, QStringLiteral("dr.suzuki"));
+    ASSERT_FALSE(HasFatalFailure());
+    ASSERT_TRUE(m_reader->remove(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.suzuki")));
+    m_workstation->start();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(m_workstation->loginWindow()));
+    app::SignInForm* form = m_workstation->loginWindow()->form();
+    auto* message = form->findChild<QLabel*>(QStringLiteral("message"));
+    ASSERT_NE(message, nullptr);
+    fill(form, admin, kSuzuki, m_env.user(QStringLiteral("dr.suzuki")).pin);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return message->text().contains(QStringLiteral("no right to read images")); }, 20000))
+        << visibleText().toStdString();
+    QTest::qWait(200);
+    EXPECT_EQ(m_workstation->session().state(), Session::State::SignedOut);
+    EXPECT_FALSE(m_workstation->mainWindow()->isVisible()) << "no reading window";
+    EXPECT_TRUE(m_workstation->loginWindow()->isVisible());
+    bool refusal = false;
+    for (const auto& record : recentRecords()) {
+        if (record.userId != admin) {
+            continue;
+        }
+        EXPECT_NE(record.event, security::AuditEventId::Query) << "nothing was looked up";
+        refusal = refusal || (record.event == security::AuditEventId::UserAuthentication &&
+                              record.outcome != security::AuditOutcome::Success &&
+                              record.details.contains(QStringLiteral("RightMissing")));
+    }
+    EXPECT_TRUE(refusal) << "the refusal is audited";
 }
 
 } // namespace

@@ -55,13 +55,15 @@ void WorkstationTestFixture::TearDown()
     m_workstation.reset();
 }
 
-void WorkstationTestFixture::addUser(const QString& id, const QString& password)
+void WorkstationTestFixture::addUser(const QString& id, const QString& password, security::Role role,
+                                     const QString& cardUser)
 {
     auto& accounts = m_workstation->accounts();
     const QString initial = password + QStringLiteral("-0");
-    ASSERT_TRUE(accounts.addUser(id, id, security::Role::Radiologist, initial, QStringLiteral("test")));
+    ASSERT_TRUE(accounts.addUser(id, id, role, initial, QStringLiteral("test")));
     ASSERT_TRUE(accounts.changePassword(id, initial, password));
-    auto certificate = security::parseCertificate(readFile(m_env.user(id).authCert));
+    auto certificate =
+        security::parseCertificate(readFile(m_env.user(cardUser.isEmpty() ? id : cardUser).authCert));
     ASSERT_TRUE(certificate);
     ASSERT_TRUE(accounts.bindCard(id, certificate->der, QStringLiteral("test")));
 }

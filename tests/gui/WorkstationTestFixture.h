@@ -5,6 +5,7 @@
 #include "dokuei/app/Workstation.h"
 #include "dokuei/common/Configuration.h"
 #include "dokuei/common/WorkstationPaths.h"
+#include "dokuei/security/Roles.h"
 
 #include <QString>
 #include <QTemporaryDir>
@@ -28,8 +29,10 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
-    /// A radiologist whose initial password has been changed to `password` and whose card is bound.
-    void addUser(const QString& id, const QString& password);
+    /// An account (a radiologist unless said otherwise) whose initial password has been changed to
+    /// `password` and to which the card of the stack user `cardUser` (default: `id`) is bound.
+    void addUser(const QString& id, const QString& password, security::Role role = security::Role::Radiologist,
+                 const QString& cardUser = {});
     /// Types ID (unless the form shows it read-only), password and PIN, then presses the submit button.
     static void fill(app::SignInForm* form, const QString& id, const QString& password, const QString& pin);
     /// Signs dr.sato in through the login window and waits for the active session.

@@ -60,6 +60,14 @@ signals:
     /// The instant privacy lock (toolbar button or Ctrl+Alt+L).
     void lockRequested();
     void signOutRequested();
+    /// A series was opened from the study list and its retrieval starts (the access record, 110103).
+    void seriesOpened(const QString& patientId, const QString& studyUid, const QString& seriesUid,
+                      int instances);
+    /// The retrieval of the series opened last ended (the transfer record, 110104): on success every
+    /// instance arrived and the volume is ready (`instances` = images in it); otherwise it failed after
+    /// `instances` received images, `problem` says why.
+    void seriesRetrieved(const QString& patientId, const QString& studyUid, const QString& seriesUid,
+                         int instances, bool success, const QString& problem);
 
 private:
     void createActions();
@@ -78,6 +86,10 @@ private:
     viewer::ReadingWorkspace* m_workspace = nullptr;
     QString m_loadingStudy;
     QString m_loadingSeries;
+    QString m_loadingPatientId;
+    int m_receivedInstances = 0;
+    /// A retrieval was started and its end (seriesRetrieved) not reported yet.
+    bool m_retrieving = false;
     QTabWidget* m_tabs = nullptr;
     exchange::DicomWebClient* m_client = nullptr;
 };

@@ -39,6 +39,11 @@ public:
 signals:
     void openSeries(const QString& studyUid, const QString& seriesUid, int instances, const QString& patient,
                     const QString& patientId, const QString& description);
+    /// A search of the reading centre (QIDO-RS) was answered and shown, for the query record (110112):
+    /// what was searched (never a patient's name), how many matched (-1: the search failed, `problem` says
+    /// why), and for a search of one study's series its patient ID and study UID.
+    void queried(const QString& filterDescription, int resultCount, const QString& patientId,
+                 const QString& studyUid, const QString& problem);
 
 private:
     void emitOpen(QTreeWidgetItem* seriesItem);

@@ -67,6 +67,9 @@ private:
     void submitSignIn();
     void submitLockScreen();
     void beginSession(security::SignInService::Success success);
+    /// Whether the signed-in account may read images here (Right::View). If not, shows why on `form`,
+    /// logs the card out, audits the refusal and returns false: no session begins, nothing was loaded.
+    bool mayRead(security::SignInService::Success& success, SignInForm* form);
     /// Runs the change-password dialog until the new password is accepted or the user cancels.
     Expected<security::SignInService::Success>
     changePasswordAndSignIn(const security::SignInService::Request& request, const Error& reason,
@@ -81,6 +84,14 @@ private:
     void onEnded(int reason);
     void refreshCardStatus();
     void auditActivity(const QString& eventType, const QString& details);
+    /// Patient access (guideline: who accessed which patient's data, when): 110112 queries, 110103 a
+    /// series opened, 110104 a series retrieved, with the session's user, role, card and session ID.
+    void auditQuery(const QString& filterDescription, int resultCount, const QString& patientId,
+                    const QString& studyUid, const QString& problem);
+    void auditSeriesOpened(const QString& patientId, const QString& studyUid, const QString& seriesUid,
+                           int instances);
+    void auditSeriesRetrieved(const QString& patientId, const QString& studyUid, const QString& seriesUid,
+                              int instances, bool success, const QString& problem);
     void auditSessionEnd(int reason, const security::SessionSummary& summary);
 
     struct Services;
