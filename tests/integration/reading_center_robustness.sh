@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Bad input and robustness of scripts/reading-center, on its own stack directory (no seeding):
 #   reading_center_robustness.sh SCRIPT STACK_DIR
-# missing generator, foreign directory, down with nothing running, busy ports, stale pid files,
-# half-created directory, failure during up (everything started is stopped again).
+# missing generator, missing dependency, foreign directory, down with nothing running, busy ports, stale
+# pid files, half-created directory, failure during up (everything started is stopped again), CRL renewal.
 set -euo pipefail
 
 rc=$1
@@ -53,6 +53,32 @@ check "missing generator fails" test "$status" -ne 0
 check "missing generator message says how to build it" grep -q 'cmake --build .* --target dokuei-phantom' <<<"$out"
 check "missing generator creates no stack directory" test ! -e "$dir"
 
+# 1b. A missing dependency (the DICOMweb plugin moved away): clear message naming the file, its package
+#     and scripts/setup (with sudo only when not root), non-zero exit, no stack directory created.
+check_missing_dependency() { # check_missing_dependency LABEL: runs up as the current user
+  local out status
+  out=$(DOKUEI_RC_DICOMWEB_PLUGIN=$scratch/no-such-plugin.so "$rc" up --dir "$dir" 2>&1) && status=0 || status=$?
+  check "missing dependency fails ($1)" test "$status" -ne 0
+  check "missing dependency message names the file and package ($1)" \
+    grep -q "missing dependencies: $scratch/no-such-plugin.so (package orthanc-dicomweb)" <<<"$out"
+  check "missing dependency message says how to install ($1)" grep -q 'Install them with: .*scripts/setup' <<<"$out"
+  if [ "$(id -u)" -eq 0 ]; then
+    check "no sudo in the message for root" bash -c '! grep -q sudo <<<"$1"' _ "$out"
+  else
+    check "sudo in the message for a user ($1)" grep -q 'with: sudo ' <<<"$out"
+  fi
+  check "missing dependency creates no stack directory ($1)" test ! -e "$dir"
+}
+check_missing_dependency "$(id -un)"
+# As root, the same for an unprivileged user (whose message must say sudo), when setpriv can switch.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && setpriv --reuid 65534 --regid 65534 --clear-groups true 2>/dev/null; then
+  out=$(setpriv --reuid 65534 --regid 65534 --clear-groups env DOKUEI_RC_DICOMWEB_PLUGIN=/nonexistent/plugin.so \
+    "$rc" up --dir "$dir" 2>&1) && status=0 || status=$?
+  check "missing dependency fails (uid 65534)" test "$status" -ne 0
+  check "sudo in the message for a user (uid 65534)" grep -q 'Install them with: sudo .*scripts/setup' <<<"$out"
+  check "missing dependency creates no stack directory (uid 65534)" test ! -e "$dir"
+fi
+
 # 2. A foreign, non-empty directory is refused and left untouched.
 mkdir -p "$scratch/foreign"
 echo precious >"$scratch/foreign/data.txt"
@@ -89,6 +115,31 @@ check "nginx moved to a free port" test "$new_nginx_port" != "$nginx_port"
 check "Orthanc moved to a free port" test "$new_orthanc_port" != "$orthanc_port"
 check "status healthy on the new ports" "$rc" status --dir "$dir"
 check "same PKI after restart" test "$(openssl x509 -in "$dir/pki/ca.pem" -noout -fingerprint -sha256)" = "$ca_before"
+
+# 5b. A running stack whose CRL expires within 7 days: up re-issues it (30 days) and reloads nginx (the
+#     master stays, its workers are replaced); a fresh CRL is left alone.
+crl_next() { date -d "$(openssl crl -in "$dir/pki/crl.pem" -noout -nextupdate | sed 's/^nextUpdate=//')" +%s; }
+crl_number() { openssl crl -in "$dir/pki/crl.pem" -noout -crlnumber; }
+crl_before=$(crl_number)
+out=$("$rc" up --no-seed --dir "$dir" 2>&1) && status=0 || status=$?
+check "up with a fresh CRL" test "$status" -eq 0
+check "a fresh CRL is not re-issued" test "$(crl_number)" = "$crl_before"
+openssl ca -config "$dir/pki/ca.cnf" -name demo_ca -gencrl -crlhours 30 -out "$dir/pki/crl.pem" </dev/null 2>/dev/null
+check "CRL made to expire in 30 hours" test $(($(crl_next) - $(date +%s))) -lt $((2 * 86400))
+nginx_master=$(cat "$dir/nginx/nginx.pid")
+workers_before=$(pgrep -P "$nginx_master" | sort | tr '\n' ' ')
+out=$("$rc" up --no-seed --dir "$dir" 2>&1) && status=0 || status=$?
+check "up renews a CRL near expiry" test "$status" -eq 0
+check "up says it renewed the CRL" grep -q 'CRL renewed' <<<"$out"
+check "renewed CRL lasts about 30 days" test $(($(crl_next) - $(date +%s))) -gt $((29 * 86400))
+check "nginx master kept (reload, not restart)" test "$(cat "$dir/nginx/nginx.pid")" = "$nginx_master"
+check "nginx workers replaced by the reload" test "$(pgrep -P "$nginx_master" | sort | tr '\n' ' ')" != "$workers_before"
+check "status healthy after the CRL renewal" "$rc" status --dir "$dir"
+revoked_code=$(. <("$rc" env --dir "$dir") && OPENSSL_CONF=$DOKUEI_RC_OPENSSL_CONF curl -sS -o /dev/null -w '%{http_code}' \
+  --cacert "$DOKUEI_RC_CA" --engine pkcs11 --key-type ENG --cert "$DOKUEI_RC_USER_TEST_REVOKED_AUTH_CERT" \
+  --key "pkcs11:token=test.revoked;object=auth;type=private;pin-value=$DOKUEI_RC_USER_TEST_REVOKED_PIN" \
+  "$DOKUEI_RC_URL/studies" 2>/dev/null) || true
+check "the revoked card is still refused with the renewed CRL" test "$revoked_code" = 400
 
 # 6. Stale pid files: a pid that is alive but not ours must not be killed nor count as running.
 "$rc" down --dir "$dir" >/dev/null 2>&1

@@ -5,7 +5,9 @@
 
 RC_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
 RC_PKCS11_ENGINE=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so
-RC_DICOMWEB_PLUGIN=/usr/share/orthanc/plugins/libOrthancDicomWeb.so
+# DOKUEI_RC_DICOMWEB_PLUGIN: another build of the DICOMweb plugin (absolute path; the robustness test
+# points it at a missing file).
+RC_DICOMWEB_PLUGIN=${DOKUEI_RC_DICOMWEB_PLUGIN:-/usr/share/orthanc/plugins/libOrthancDicomWeb.so}
 RC_SIGNATURE_FILE=.dokuei-reading-center
 RC_COMPLETE_MARKER=.provisioned
 
@@ -39,7 +41,7 @@ rc_check_dependencies() {
   local entry cmd pkg
   for entry in openssl:openssl curl:curl Orthanc:orthanc nginx:nginx-light softhsm2-util:softhsm2 \
     pkcs11-tool:opensc dcmdump:dcmtk ss:iproute2 setsid:util-linux flock:util-linux \
-    sha256sum:coreutils base64:coreutils od:coreutils; do
+    sha256sum:coreutils base64:coreutils od:coreutils pgrep:procps; do
     cmd=${entry%%:*}
     pkg=${entry#*:}
     command -v "$cmd" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1 ||
@@ -52,8 +54,15 @@ rc_check_dependencies() {
     pkg=${entry#*:}
     [ -e "$file" ] || missing+=("$file (package $pkg)")
   done
+  case $RC_DICOMWEB_PLUGIN in
+  /*) ;;
+  *) rc_die "DOKUEI_RC_DICOMWEB_PLUGIN must be an absolute path, got '$RC_DICOMWEB_PLUGIN'" ;;
+  esac
   if [ ${#missing[@]} -gt 0 ]; then
-    rc_die "missing dependencies: ${missing[*]}. Install them with: sudo $RC_REPO_DIR/scripts/setup"
+    # Runs before anything is created: a failed check leaves no stack directory behind.
+    local setup=$RC_REPO_DIR/scripts/setup
+    [ "$(id -u)" -eq 0 ] || setup="sudo $setup"
+    rc_die "missing dependencies: ${missing[*]}. Install them with: $setup"
   fi
 }
 

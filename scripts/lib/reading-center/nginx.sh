@@ -142,3 +142,31 @@ logs: $log"
   done
   rc_die "nginx could not bind a free port 3 times (log: $log)"
 }
+
+# rc_nginx_reload: makes the running nginx re-read its configuration (and so the CRL): SIGHUP to the
+# master, then waits until every worker of the old generation is gone and an mTLS request succeeds.
+# Falls back to a restart when the master kept its old workers (e.g. it rejected the new files).
+rc_nginx_reload() {
+  local pid i old new w gone
+  pid=$(rc_pid_alive "$RC_DIR/nginx/nginx.pid") || rc_die "nginx is not running; cannot reload it"
+  old=$(pgrep -P "$pid" | sort)
+  kill -HUP "$pid"
+  for ((i = 0; i < 100; i++)); do
+    sleep 0.1
+    new=$(pgrep -P "$pid" | sort) || true
+    gone=1
+    for w in $old; do
+      if grep -qx "$w" <<<"$new"; then
+        gone=0
+        break
+      fi
+    done
+    if [ $gone = 1 ] && [ -n "$new" ] && rc_nginx_healthy; then
+      rc_log "nginx reloaded (pid $pid, new workers $(tr '\n' ' ' <<<"$new"))"
+      return 0
+    fi
+  done
+  rc_warn "nginx did not reload within 10 s (log: $RC_DIR/logs/nginx-error.log); restarting it"
+  rc_stop_pidfile nginx "$RC_DIR/nginx/nginx.pid"
+  rc_nginx_start
+}

@@ -207,7 +207,24 @@ rc_pki_issue_user() {
   fi
 }
 
-# rc_pki_publish_crl: (re)issues the demo CA's CRL (valid 30 days; refreshed at every start).
+# rc_pki_crl_expires_within DAYS: true when the published CRL is missing, unreadable or its nextUpdate
+# is less than DAYS days away (nginx refuses every client once it has passed).
+rc_pki_crl_expires_within() {
+  local next t
+  next=$(openssl crl -in "$RC_DIR/pki/crl.pem" -noout -nextupdate 2>/dev/null) || return 0
+  t=$(date -d "${next#nextUpdate=}" +%s 2>/dev/null) || return 0
+  [ $((t - $(date +%s))) -lt $(($1 * 86400)) ]
+}
+
+# rc_pki_crl_next_update: the CRL's nextUpdate as printed by openssl (for messages).
+rc_pki_crl_next_update() {
+  local next
+  next=$(openssl crl -in "$RC_DIR/pki/crl.pem" -noout -nextupdate 2>/dev/null) || true
+  printf '%s' "${next#nextUpdate=}"
+}
+
+# rc_pki_publish_crl: (re)issues the demo CA's CRL (valid 30 days; refreshed at every start of nginx,
+# and by `up` on a running stack when it expires within 7 days).
 rc_pki_publish_crl() {
   openssl ca -config "$RC_DIR/pki/ca.cnf" -name demo_ca -gencrl -crldays 30 \
     -out "$RC_DIR/pki/crl.pem.tmp" </dev/null 2>>"$RC_DIR/logs/pki.log" ||
