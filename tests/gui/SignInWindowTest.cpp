@@ -451,6 +451,23 @@ TEST_F(SignInWindowTest, PrivacyLockByShortcutAndByToolBarButton)
                             : 0;
     }
     EXPECT_EQ(privacyLocks, 2);
+
+    // A screen connected while locked is covered at once. Xvfb cannot hot-plug screens: Qt's signals are
+    // emitted by hand with the existing screen standing in for the new one.
+    QScreen* screen = QGuiApplication::primaryScreen();
+    const qsizetype before = m_workstation->lockScreen()->windows().size();
+    emit qApp->screenAdded(screen);
+    const auto windows = m_workstation->lockScreen()->windows();
+    ASSERT_EQ(windows.size(), before + 1);
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(windows.last()));
+    EXPECT_EQ(windows.last()->geometry(), screen->geometry());
+    EXPECT_EQ(windows.last()->findChild<app::SignInForm*>(), nullptr) << "one unlock form only";
+    // The screen holding the form goes: the form comes back on the remaining screens.
+    emit qApp->screenRemoved(screen);
+    ASSERT_EQ(m_workstation->lockScreen()->windows().size(), QGuiApplication::screens().size());
+    EXPECT_NE(m_workstation->lockScreen()->form(), nullptr);
+    unlock();
+    EXPECT_TRUE(window->isVisible());
 }
 
 TEST_F(SignInWindowTest, ThePolicysIdleTimeReachesTheSession)

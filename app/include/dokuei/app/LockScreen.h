@@ -5,13 +5,16 @@
 #include <QPointer>
 #include <QWidget>
 
+class QScreen;
+
 namespace dokuei::app {
 
 class SignInForm;
 
 /// The lock screen: one frameless, always-on-top window covering each screen, showing only that dokuei is
 /// locked, why, and (on the primary screen) the form to unlock — the same user's password and card PIN —
-/// or to sign in as another user, which ends the locked session. It never shows patient data.
+/// or to sign in as another user, which ends the locked session. It never shows patient data. A screen
+/// connected while locked is covered at once; when the screen holding the form goes, the form moves.
 class LockScreen : public QObject
 {
     Q_OBJECT
@@ -35,7 +38,14 @@ signals:
     void submitted();
 
 private:
+    /// Covers `screen` with a lock window, holding the unlock form when `withForm`.
+    void addWindow(QScreen* screen, bool withForm);
+    void onScreenAdded(QScreen* screen);
+    void onScreenRemoved(QScreen* screen);
+
     QList<QPointer<QWidget>> m_windows;
+    QList<QPointer<QScreen>> m_screens; ///< the screen each window covers
+    QString m_reason;
     QPointer<SignInForm> m_form;
     QString m_sessionUserId;
 };
