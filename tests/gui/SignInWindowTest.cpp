@@ -579,6 +579,32 @@ TEST_F(SignInWindowTest, AnAccountWithoutTheRightToViewIsNotLetIn)
                               record.details.contains(QStringLiteral("RightMissing")));
     }
     EXPECT_TRUE(refusal) << "the refusal is audited";
+
+    // Nor at the lock screen: the administrator signing in there leaves the locked session as it is.
+    ASSERT_TRUE(m_reader->remove(QStringLiteral("dr.suzuki")));
+    ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.sato")));
+    fill(form, QStringLiteral("dr.sato"), kSato, m_env.user(QStringLiteral("dr.sato")).pin);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Active; }, 20000))
+        << visibleText().toStdString();
+    const QString satoSession = m_workstation->session().sessionId();
+    m_workstation->mainWindow()->lockAction()->trigger();
+    ASSERT_EQ(m_workstation->session().state(), Session::State::Locked);
+    ASSERT_TRUE(m_reader->remove(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.suzuki")));
+    app::SignInForm* lockForm = m_workstation->lockScreen()->form();
+    ASSERT_NE(lockForm, nullptr);
+    QTest::mouseClick(
+        m_workstation->lockScreen()->windows().front()->findChild<QPushButton*>(QStringLiteral("switchUser")),
+        Qt::LeftButton);
+    fill(lockForm, admin, kSuzuki, m_env.user(QStringLiteral("dr.suzuki")).pin);
+    auto* lockMessage = lockForm->findChild<QLabel*>(QStringLiteral("message"));
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return lockMessage->text().contains(QStringLiteral("no right to read images")); }, 20000))
+        << visibleText().toStdString();
+    EXPECT_EQ(m_workstation->session().state(), Session::State::Locked);
+    EXPECT_EQ(m_workstation->session().sessionId(), satoSession) << "the locked session is not ended";
+    EXPECT_FALSE(m_workstation->mainWindow()->isVisible());
 }
 
 } // namespace
