@@ -153,6 +153,48 @@ std::optional<QByteArray> subjectDirectoryAttributes(X509* cert)
     return QByteArray(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)), ASN1_STRING_length(data));
 }
 
+// The Transfer Syntax UID (0002,0010) of a DICOM Part 10 file's meta header; empty when absent.
+QString transferSyntaxOf(const QByteArray& dicom)
+{
+    if (dicom.size() < 132 || dicom.mid(128, 4) != "DICM") {
+        return {};
+    }
+    const auto u16 = [&](qsizetype at) { return quint16(quint8(dicom[at]) | quint8(dicom[at + 1]) << 8); };
+    qsizetype pos = 132;
+    while (pos + 8 <= dicom.size() && u16(pos) == 0x0002) { // group 2 is always explicit VR little endian
+        const quint16 element = u16(pos + 2);
+        const QByteArray vr = dicom.mid(pos + 4, 2);
+        qsizetype header = 8;
+        qsizetype length = u16(pos + 6);
+        if (vr == "OB" || vr == "OW" || vr == "SQ" || vr == "UN" || vr == "UT") {
+            if (pos + 12 > dicom.size()) {
+                return {};
+            }
+            header = 12;
+            length = qsizetype(u16(pos + 8)) | qsizetype(u16(pos + 10)) << 16;
+        }
+        if (element == 0x0010) {
+            QByteArray uid = dicom.mid(pos + header, length);
+            while (uid.endsWith('\0') || uid.endsWith(' ')) {
+                uid.chop(1);
+            }
+            return QString::fromLatin1(uid);
+        }
+        pos += header + length;
+    }
+    return {};
+}
+
+// The values of one attribute of a DICOM JSON object, as strings (numbers printed).
+QStringList jsonValues(const QJsonObject& object, const QString& tag)
+{
+    QStringList values;
+    for (const QJsonValue& v : object.value(tag).toObject().value(QStringLiteral("Value")).toArray()) {
+        values << (v.isDouble() ? QString::number(v.toDouble()) : v.toString());
+    }
+    return values;
+}
+
 // DER of OBJECT IDENTIFIER 1.0.17090.0.1 (HPKI hcRole), of 1.2.392.100495.1.6.1.1 (the MHLW coding
 // scheme of healthcare qualifications) and of PrintableString "Medical Doctor".
 const QByteArray kHcRoleOid = QByteArray::fromHex("0606288185420001");
@@ -417,6 +459,72 @@ TEST_F(ReadingCenterTest, SecondUpIsIdempotentAndStatusHealthy)
     EXPECT_EQ(status.exitCode, 0) << status.out.toStdString();
     EXPECT_TRUE(status.out.contains("orthanc: running, healthy")) << status.out.toStdString();
     EXPECT_TRUE(status.out.contains("nginx: running, healthy")) << status.out.toStdString();
+}
+
+// The seeded studies as the issue specifies them, seen through nginx with a card: the chest explicit VR
+// little endian, 512x512, at least 200 instances; the head JPEG-LS lossless with ISO 2022 IR 87.
+TEST_F(ReadingCenterTest, SeededStudiesHaveTheirTransferSyntaxSizeAndCharacterSet)
+{
+    struct Expected
+    {
+        QString study;
+        QString transferSyntax;
+        QString charset;
+        int minimumInstances;
+    };
+    const QList<Expected> expectations = {
+        {QStringLiteral("CHEST"), QStringLiteral("1.2.840.10008.1.2.1"), QStringLiteral("ISO_IR 192"), 200},
+        {QStringLiteral("HEAD"), QStringLiteral("1.2.840.10008.1.2.4.80"), QStringLiteral("ISO 2022 IR 87"), 1},
+    };
+    const QStringList card = env().curlCardArgs(env().value(QStringLiteral("DOKUEI_RC_DEMO_USER")));
+    const QStringList json = card + QStringList{QStringLiteral("-H"), QStringLiteral("Accept: application/dicom+json")};
+    for (const Expected& e : expectations) {
+        SCOPED_TRACE(e.study.toStdString());
+        const QString study = env().value(QStringLiteral("DOKUEI_DEMO_%1_STUDY_UID").arg(e.study));
+        const QString series = env().value(QStringLiteral("DOKUEI_DEMO_%1_SERIES_UID").arg(e.study));
+        const int seeded = env().value(QStringLiteral("DOKUEI_DEMO_%1_INSTANCES").arg(e.study)).toInt();
+        ASSERT_FALSE(study.isEmpty());
+
+        // QIDO-RS: the study's instance count.
+        const HttpReply qido =
+            curl(json, QStringLiteral("/studies?StudyInstanceUID=%1&includefield=00201208").arg(study));
+        ASSERT_EQ(qido.status, 200) << qido.run.err.toStdString();
+        const QJsonArray studies = QJsonDocument::fromJson(qido.run.out).array();
+        ASSERT_EQ(studies.size(), 1);
+        const int instances = jsonValues(studies.at(0).toObject(), QStringLiteral("00201208")).value(0).toInt();
+        EXPECT_GE(instances, e.minimumInstances);
+        EXPECT_EQ(instances, seeded);
+
+        // WADO-RS metadata: every instance 512x512 with the expected Specific Character Set.
+        const HttpReply metadata = curl(json, QStringLiteral("/studies/%1/series/%2/metadata").arg(study, series), 120000);
+        ASSERT_EQ(metadata.status, 200) << metadata.run.err.toStdString();
+        const QJsonArray objects = QJsonDocument::fromJson(metadata.run.out).array();
+        EXPECT_EQ(objects.size(), seeded);
+        EXPECT_GE(objects.size(), e.minimumInstances);
+        QStringList sops;
+        for (const QJsonValue& v : objects) {
+            const QJsonObject o = v.toObject();
+            EXPECT_EQ(jsonValues(o, QStringLiteral("00280010")), QStringList{QStringLiteral("512")}) << "Rows";
+            EXPECT_EQ(jsonValues(o, QStringLiteral("00280011")), QStringList{QStringLiteral("512")}) << "Columns";
+            EXPECT_TRUE(jsonValues(o, QStringLiteral("00080005")).contains(e.charset))
+                << jsonValues(o, QStringLiteral("00080005")).join(QLatin1Char('\\')).toStdString();
+            sops << jsonValues(o, QStringLiteral("00080018")).value(0);
+        }
+        ASSERT_FALSE(sops.isEmpty());
+
+        // WADO-RS in the stored syntax: the first and last instances' meta headers name it.
+        for (const QString& sop : {sops.first(), sops.last()}) {
+            QStringList args = card;
+            args << QStringLiteral("-H")
+                 << QStringLiteral(R"(Accept: multipart/related; type="application/dicom"; transfer-syntax=*)");
+            const HttpReply reply =
+                curl(args, QStringLiteral("/studies/%1/series/%2/instances/%3").arg(study, series, sop));
+            ASSERT_EQ(reply.status, 200) << reply.run.err.toStdString();
+            const std::vector<MultipartPart> parts = splitMultipart(reply.run.out, boundaryOf(reply.contentType));
+            ASSERT_EQ(parts.size(), 1u);
+            EXPECT_EQ(transferSyntaxOf(parts.front().body), e.transferSyntax) << sop.toStdString();
+        }
+    }
 }
 
 // Anything but /dicom-web/ is 404 even for a valid card, and Orthanc's own REST API is not reachable.
