@@ -3,6 +3,7 @@
 #include "dokuei/phantom/PhantomModel.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <QJsonArray>
@@ -166,6 +167,88 @@ TEST(ReadBack, HuValuesAreAnatomical)
     EXPECT_GT(count(-150, -50), 20) << "fat";
     EXPECT_GT(count(0, 90), 200) << "soft tissue";
     EXPECT_GT(count(350, 1600), 5) << "bone";
+}
+
+// The tissue classes have their nominal HU exactly where noise is off, and stay within the noise's
+// bounds (and unbiased) where it is on; the truth objects (noise-free) keep their HU exactly even then.
+TEST(ReadBack, HuClassesAreExactWithoutNoiseAndWithinNoiseBoundsWithIt)
+{
+    PhantomSpec quietSpec = tinySpec();
+    quietSpec.noiseSigma = 0;
+    const PhantomSpec noisySpec = tinySpec();
+    ASSERT_GT(noisySpec.noiseSigma, 0);
+    const PhantomModel quiet(quietSpec);
+    const PhantomModel noisy(noisySpec);
+
+    // The classes the issue names, with the HU the truth documents.
+    std::map<std::string, int> classes;
+    for (const TissueClass& t : quiet.tissues()) {
+        classes[t.name] = t.hu;
+    }
+    const std::map<std::string, int> nominal = {
+        {"air", -1000}, {"lung", -850}, {"fat", -100}, {"soft tissue", 40}, {"blood", 50}, {"liver", 60},
+        {"bone (cancellous)", 400}, {"bone (rib)", 800}, {"bone (cortical)", 1200}, {"metal", 3000}};
+    EXPECT_EQ(classes, nominal);
+    std::map<int, std::string> objectHu;
+    for (const TruthObject& o : quiet.objects()) {
+        objectHu[o.hu] = o.name;
+    }
+    ASSERT_TRUE(objectHu.contains(3000)) << "the metal clip is the metal class";
+
+    // Every slice of both models: a histogram of the noise-free HU, and per noise-free value the
+    // differences noisy - quiet (the noise actually added there).
+    std::map<int, std::size_t> histogram;
+    struct Moments
+    {
+        std::size_t n = 0;
+        double sum = 0;
+        double sumSquares = 0;
+        int maxAbs = 0;
+    };
+    std::map<int, Moments> noise;
+    for (const int k : quiet.writtenSlices()) {
+        const auto q = quiet.huSlice(k);
+        const auto n = noisy.huSlice(k);
+        ASSERT_EQ(q.size(), n.size());
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            ++histogram[q[i]];
+            Moments& m = noise[q[i]];
+            const int d = n[i] - q[i];
+            ++m.n;
+            m.sum += d;
+            m.sumSquares += double(d) * d;
+            m.maxAbs = std::max(m.maxAbs, std::abs(d));
+        }
+    }
+
+    for (const auto& [name, value] : nominal) {
+        SCOPED_TRACE(name);
+        EXPECT_GT(histogram[value], 0u) << "no voxel of exactly " << value << " HU without noise";
+    }
+    for (const auto& [value, name] : objectHu) {
+        SCOPED_TRACE(name);
+        EXPECT_GT(histogram[value], 0u);
+        // Truth objects are noise-free: with noise on they keep their HU voxel for voxel.
+        EXPECT_EQ(noise[value].maxAbs, 0) << value << " HU";
+    }
+    // The generator's noise is a sum of four uniforms: |noise| <= 2 * sqrt(3) sigma, plus rounding.
+    const double sigma = noisySpec.noiseSigma;
+    const double bound = 2 * std::sqrt(3.0) * sigma + 1;
+    for (const auto& [name, value] : nominal) {
+        if (objectHu.contains(value)) {
+            continue;
+        }
+        SCOPED_TRACE(name);
+        const Moments& m = noise[value];
+        ASSERT_GT(m.n, 20u) << value << " HU";
+        EXPECT_LE(m.maxAbs, bound);
+        const double mean = m.sum / double(m.n);
+        const double sd = std::sqrt(std::max(0.0, m.sumSquares / double(m.n) - mean * mean));
+        EXPECT_LT(std::abs(mean), 5 * sigma / std::sqrt(double(m.n)) + 0.2) << "noise is unbiased";
+        if (value > -1000) { // air is clamped at -1024 HU
+            EXPECT_NEAR(sd, sigma, 0.25 * sigma + 6 * sigma / std::sqrt(double(m.n))) << "noise has its sigma";
+        }
+    }
 }
 
 TEST(ReadBack, ChestPresetFullSizeSmoke)
