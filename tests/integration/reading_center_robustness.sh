@@ -63,6 +63,7 @@ check_missing_dependency() { # check_missing_dependency LABEL: runs up as the cu
     grep -q "missing dependencies: $scratch/no-such-plugin.so (package orthanc-dicomweb)" <<<"$out"
   check "missing dependency message says how to install ($1)" grep -q 'Install them with: .*scripts/setup' <<<"$out"
   if [ "$(id -u)" -eq 0 ]; then
+    # shellcheck disable=SC2016 # $1 is the inner shell's argument
     check "no sudo in the message for root" bash -c '! grep -q sudo <<<"$1"' _ "$out"
   else
     check "sudo in the message for a user ($1)" grep -q 'with: sudo ' <<<"$out"
@@ -135,6 +136,7 @@ check "renewed CRL lasts about 30 days" test $(($(crl_next) - $(date +%s))) -gt 
 check "nginx master kept (reload, not restart)" test "$(cat "$dir/nginx/nginx.pid")" = "$nginx_master"
 check "nginx workers replaced by the reload" test "$(pgrep -P "$nginx_master" | sort | tr '\n' ' ')" != "$workers_before"
 check "status healthy after the CRL renewal" "$rc" status --dir "$dir"
+# shellcheck disable=SC1090 # the stack's exports
 revoked_code=$(. <("$rc" env --dir "$dir") && OPENSSL_CONF=$DOKUEI_RC_OPENSSL_CONF curl -sS -o /dev/null -w '%{http_code}' \
   --cacert "$DOKUEI_RC_CA" --engine pkcs11 --key-type ENG --cert "$DOKUEI_RC_USER_TEST_REVOKED_AUTH_CERT" \
   --key "pkcs11:token=test.revoked;object=auth;type=private;pin-value=$DOKUEI_RC_USER_TEST_REVOKED_PIN" \
