@@ -55,13 +55,13 @@ void Session::setReauthenticationInterval(std::chrono::milliseconds interval)
     m_reauthenticationTimer.setInterval(interval);
 }
 
-void Session::begin(const SessionIdentity& identity)
+void Session::begin(const SessionIdentity& identity, const QString& sessionId)
 {
     if (m_state != State::SignedOut) {
         end(EndReason::AnotherUserSignedIn);
     }
     m_identity = identity;
-    m_sessionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_sessionId = sessionId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : sessionId;
     m_startedUtc = QDateTime::currentDateTimeUtc();
     m_reauthenticationTimer.start();
     m_idleTimer.start();

@@ -5,6 +5,7 @@
 #include "dokuei/security/UserKeyring.h"
 
 #include <QCoreApplication>
+#include <QUuid>
 
 namespace dokuei::security {
 namespace {
@@ -17,6 +18,10 @@ QString tr(const char* text)
 {
     return QCoreApplication::translate("dokuei::security::SignInService", text);
 }
+
+/// Starts the message of the CardAbsent refusal when a PIN was typed without a card (userMessage tells
+/// the person that the PIN went nowhere). Not translated: it is for the audit trail.
+const QString kPinNotUsed = QStringLiteral("PIN entered but no card found; the PIN was not used");
 
 bool isCertificateProblem(ErrorCode code)
 {
@@ -35,13 +40,13 @@ SignInService::SignInService(AccountStore& accounts, IAuditSink& audit, UserKeyr
 
 Expected<SignInService::Success> SignInService::signIn(const Request& request)
 {
-    return run(request, nullptr);
+    return run(request, nullptr, false);
 }
 
 Expected<SignInService::Success> SignInService::signInChangingPassword(const Request& request,
                                                                        const QString& newPassword)
 {
-    return run(request, &newPassword);
+    return run(request, &newPassword, false);
 }
 
 Expected<SignInService::Success> SignInService::reauthenticate(const QString& sessionUserId,
@@ -49,18 +54,20 @@ Expected<SignInService::Success> SignInService::reauthenticate(const QString& se
 {
     if (request.userId.trimmed() != sessionUserId) {
         return std::unexpected(refuse(
-            request.userId.trimmed(),
+            Attempt{request.userId.trimmed(), {}, request.sessionId},
             Error{ErrorCode::AuthenticationFailed, QStringLiteral("unlock attempted with another user ID")},
             false, false));
     }
-    return run(request, nullptr);
+    return run(request, nullptr, true);
 }
 
-void SignInService::audit(const QString& userId, const QString& eventType, int outcome,
+void SignInService::audit(const Attempt& attempt, const QString& eventType, int outcome,
                           const QString& details, const QString& fingerprint, bool securityAlert)
 {
     AuditRecord record;
-    record.userId = userId;
+    record.userId = attempt.userId;
+    record.role = attempt.role;
+    record.sessionId = attempt.sessionId;
     record.cardFingerprint = fingerprint;
     record.event = AuditEventId::UserAuthentication;
     record.eventType = eventType;
@@ -76,37 +83,45 @@ void SignInService::audit(const QString& userId, const QString& eventType, int o
     }
 }
 
-Error SignInService::refuse(const QString& userId, const Error& error, bool countsAsFailure,
+Error SignInService::refuse(const Attempt& attempt, const Error& error, bool countsAsFailure,
                             bool securityAlert, const QString& fingerprint)
 {
     Error result = error;
     if (countsAsFailure) {
         // The account store records the counted failure and, at the limit, the lock (with its own alert).
-        if (auto counted = m_accounts.recordFailure(userId, errorCodeName(error.code)); !counted) {
+        if (auto counted = m_accounts.recordFailure(attempt.userId, errorCodeName(error.code)); !counted) {
             if (counted.error().code == ErrorCode::AccountLocked) {
                 // The person learns that the account is now locked only together with the failure itself.
                 result = Error{ErrorCode::AccountLocked, error.message};
             }
         }
     }
-    audit(userId, QStringLiteral("Failure"), securityAlert ? kOutcomeSerious : kOutcomeMinor,
+    audit(attempt, QStringLiteral("Failure"), securityAlert ? kOutcomeSerious : kOutcomeMinor,
           errorCodeName(error.code) + QStringLiteral(": ") + error.message, fingerprint, securityAlert);
     return result;
 }
 
-Expected<SignInService::Success> SignInService::run(const Request& request, const QString* newPassword)
+Expected<SignInService::Success> SignInService::run(const Request& request, const QString* newPassword,
+                                                    bool unlocking)
 {
     const QString userId = request.userId.trimmed();
+    Attempt attempt{userId, {}, unlocking ? request.sessionId : QString()};
     if (userId.isEmpty() || request.password.isEmpty()) {
         return std::unexpected(refuse(
-            userId, Error{ErrorCode::AuthenticationFailed, QStringLiteral("user ID or password missing")},
+            attempt, Error{ErrorCode::AuthenticationFailed, QStringLiteral("user ID or password missing")},
             false, false));
+    }
+
+    // The role goes on every record about an existing account (a cheap lookup, after nothing was checked:
+    // it tells the person at the screen nothing).
+    if (auto known = m_accounts.get(userId)) {
+        attempt.role = roleName(known->role);
     }
 
     // Throttling first: a throttled account is not even checked.
     if (auto delay = m_accounts.requiredDelaySeconds(userId); delay && *delay > 0) {
         return std::unexpected(
-            refuse(userId, Error{ErrorCode::Throttled, QString::number(*delay)}, false, false));
+            refuse(attempt, Error{ErrorCode::Throttled, QString::number(*delay)}, false, false));
     }
 
     // Something the user knows. Unknown ID and wrong password look the same (message and timing).
@@ -114,33 +129,41 @@ Expected<SignInService::Success> SignInService::run(const Request& request, cons
     if (!checked) {
         const ErrorCode code = checked.error().code;
         const bool guess = code == ErrorCode::AuthenticationFailed;
-        return std::unexpected(refuse(userId, checked.error(), guess, code == ErrorCode::AccountLocked));
+        return std::unexpected(refuse(attempt, checked.error(), guess, code == ErrorCode::AccountLocked));
     }
     const Account account = checked->account;
 
     // Something the user has: the card, unlocked by its PIN, proving possession of the bound key.
     auto card = m_openCard();
     if (!card) {
-        return std::unexpected(refuse(userId, card.error(), false, false));
+        if (card.error().code == ErrorCode::CardAbsent && !request.pin.isEmpty()) {
+            // A PIN typed without a card went nowhere: say so, so that nobody thinks it was wrong.
+            return std::unexpected(
+                refuse(attempt,
+                       Error{ErrorCode::CardAbsent,
+                             kPinNotUsed + QStringLiteral(" (") + card.error().message + QStringLiteral(")")},
+                       false, false));
+        }
+        return std::unexpected(refuse(attempt, card.error(), false, false));
     }
     if (request.pin.isEmpty()) {
-        return std::unexpected(
-            refuse(userId, Error{ErrorCode::CardPinMissing, QStringLiteral("no PIN entered")}, false, false));
+        return std::unexpected(refuse(
+            attempt, Error{ErrorCode::CardPinMissing, QStringLiteral("no PIN entered")}, false, false));
     }
     auto certificate = authenticateCard(**card, request.pin, m_verifier);
     if (!certificate) {
         const ErrorCode code = certificate.error().code;
         const bool guess = code == ErrorCode::CardPinIncorrect || isCertificateProblem(code);
-        return std::unexpected(refuse(userId, certificate.error(), guess, isCertificateProblem(code)));
+        return std::unexpected(refuse(attempt, certificate.error(), guess, isCertificateProblem(code)));
     }
     if (account.cardFingerprint.isEmpty()) {
-        return std::unexpected(
-            refuse(userId, Error{ErrorCode::CardNotBound, QStringLiteral("no card is bound to this account")},
-                   false, true, certificate->fingerprintSha256Hex));
+        return std::unexpected(refuse(
+            attempt, Error{ErrorCode::CardNotBound, QStringLiteral("no card is bound to this account")},
+            false, true, certificate->fingerprintSha256Hex));
     }
     if (account.cardFingerprint.compare(certificate->fingerprintSha256Hex, Qt::CaseInsensitive) != 0) {
         return std::unexpected(refuse(
-            userId,
+            attempt,
             Error{ErrorCode::CardNotBound,
                   QStringLiteral("the card belongs to another account (%1)").arg(certificate->subject)},
             true, true, certificate->fingerprintSha256Hex));
@@ -150,37 +173,54 @@ Expected<SignInService::Success> SignInService::run(const Request& request, cons
     auto policy = m_accounts.policy();
     const bool expired = policy && m_accounts.passwordExpired(account, *policy);
     QString password = request.password;
+    // The keyring wraps the data key under the same form of the password as the account's hash (NFKC
+    // under nist-800-63b): an equivalent spelling that passes the password check opens the wrap too.
+    auto normalisedCurrent = m_accounts.normalisedPassword(userId, request.password);
+    if (!normalisedCurrent) {
+        return std::unexpected(normalisedCurrent.error());
+    }
     if (expired || account.mustChangePassword) {
         if (!newPassword) {
             const Error error = expired
                                     ? Error{ErrorCode::PasswordExpired, QStringLiteral("password expired")}
                                     : Error{ErrorCode::PasswordChangeRequired,
                                             QStringLiteral("password must be changed at this sign-in")};
-            audit(userId, QStringLiteral("PasswordChangeRequired"), kOutcomeMinor, error.message,
+            audit(attempt, QStringLiteral("PasswordChangeRequired"), kOutcomeMinor, error.message,
                   certificate->fingerprintSha256Hex);
             return std::unexpected(error);
         }
     }
     if (newPassword) {
         if (auto changed = m_accounts.changePassword(userId, request.password, *newPassword); !changed) {
-            audit(userId, QStringLiteral("PasswordChangeRefused"), kOutcomeMinor, changed.error().message,
+            audit(attempt, QStringLiteral("PasswordChangeRefused"), kOutcomeMinor, changed.error().message,
                   certificate->fingerprintSha256Hex);
             return std::unexpected(changed.error());
         }
-        audit(userId, QStringLiteral("PasswordChanged"), kOutcomeSuccess,
+        audit(attempt, QStringLiteral("PasswordChanged"), kOutcomeSuccess,
               QStringLiteral("changed at sign-in"), certificate->fingerprintSha256Hex);
         password = *newPassword;
     }
 
     // The user's own data key: wrapped under the password, and under the card for recovery after an
     // administrator's reset (the old password's wrap is gone or useless then).
-    const QByteArray currentPassword = request.password.toUtf8();
-    const QByteArray finalPassword = password.toUtf8();
+    auto normalisedFinal = m_accounts.normalisedPassword(userId, password);
+    if (!normalisedFinal) {
+        return std::unexpected(normalisedFinal.error());
+    }
+    const QByteArray currentPassword = normalisedCurrent->toUtf8();
+    const QByteArray finalPassword = normalisedFinal->toUtf8();
     Expected<SecretKey> dataKey =
         std::unexpected(Error{ErrorCode::NotFound, QStringLiteral("no user key yet")});
     bool recovered = false;
+    bool legacyWrap = false;
     if (m_keyring.hasPasswordWrap(userId)) {
         dataKey = m_keyring.unwrapWithPassword(userId, currentPassword);
+        if (!dataKey && *normalisedCurrent != request.password) {
+            // A wrap made before the keyring used the normalised form: the password as typed opens it,
+            // and it is wrapped again under the normalised form below.
+            dataKey = m_keyring.unwrapWithPassword(userId, request.password.toUtf8());
+            legacyWrap = dataKey.has_value();
+        }
     }
     if (!dataKey && m_keyring.hasCardWrap(userId)) {
         SmartCard* cardPtr = card->get();
@@ -189,7 +229,7 @@ Expected<SignInService::Success> SignInService::run(const Request& request, cons
         });
         recovered = dataKey.has_value();
         if (recovered) {
-            audit(userId, QStringLiteral("DataKeyRecovered"), kOutcomeSuccess,
+            audit(attempt, QStringLiteral("DataKeyRecovered"), kOutcomeSuccess,
                   QStringLiteral("user data key recovered with the card after a password reset"),
                   certificate->fingerprintSha256Hex);
         }
@@ -202,30 +242,36 @@ Expected<SignInService::Success> SignInService::run(const Request& request, cons
         dataKey = m_keyring.unwrapWithPassword(userId, finalPassword);
     }
     if (!dataKey) {
-        audit(userId, QStringLiteral("Failure"), kOutcomeSerious,
+        audit(attempt, QStringLiteral("Failure"), kOutcomeSerious,
               QStringLiteral("user data key could not be opened: ") + dataKey.error().message,
               certificate->fingerprintSha256Hex, true);
         return std::unexpected(dataKey.error());
     }
-    if (newPassword || recovered) {
+    if (newPassword || recovered || legacyWrap) {
         if (auto rewrapped = m_keyring.rewrapPassword(userId, *dataKey, finalPassword); !rewrapped) {
             return std::unexpected(rewrapped.error());
         }
     }
     if (!m_keyring.hasCardWrap(userId)) {
         if (auto wrapped = m_keyring.setCardWrap(userId, *dataKey, certificate->der); !wrapped) {
-            audit(userId, QStringLiteral("CardWrapFailed"), kOutcomeMinor, wrapped.error().message,
+            audit(attempt, QStringLiteral("CardWrapFailed"), kOutcomeMinor, wrapped.error().message,
                   certificate->fingerprintSha256Hex);
         }
     }
 
     (void)m_accounts.recordSuccess(userId);
-    audit(
-        userId, QStringLiteral("Login"), kOutcomeSuccess,
-        QStringLiteral("signed in with card %1 (%2)").arg((*card)->info().serialNumber, certificate->subject),
-        certificate->fingerprintSha256Hex);
+    // A new session for a sign-in; the locked session itself for an unlock (which is no new login, so
+    // the audit report keeps one session from its Login to its Logout).
+    if (!unlocking) {
+        attempt.sessionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    }
+    audit(attempt, unlocking ? QStringLiteral("Unlock") : QStringLiteral("Login"), kOutcomeSuccess,
+          QStringLiteral("%1 with card %2 (%3)")
+              .arg(unlocking ? QStringLiteral("session unlocked") : QStringLiteral("signed in"),
+                   (*card)->info().serialNumber, certificate->subject),
+          certificate->fingerprintSha256Hex);
 
-    Success success{account, *certificate, std::move(*card), std::move(*dataKey)};
+    Success success{account, *certificate, std::move(*card), std::move(*dataKey), attempt.sessionId};
     return success;
 }
 
@@ -242,11 +288,24 @@ QString SignInService::userMessage(const Error& error)
     case ErrorCode::AccountDisabled:
         return tr("This account is disabled. Ask an administrator.");
     case ErrorCode::CardAbsent:
+        if (error.message.startsWith(kPinNotUsed)) {
+            return tr("No smart card found. The PIN was not used: insert your card, then enter the PIN "
+                      "again.");
+        }
         return tr("No smart card found. Insert your card and try again.");
     case ErrorCode::CardPinMissing:
         return tr("Enter the PIN of your smart card.");
-    case ErrorCode::CardPinIncorrect:
-        return tr("The card PIN is not correct. The card locks itself after a few wrong PINs.");
+    case ErrorCode::CardPinIncorrect: {
+        QString text = tr("The card PIN is not correct. The card locks itself after a few wrong PINs.");
+        // The card's own warning (SmartCard::login) must reach the person before the last tries.
+        if (error.message.contains(SmartCard::pinFinalTryWarning())) {
+            text += QLatin1Char(' ') + tr("Warning: one more wrong PIN locks the card.");
+        } else if (error.message.contains(SmartCard::pinCountLowWarning())) {
+            text +=
+                QLatin1Char(' ') + tr("Warning: the card reports that few tries are left before it locks.");
+        }
+        return text;
+    }
     case ErrorCode::CardPinLocked:
         return tr("The card's PIN is locked. Contact the card issuer.");
     case ErrorCode::CardNotBound:
@@ -259,8 +318,11 @@ QString SignInService::userMessage(const Error& error)
     case ErrorCode::CertificateUntrusted:
         return tr("The certificate on this card is not issued by a trusted authority.");
     case ErrorCode::CertificateInvalid:
+        return tr("The certificate on this card cannot be used for signing in (unreadable, or not an "
+                  "authentication certificate). Ask the card issuer.");
     case ErrorCode::ProofOfPossessionFailed:
-        return tr("The card could not be verified.");
+        return tr("The card could not prove that it holds the key of its certificate. Do not use this "
+                  "card; ask the card issuer.");
     case ErrorCode::PasswordExpired:
         return tr("Your password has expired. Choose a new one.");
     case ErrorCode::PasswordChangeRequired:

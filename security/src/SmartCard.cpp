@@ -383,6 +383,16 @@ Expected<QByteArray> SmartCard::signingCertificateDer() const
     return certificate->der;
 }
 
+QString SmartCard::pinFinalTryWarning()
+{
+    return QStringLiteral("Warning: one more wrong PIN locks the card.");
+}
+
+QString SmartCard::pinCountLowWarning()
+{
+    return QStringLiteral("Warning: the card reports that few tries are left before it locks.");
+}
+
 Expected<void> SmartCard::login(const QString& pin)
 {
     if (auto ok = m_impl->usable(); !ok) {
@@ -425,9 +435,9 @@ Expected<void> SmartCard::login(const QString& pin)
             QStringLiteral("The PIN is not correct for smart card \"%1\": check it and try again.")
                 .arg(m_impl->info.tokenLabel);
         if (m_impl->info.pinFinalTry) {
-            message += QStringLiteral(" Warning: one more wrong PIN locks the card.");
+            message += QLatin1Char(' ') + pinFinalTryWarning();
         } else if (m_impl->info.pinCountLow) {
-            message += QStringLiteral(" Warning: the card reports that few tries are left before it locks.");
+            message += QLatin1Char(' ') + pinCountLowWarning();
         }
         return fail(ErrorCode::CardPinIncorrect, message);
     }

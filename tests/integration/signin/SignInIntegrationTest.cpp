@@ -5,15 +5,20 @@
 #include "dokuei/security/CertificateInfo.h"
 #include "dokuei/security/CertificateVerifier.h"
 #include "dokuei/security/Pkcs11Module.h"
+#include "dokuei/security/Session.h"
 #include "dokuei/security/SignInService.h"
 #include "dokuei/security/SmartCard.h"
 #include "dokuei/security/SystemVault.h"
 #include "dokuei/security/UserKeyring.h"
 #include "dokuei/security/Vault.h"
+#include "dokuei/security/WipeRegistry.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
+#include <QThread>
+#include <QUuid>
 
 #include <gtest/gtest.h>
 
@@ -213,8 +218,24 @@ TEST_F(SignInIntegrationTest, ExpiredRevokedAndUntrustedCertificatesAreRefused)
 TEST_F(SignInIntegrationTest, NoCardOrNoPinIsRefused)
 {
     insertCards({});
-    expectRefused(signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato"))),
-                  ErrorCode::CardAbsent, QStringLiteral("dr.sato"));
+    // PIN without card: its own message (the PIN went nowhere) and its own audit detail.
+    auto pinWithoutCard = signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato")));
+    expectRefused(pinWithoutCard, ErrorCode::CardAbsent, QStringLiteral("dr.sato"));
+    const QString pinNotUsed = SignInService::userMessage(pinWithoutCard.error());
+    EXPECT_TRUE(pinNotUsed.contains(QStringLiteral("PIN was not used"))) << pinNotUsed.toStdString();
+    auto pinRecord = lastAudit(QStringLiteral("dr.sato"), QStringLiteral("Failure"));
+    ASSERT_TRUE(pinRecord);
+    EXPECT_TRUE(pinRecord->details.contains(QStringLiteral("PIN was not used")));
+    EXPECT_FALSE(pinRecord->details.contains(pin(QStringLiteral("dr.sato"))));
+    EXPECT_EQ(pinRecord->role, QStringLiteral("radiologist"));
+    // No card, no PIN: plain CardAbsent.
+    auto noCardNoPin = signIn(QStringLiteral("dr.sato"), kSatoPassword, QString());
+    expectRefused(noCardNoPin, ErrorCode::CardAbsent, QStringLiteral("dr.sato"));
+    EXPECT_NE(SignInService::userMessage(noCardNoPin.error()), pinNotUsed);
+    EXPECT_FALSE(lastAudit(QStringLiteral("dr.sato"), QStringLiteral("Failure"))
+                     ->details.contains(QStringLiteral("PIN was not used")));
+    EXPECT_EQ(m_accounts->get(QStringLiteral("dr.sato"))->consecutiveFailures, 0)
+        << "a missing card is not a guess";
     insertCards({QStringLiteral("dr.sato")});
     expectRefused(signIn(QStringLiteral("dr.sato"), kSatoPassword, QString()), ErrorCode::CardPinMissing,
                   QStringLiteral("dr.sato"));
@@ -269,6 +290,13 @@ TEST_F(SignInIntegrationTest, InitialAndExpiredPasswordsGoToTheChangeFlow)
     auto expired = signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato")));
     ASSERT_FALSE(expired);
     EXPECT_EQ(expired.error().code, ErrorCode::PasswordExpired);
+    auto required = lastAudit(QStringLiteral("dr.sato"), QStringLiteral("PasswordChangeRequired"));
+    ASSERT_TRUE(required) << "the expired password's change flow is audited";
+    EXPECT_EQ(required->event, AuditEventId::UserAuthentication);
+    EXPECT_EQ(required->outcome, AuditOutcome::MinorFailure);
+    EXPECT_EQ(required->role, QStringLiteral("radiologist"));
+    EXPECT_TRUE(required->details.contains(QStringLiteral("expired"))) << required->details.toStdString();
+    EXPECT_FALSE(lastAudit(QStringLiteral("dr.sato"), QStringLiteral("Login"))) << "no session yet";
     const QString next = QStringLiteral("Nq5&vB1m!Ws-sato");
     auto changed = m_service->signInChangingPassword(
         {QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato"))}, next);
@@ -303,6 +331,132 @@ TEST_F(SignInIntegrationTest, AdministratorResetKeepsTheUsersDataThroughTheCard)
     ASSERT_TRUE(third);
     EXPECT_EQ(QByteArray(reinterpret_cast<const char*>(third->dataKey.bytes().data()), SecretKey::kSize),
               key);
+}
+
+TEST_F(SignInIntegrationTest, AuditReportShowsTheSessionFromLoginThroughUnlockToLogout)
+{
+    if (!QCoreApplication::instance()) {
+        static int argc = 1;
+        static char name[] = "dokuei_signin_integration_tests";
+        static char* argv[] = {name, nullptr};
+        static QCoreApplication app(argc, argv); // the Session's timers
+    }
+    insertCards({QStringLiteral("dr.sato")});
+    const QDateTime from = QDateTime::currentDateTimeUtc().addSecs(-5);
+
+    // Sign-in as the workstation does it: the service audits "Login" with a new session ID...
+    auto signedIn = signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(signedIn) << signedIn.error().toString().toStdString();
+    ASSERT_FALSE(signedIn->sessionId.isEmpty());
+    EXPECT_FALSE(QUuid::fromString(signedIn->sessionId).isNull()) << signedIn->sessionId.toStdString();
+    auto login = lastAudit(QStringLiteral("dr.sato"), QStringLiteral("Login"));
+    ASSERT_TRUE(login);
+    EXPECT_EQ(login->sessionId, signedIn->sessionId);
+    EXPECT_EQ(login->role, QStringLiteral("radiologist"));
+    EXPECT_EQ(login->event, AuditEventId::UserAuthentication);
+
+    // ... and the session takes that ID.
+    WipeRegistry wipeRegistry;
+    Session session(wipeRegistry);
+    const SessionIdentity identity{signedIn->account.id, signedIn->account.displayName,
+                                   roleName(signedIn->account.role), signedIn->card->info().serialNumber,
+                                   signedIn->certificate.fingerprintSha256Hex};
+    session.begin(identity, signedIn->sessionId);
+    ASSERT_EQ(session.sessionId(), signedIn->sessionId);
+    signedIn->card->logout();
+
+    // A study read in the session (110103 as the workstation writes it).
+    AuditRecord read;
+    read.userId = identity.userId;
+    read.role = identity.role;
+    read.sessionId = session.sessionId();
+    read.event = AuditEventId::InstancesAccessed;
+    read.eventType = QStringLiteral("StudyOpened");
+    read.patientId = QStringLiteral("PAT-0042");
+    read.studyUid = QStringLiteral("1.2.392.200036.9116.2.6.1.48.1214.1");
+    ASSERT_TRUE(m_audit->record(read));
+
+    // Locked and unlocked: "Unlock" with the same session ID, no second session.
+    session.lock(Session::LockReason::Privacy);
+    SignInService::Request unlock{QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato"))};
+    unlock.sessionId = session.sessionId();
+    auto unlocked = m_service->reauthenticate(identity.userId, unlock);
+    ASSERT_TRUE(unlocked) << unlocked.error().toString().toStdString();
+    EXPECT_EQ(unlocked->sessionId, session.sessionId());
+    auto unlockRecord = lastAudit(QStringLiteral("dr.sato"), QStringLiteral("Unlock"));
+    ASSERT_TRUE(unlockRecord);
+    EXPECT_EQ(unlockRecord->sessionId, session.sessionId());
+    EXPECT_EQ(unlockRecord->event, AuditEventId::UserAuthentication);
+    EXPECT_EQ(lastAudit(QStringLiteral("dr.sato"), QStringLiteral("Login"))->sequence, login->sequence)
+        << "an unlock is not a new login";
+    session.unlock();
+    unlocked->card->logout();
+
+    // Sign-out: the "Logout" record as Workstation::auditSessionEnd writes it from the summary.
+    std::optional<SessionSummary> ended;
+    QObject::connect(&session, &Session::ended,
+                     [&](Session::EndReason, const SessionSummary& summary) { ended = summary; });
+    QThread::sleep(1); // a duration of at least one second
+    session.end(Session::EndReason::SignOut);
+    ASSERT_TRUE(ended);
+    AuditRecord logout;
+    logout.userId = ended->identity.userId;
+    logout.role = ended->identity.role;
+    logout.cardFingerprint = ended->identity.cardFingerprint;
+    logout.sessionId = ended->sessionId;
+    logout.event = AuditEventId::UserAuthentication;
+    logout.eventType = QStringLiteral("Logout");
+    logout.outcome = AuditOutcome::Success;
+    logout.details = QStringLiteral("SignOut");
+    ASSERT_TRUE(m_audit->record(logout));
+
+    auto report = m_audit->report(from, QDateTime::currentDateTimeUtc().addSecs(5));
+    ASSERT_TRUE(report) << report.error().toString().toStdString();
+    const QStringList lines = report->split(QLatin1Char('\n'));
+    const qsizetype header = lines.indexOf(QStringLiteral("user | session | login (local) | logout (local) | "
+                                                          "duration | patients handled"));
+    ASSERT_GE(header, 0) << report->toStdString();
+    QStringList rows;
+    for (qsizetype i = header + 1; i < lines.size() && !lines.at(i).isEmpty(); ++i) {
+        rows << lines.at(i);
+    }
+    ASSERT_EQ(rows.size(), 1) << "one session from login to logout:\n" << report->toStdString();
+    const QStringList columns = rows.first().split(QStringLiteral(" | "));
+    ASSERT_EQ(columns.size(), 6) << rows.first().toStdString();
+    EXPECT_EQ(columns.at(0), QStringLiteral("dr.sato"));
+    EXPECT_EQ(columns.at(1), signedIn->sessionId);
+    EXPECT_FALSE(columns.at(2).startsWith(QLatin1Char('('))) << "login time: " << columns.at(2).toStdString();
+    EXPECT_FALSE(columns.at(3).startsWith(QLatin1Char('(')))
+        << "logout time: " << columns.at(3).toStdString();
+    EXPECT_NE(columns.at(4), QStringLiteral("-")) << "a duration";
+    EXPECT_FALSE(columns.at(4).isEmpty());
+    EXPECT_EQ(columns.at(5), QStringLiteral("PAT-0042"));
+}
+
+TEST_F(SignInIntegrationTest, NistProfileOpensTheUsersKeyWithAnyNfkcEquivalentSpelling)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    auto policy = m_accounts->policy();
+    ASSERT_TRUE(policy);
+    policy->profile = PasswordProfile::Nist80063b;
+    ASSERT_TRUE(m_accounts->setPolicy(*policy, QStringLiteral("test")));
+    // 読影 ＰＡＳＳ phrase ９ typed with the IME on, and the same with it off.
+    const QString fullWidth = QStringLiteral("\u8aad\u5f71 \uFF30\uFF21\uFF33\uFF33 phrase \uFF19");
+    const QString halfWidth = QStringLiteral("\u8aad\u5f71 PASS phrase 9");
+    ASSERT_TRUE(m_accounts->changePassword(QStringLiteral("dr.sato"), kSatoPassword, fullWidth));
+
+    auto first = signIn(QStringLiteral("dr.sato"), fullWidth, pin(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(first) << first.error().toString().toStdString(); // creates the user's data key
+    const QByteArray key(reinterpret_cast<const char*>(first->dataKey.bytes().data()), SecretKey::kSize);
+    first->card->logout();
+    auto second = signIn(QStringLiteral("dr.sato"), halfWidth, pin(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(second) << second.error().toString().toStdString();
+    EXPECT_EQ(QByteArray(reinterpret_cast<const char*>(second->dataKey.bytes().data()), SecretKey::kSize),
+              key);
+    EXPECT_FALSE(lastAudit(QStringLiteral("dr.sato"), QStringLiteral("DataKeyRecovered")))
+        << "the password wrap opened with the equivalent spelling (no fallback to the card)";
+    // The keyring holds the NFKC form: the half-width spelling opens it directly.
+    EXPECT_TRUE(m_keyring->unwrapWithPassword(QStringLiteral("dr.sato"), halfWidth.toUtf8()));
 }
 
 } // namespace

@@ -263,6 +263,48 @@ TEST_F(AccountStoreTest, AChangeIsNotKeptWhenItCannotBeAudited)
     EXPECT_EQ(m_store->get(kId)->role, Role::Radiologist);
 }
 
+TEST_F(AccountStoreTest, AccountWithAWeakerOlderHashIsNotAnsweredFasterThanAnUnknownId)
+{
+    addTanaka();                       // hashed with t=1, m=256 KiB
+    reopen(Argon2Params{1, 16384, 1}); // the current parameters are 64 times the memory
+    auto fastest = [&](const QString& id) {
+        qint64 best = std::numeric_limits<qint64>::max();
+        for (int i = 0; i < 5; ++i) {
+            QElapsedTimer timer;
+            timer.start();
+            auto checked = m_store->checkPassword(id, kWrong);
+            best = std::min(best, timer.nsecsElapsed());
+            EXPECT_EQ(checked.error().code, ErrorCode::AuthenticationFailed);
+        }
+        return best;
+    };
+    const qint64 weak = fastest(kId);
+    const qint64 unknown = fastest(QStringLiteral("suzuki.k"));
+    // The weak hash alone costs a small fraction of the decoy; with the equalising decoy verification the
+    // known account takes at least about as long as the unknown ID.
+    EXPECT_GT(weak, unknown * 3 / 4) << "weak-hash account " << weak << " ns, unknown ID " << unknown
+                                     << " ns";
+    std::cout << "[ timing ] weak-hash account " << weak / 1000 << " us, unknown ID " << unknown / 1000
+              << " us\n";
+}
+
+TEST_F(AccountStoreTest, NormalisedPasswordFollowsTheFormOfTheStoredHash)
+{
+    const QString fullWidth = QStringLiteral("\u8aad\u5f71 \uFF30\uFF21\uFF33\uFF33 phrase \uFF19");
+    const QString halfWidth = QStringLiteral("\u8aad\u5f71 PASS phrase 9");
+    addTanaka(); // jp-mhlw-2fa: the password as typed
+    EXPECT_EQ(*m_store->normalisedPassword(kId, fullWidth), fullWidth);
+    SecurityPolicy policy;
+    policy.profile = PasswordProfile::Nist80063b;
+    ASSERT_TRUE(m_store->setPolicy(policy, kActor));
+    EXPECT_EQ(*m_store->normalisedPassword(kId, fullWidth), fullWidth) << "the hash is still as typed";
+    ASSERT_TRUE(m_store->changePassword(kId, kInitial, fullWidth));
+    EXPECT_EQ(*m_store->normalisedPassword(kId, fullWidth), halfWidth) << "now hashed as NFKC";
+    EXPECT_EQ(*m_store->normalisedPassword(kId, halfWidth), halfWidth);
+    EXPECT_EQ(m_store->normalisedPassword(QStringLiteral("suzuki.k"), halfWidth).error().code,
+              ErrorCode::NotFound);
+}
+
 TEST_F(AccountStoreTest, TwoHundredWrongPasswordsThrottleFromTheFifthLockAtTheTenthAndSurviveARestart)
 {
     addTanaka();

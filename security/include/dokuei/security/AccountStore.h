@@ -122,7 +122,9 @@ public:
     };
 
     /// Verifies ID + password. Always runs one Argon2id verification (against a decoy for unknown IDs) so
-    /// that every answer takes the same time. Answers, in this order:
+    /// that every answer takes the same time; when the account's stored hash has weaker parameters than
+    /// the current ones (not yet upgraded), a decoy verification with the current parameters is run too,
+    /// so that such an account does not answer faster than an unknown ID. Answers, in this order:
     /// - AccountLocked when the account is locked (whatever the password: a locked account is no longer an
     ///   oracle for guessing); unknown IDs that reached lock-at failures answer the same way;
     /// - AuthenticationFailed, with the same message, for an unknown ID or a wrong password;
@@ -131,6 +133,13 @@ public:
     ///   (PasswordChangeRequired / PasswordExpired are for the caller to raise).
     /// Does not count failures (recordFailure does) and does not audit (the caller audits the sign-in).
     Expected<PasswordCheck> checkPassword(const QString& id, const QString& password);
+
+    /// The form of `password` that this account's stored hash was made from: NFKC when the hash was made
+    /// under nist-800-63b, the password as typed otherwise (the form travels with the hash, so it stays
+    /// right after a profile switch). Anything else derived from the password (the user keyring's wrap of
+    /// the data key) must use this form too, or an NFKC-equivalent spelling that passes checkPassword would
+    /// not open it. NotFound for an unknown ID.
+    Expected<QString> normalisedPassword(const QString& id, const QString& password);
 
     /// Seconds the caller must still wait before the next attempt for this ID (0 when none), from the
     /// persisted failure count and time of the last failure. Unknown IDs are throttled the same way.

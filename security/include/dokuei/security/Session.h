@@ -81,8 +81,10 @@ public:
     /// unlocking needs the full sign-in again.
     void setReauthenticationInterval(std::chrono::milliseconds interval);
 
-    /// Starts a session for `identity` (state must be SignedOut). A new session ID is generated.
-    void begin(const SessionIdentity& identity);
+    /// Starts a session for `identity` (an active or locked session is ended first, AnotherUserSignedIn).
+    /// The session ID is `sessionId` (give SignInService::Success::sessionId, already on the "Login" audit
+    /// record, so that the audit report pairs it with the "Logout"); a new one when empty.
+    void begin(const SessionIdentity& identity, const QString& sessionId = {});
     /// Locks an active session: wipes PHI, stops the idle timer. No effect when not active.
     void lock(LockReason reason);
     /// Returns a locked session to active (the caller has re-authenticated the same user).
@@ -101,8 +103,8 @@ public:
 
 signals:
     void stateChanged(dokuei::security::Session::State state);
-    /// Emitted when a lock starts, BEFORE the wipe: the lock screen goes up first, so that while and after the
-    /// views are wiped nothing of the session is on screen.
+    /// Emitted when a lock starts, BEFORE the wipe: the lock screen goes up first, so that while and after
+    /// the views are wiped nothing of the session is on screen.
     void aboutToLock(dokuei::security::Session::LockReason reason);
     void locked(dokuei::security::Session::LockReason reason);
     void ended(dokuei::security::Session::EndReason reason, const dokuei::security::SessionSummary& summary);

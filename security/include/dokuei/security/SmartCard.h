@@ -67,6 +67,12 @@ public:
     Expected<void> login(const QString& pin);
     bool loggedIn() const;
 
+    /// The warnings login() appends (untranslated) to a CardPinIncorrect message when the card reports
+    /// that one more wrong PIN locks it, or that few tries are left (SignInService::userMessage looks for
+    /// them to keep the warning in what it shows).
+    static QString pinFinalTryWarning();
+    static QString pinCountLowWarning();
+
     /// Signs `data` with the authentication key: SHA-256 on the host, then CKM_RSA_PKCS over the DigestInfo
     /// (= RSA PKCS#1 v1.5 with SHA-256, what every card supports). Requires login (CardPinMissing
     /// otherwise).
