@@ -85,6 +85,58 @@ TEST_F(AdminVaultCliTest, AuditVerifyPassesThenDetectsTampering)
     EXPECT_TRUE(broken.out.contains(QStringLiteral("Modified at sequence 2"))) << broken.out.toStdString();
 }
 
+TEST_F(AdminVaultCliTest, AuditVerifyNamesADeletedRecord)
+{
+    seedTrail();
+    {
+        auto vault = openSystemVault(m_paths);
+        ASSERT_TRUE(vault);
+        ASSERT_TRUE((*vault)->exec(QStringLiteral("DROP TRIGGER audit_records_append_only_delete; "
+                                                  "DELETE FROM audit_records WHERE sequence = 2")));
+    }
+    CliRun broken = run({QStringLiteral("audit"), QStringLiteral("verify")});
+    EXPECT_EQ(broken.exitCode, 1) << broken.err.toStdString();
+    EXPECT_TRUE(broken.out.contains(QStringLiteral("Deleted at sequence 2"))) << broken.out.toStdString();
+    EXPECT_TRUE(broken.out.contains(QStringLiteral("NOT intact"))) << broken.out.toStdString();
+}
+
+TEST_F(AdminVaultCliTest, AuditVerifyNamesAnInsertedRecord)
+{
+    seedTrail();
+    {
+        auto vault = openSystemVault(m_paths);
+        ASSERT_TRUE(vault);
+        // A forged record after the last one (no HMAC key: random hash and HMAC).
+        ASSERT_TRUE((*vault)->exec(QStringLiteral(
+            "INSERT INTO audit_records SELECT 4, utc, local_time, clock_sync, 'mallory', role, "
+            "card_fingerprint, workstation, session_id, event_id, event_type, outcome, patient_id, "
+            "study_uid, "
+            "details, emergency, hash, randomblob(32), randomblob(32) FROM audit_records WHERE sequence = "
+            "3")));
+    }
+    CliRun broken = run({QStringLiteral("audit"), QStringLiteral("verify")});
+    EXPECT_EQ(broken.exitCode, 1) << broken.err.toStdString();
+    EXPECT_TRUE(broken.out.contains(QStringLiteral("Inserted at sequence 4"))) << broken.out.toStdString();
+}
+
+TEST_F(AdminVaultCliTest, AuditVerifyNamesReorderedRecords)
+{
+    seedTrail();
+    {
+        auto vault = openSystemVault(m_paths);
+        ASSERT_TRUE(vault);
+        ASSERT_TRUE(
+            (*vault)->exec(QStringLiteral("DROP TRIGGER audit_records_append_only_update; "
+                                          "UPDATE audit_records SET sequence = -1 WHERE sequence = 2; "
+                                          "UPDATE audit_records SET sequence = 2 WHERE sequence = 3; "
+                                          "UPDATE audit_records SET sequence = 3 WHERE sequence = -1;")));
+    }
+    CliRun broken = run({QStringLiteral("audit"), QStringLiteral("verify")});
+    EXPECT_EQ(broken.exitCode, 1) << broken.err.toStdString();
+    EXPECT_TRUE(broken.out.contains(QStringLiteral("Reordered at sequence 2"))) << broken.out.toStdString();
+    EXPECT_TRUE(broken.out.contains(QStringLiteral("Reordered at sequence 3"))) << broken.out.toStdString();
+}
+
 TEST_F(AdminVaultCliTest, AuditReportAndExport)
 {
     seedTrail();
