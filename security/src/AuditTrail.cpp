@@ -17,6 +17,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QSaveFile>
+#include <QSet>
 #include <QSysInfo>
 #include <QTextStream>
 
@@ -754,8 +755,15 @@ Expected<QString> AuditTrail::report(const QDateTime& fromUtc, const QDateTime& 
         QDateTime logout;
         QStringList patients;
     };
+    // A session is opened by its successful 110114 "Login" (SignInService, with a new session ID) and
+    // closed by the 110114 "Logout" with the same session ID (written when the session ends). Everything
+    // else in between (Lock, Unlock, refused unlock attempts, SessionStart) belongs to it and never opens
+    // another; records with a patient ID and that session ID are its patients handled. A session that
+    // began before the period gets a row as soon as one of its patient records or its Logout is seen.
+    // Records without a session ID (older trails) fall back to one session per user ("user:<id>").
     QList<Session> sessions;
     QHash<QString, qsizetype> openSession; // session key -> index
+    QSet<QString> closedSessions;
     auto sessionKey = [](const AuditRecord& record) {
         return record.sessionId.isEmpty() ? QStringLiteral("user:") + record.userId : record.sessionId;
     };
@@ -764,16 +772,26 @@ Expected<QString> AuditTrail::report(const QDateTime& fromUtc, const QDateTime& 
         if (record.event == AuditEventId::UserAuthentication && record.outcome == AuditOutcome::Success &&
             record.eventType == QStringLiteral("Login")) {
             openSession.insert(key, sessions.size());
+            closedSessions.remove(key);
             sessions << Session{record.userId, record.sessionId, record.utc, {}, {}};
         } else if (record.event == AuditEventId::UserAuthentication &&
                    record.eventType == QStringLiteral("Logout")) {
+            closedSessions.insert(key);
             if (openSession.contains(key)) {
                 sessions[openSession.value(key)].logout = record.utc;
                 openSession.remove(key);
             } else {
                 sessions << Session{record.userId, record.sessionId, {}, record.utc, {}};
             }
-        } else if (!record.patientId.isEmpty() && openSession.contains(key)) {
+        } else if (!record.patientId.isEmpty()) {
+            if (!openSession.contains(key) && !record.sessionId.isEmpty() && !closedSessions.contains(key)) {
+                // A session that began before the period.
+                openSession.insert(key, sessions.size());
+                sessions << Session{record.userId, record.sessionId, {}, {}, {}};
+            }
+            if (!openSession.contains(key)) {
+                continue;
+            }
             QStringList& patients = sessions[openSession.value(key)].patients;
             if (!patients.contains(record.patientId)) {
                 patients << record.patientId;

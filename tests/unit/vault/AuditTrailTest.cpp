@@ -418,6 +418,54 @@ TEST_F(AuditReportTest, ListsSessionsDurationsAndPerPatientCounts)
     EXPECT_EQ(all->last().eventType, QStringLiteral("Report"));
 }
 
+TEST_F(AuditReportTest, LockAndUnlockStayInsideTheirSessionAndEarlierSessionsStillListTheirPatients)
+{
+    {
+        AuditTrail trail(*m_vault);
+        auto at = [&](int minutes, AuditRecord record) {
+            record.utc = m_base.addSecs(minutes * 60);
+            ASSERT_TRUE(trail.record(record));
+        };
+        auto inSession = [](const QString& session, AuditEventId event, const QString& type) {
+            AuditRecord record = login(QStringLiteral("sato"), session);
+            record.event = event;
+            record.eventType = type;
+            return record;
+        };
+        // Session D began before the period: a study read and its logout are in it.
+        AuditRecord readD =
+            inSession(QStringLiteral("D"), AuditEventId::InstancesAccessed, QStringLiteral("Open"));
+        readD.patientId = QStringLiteral("P010");
+        at(30, readD);
+        at(40, inSession(QStringLiteral("D"), AuditEventId::UserAuthentication, QStringLiteral("Logout")));
+        // Session E: login, lock, a refused unlock, unlock (110114 from the sign-in service and 110100 from
+        // the workstation), a study, logout.
+        at(60, login(QStringLiteral("sato"), QStringLiteral("E")));
+        at(61, inSession(QStringLiteral("E"), AuditEventId::ApplicationActivity, QStringLiteral("Lock")));
+        AuditRecord refused =
+            inSession(QStringLiteral("E"), AuditEventId::UserAuthentication, QStringLiteral("Failure"));
+        refused.outcome = AuditOutcome::MinorFailure;
+        at(62, refused);
+        at(63, inSession(QStringLiteral("E"), AuditEventId::UserAuthentication, QStringLiteral("Unlock")));
+        at(63, inSession(QStringLiteral("E"), AuditEventId::ApplicationActivity, QStringLiteral("Unlock")));
+        AuditRecord readE =
+            inSession(QStringLiteral("E"), AuditEventId::InstancesAccessed, QStringLiteral("Open"));
+        readE.patientId = QStringLiteral("P011");
+        at(70, readE);
+        at(80, inSession(QStringLiteral("E"), AuditEventId::UserAuthentication, QStringLiteral("Logout")));
+    }
+    AuditTrail trail(*m_vault);
+    auto report = trail.report(m_base.addSecs(20 * 60), m_base.addDays(1));
+    ASSERT_TRUE(report) << report.error().toString().toStdString();
+    const QString sessions = report->mid(report->indexOf(QStringLiteral("\nSessions\n")));
+    EXPECT_EQ(sessions.count(QStringLiteral("sato | E | ")), 1) << sessions.toStdString();
+    EXPECT_TRUE(sessions.contains(QStringLiteral(" | 0:20:00 | P011\n"))) << sessions.toStdString();
+    EXPECT_TRUE(sessions.contains(QStringLiteral("sato | D | (before the period) | ")))
+        << sessions.toStdString();
+    EXPECT_TRUE(sessions.contains(QStringLiteral(" | - | P010\n"))) << sessions.toStdString();
+    EXPECT_EQ(sessions.count(QStringLiteral("sato | ")), 2) << sessions.toStdString();
+}
+
 TEST_F(AuditReportTest, ExportIsMachineReadableJson)
 {
     script();

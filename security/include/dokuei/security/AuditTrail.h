@@ -74,6 +74,9 @@ public:
     Expected<QList<AuditRecord>> records(const QDateTime& fromUtc, const QDateTime& toUtc);
     /// Text report for [fromUtc, toUtc): verification summary, chronological listing, sessions (login,
     /// logout, duration, patients handled) and per-patient access counts (guideline 6.8 D-5). Audited.
+    /// A session runs from a successful 110114 "Login" to the 110114 "Logout" with the same session ID;
+    /// Lock / Unlock and other records of that session never open another; records with a patient ID and
+    /// that session ID are its patients handled (records without a session ID: one session per user).
     Expected<QString> report(const QDateTime& fromUtc, const QDateTime& toUtc);
     /// JSON export of the same period (records with their hashes, and the verification). Audited.
     Expected<QByteArray> exportJson(const QDateTime& fromUtc, const QDateTime& toUtc);
