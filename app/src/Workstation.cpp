@@ -311,7 +311,7 @@ void Workstation::submitSignIn()
         return;
     }
     form->showInfo({});
-    if (!mayRead(*result, form)) {
+    if (!mayRead(*result, form, true)) {
         return;
     }
     QByteArray pin = request.pin.toUtf8();
@@ -319,13 +319,14 @@ void Workstation::submitSignIn()
     connectReadingCentre(pin);
 }
 
-bool Workstation::mayRead(SignInService::Success& success, SignInForm* form)
+bool Workstation::mayRead(SignInService::Success& success, SignInForm* form, bool newSession)
 {
     if (security::hasRight(success.account.role, security::Right::View)) {
         return true;
     }
-    // Administrators and auditors never see patient data: no session, no reading window. The sign-in
-    // service has recorded the login; this closes it with the refusal.
+    // Administrators and auditors never see patient data: no session, no reading window. A new sign-in was
+    // recorded as "Login" with its session ID: this closes that session with the refusal. An unlock (the
+    // role changed while locked) is refused on the locked session's ID, which stays locked.
     const QString role = security::roleName(success.account.role);
     if (success.card) {
         success.card->logout();
@@ -335,12 +336,14 @@ bool Workstation::mayRead(SignInService::Success& success, SignInForm* form)
     record.userId = success.account.id;
     record.role = role;
     record.cardFingerprint = success.certificate.fingerprintSha256Hex;
+    record.sessionId = success.sessionId;
     record.event = security::AuditEventId::UserAuthentication;
-    record.eventType = QStringLiteral("Logout");
+    record.eventType = newSession ? QStringLiteral("Logout") : QStringLiteral("Failure");
     record.outcome = security::AuditOutcome::MinorFailure;
-    record.details = QStringLiteral("RightMissing: role %1 has no right %2 (reading images); refused at sign-in, "
-                                    "no session begun")
-                         .arg(role, security::rightName(security::Right::View));
+    record.details = QStringLiteral("RightMissing: role %1 has no right %2 (reading images); %3")
+                         .arg(role, security::rightName(security::Right::View),
+                              newSession ? QStringLiteral("refused at sign-in, no session begun")
+                                         : QStringLiteral("unlock refused, the session stays locked"));
     (void)m_services->audit->record(record);
     form->showError(tr("This account has no right to read images on this workstation (role: %1). "
                        "Sign in with a radiologist's account; accounts and policy are managed with "
@@ -363,7 +366,8 @@ void Workstation::beginSession(SignInService::Success success)
         s.session->setIdleTimeout(std::chrono::minutes(policy->idleLockMinutes));
         s.session->setReauthenticationInterval(std::chrono::hours(policy->reauthenticateHours));
     }
-    s.session->begin(identity);
+    // The session ID the sign-in service already wrote on the "Login" record: the report pairs the two.
+    s.session->begin(identity, success.sessionId);
     auditActivity(QStringLiteral("SessionStart"), QStringLiteral("session started"));
 
     s.loginWindow->hide();
@@ -451,10 +455,13 @@ void Workstation::submitLockScreen()
     if (!form) {
         return;
     }
-    const SignInService::Request request{form->userId(), form->password(), form->pin()};
+    SignInService::Request request{form->userId(), form->password(), form->pin()};
     form->clearSecrets();
     const QString sessionUser = s.session->identity().userId;
     const bool sameUser = request.userId == sessionUser;
+    if (sameUser) {
+        request.sessionId = s.session->sessionId(); // the service audits the unlock with it
+    }
     // The card in the reader may have changed: its monitor and session belong to the locked session.
     s.cardMonitor.reset();
     s.card.reset();
@@ -467,7 +474,7 @@ void Workstation::submitLockScreen()
         showRefusal(form, result.error());
         return;
     }
-    if (!mayRead(*result, form)) {
+    if (!mayRead(*result, form, !sameUser)) {
         return; // the locked session stays locked
     }
     QByteArray pin = request.pin.toUtf8();
@@ -480,8 +487,7 @@ void Workstation::submitLockScreen()
     }
     s.card = std::move(result->card);
     s.userDataKey.emplace(std::move(result->dataKey));
-    s.session->unlock();
-    auditActivity(QStringLiteral("Unlock"), QStringLiteral("session unlocked"));
+    s.session->unlock(); // audited by the sign-in service ("Unlock" with the session's ID)
     showReadingWindow();
     connectReadingCentre(pin);
 }

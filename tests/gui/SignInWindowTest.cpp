@@ -212,6 +212,13 @@ TEST_F(SignInWindowTest, SignInLockShowsNoPatientDataAndUnlock)
         << visibleText().toStdString();
     EXPECT_TRUE(m_workstation->mainWindow()->isVisible());
     EXPECT_FALSE(m_workstation->lockScreen()->isShown());
+    bool unlockAudited = false;
+    for (const auto& record : recentRecords()) {
+        unlockAudited = unlockAudited || (record.eventType == QStringLiteral("Unlock") &&
+                                          record.event == security::AuditEventId::UserAuthentication &&
+                                          record.sessionId == m_workstation->session().sessionId());
+    }
+    EXPECT_TRUE(unlockAudited) << "the unlock is audited on the session's ID";
 }
 
 TEST_F(SignInWindowTest, RemovingTheCardLocksWithinTwoSecondsAndAnotherUserEndsTheSession)
@@ -569,16 +576,22 @@ TEST_F(SignInWindowTest, AnAccountWithoutTheRightToViewIsNotLetIn)
     EXPECT_FALSE(m_workstation->mainWindow()->isVisible()) << "no reading window";
     EXPECT_TRUE(m_workstation->loginWindow()->isVisible());
     bool refusal = false;
+    QString loginSession;
     for (const auto& record : recentRecords()) {
         if (record.userId != admin) {
             continue;
         }
         EXPECT_NE(record.event, security::AuditEventId::Query) << "nothing was looked up";
+        if (record.eventType == QStringLiteral("Login")) {
+            loginSession = record.sessionId;
+        }
         refusal = refusal || (record.event == security::AuditEventId::UserAuthentication &&
                               record.outcome != security::AuditOutcome::Success &&
-                              record.details.contains(QStringLiteral("RightMissing")));
+                              record.details.contains(QStringLiteral("RightMissing")) &&
+                              record.eventType == QStringLiteral("Logout") && !record.sessionId.isEmpty() &&
+                              record.sessionId == loginSession);
     }
-    EXPECT_TRUE(refusal) << "the refusal is audited";
+    EXPECT_TRUE(refusal) << "the refusal is audited and closes the login's session";
 
     // Nor at the lock screen: the administrator signing in there leaves the locked session as it is.
     ASSERT_TRUE(m_reader->remove(QStringLiteral("dr.suzuki")));
@@ -605,6 +618,75 @@ TEST_F(SignInWindowTest, AnAccountWithoutTheRightToViewIsNotLetIn)
     EXPECT_EQ(m_workstation->session().state(), Session::State::Locked);
     EXPECT_EQ(m_workstation->session().sessionId(), satoSession) << "the locked session is not ended";
     EXPECT_FALSE(m_workstation->mainWindow()->isVisible());
+}
+
+TEST_F(SignInWindowTest, TheAuditReportShowsTheSessionWithItsPatients)
+{
+    const QDateTime from = QDateTime::currentDateTimeUtc().addSecs(-5);
+    signInThroughTheWindow();
+    const QString sessionId = m_workstation->session().sessionId();
+    const QString patientId = openChestSeries();
+    ASSERT_FALSE(patientId.isEmpty());
+    QTest::qWait(1100); // a duration of at least one second
+    auto* signOut = m_workstation->mainWindow()->findChild<QAction*>(QStringLiteral("actionSignOut"));
+    ASSERT_NE(signOut, nullptr);
+    signOut->trigger();
+    ASSERT_EQ(m_workstation->session().state(), Session::State::SignedOut);
+    EXPECT_TRUE(m_workstation->loginWindow()->isVisible());
+
+    auto report = m_workstation->auditTrail().report(from, QDateTime::currentDateTimeUtc().addSecs(5));
+    ASSERT_TRUE(report) << report.error().toString().toStdString();
+    const QString sessions = report->section(QStringLiteral("\nSessions\n"), 1);
+    QStringList row;
+    for (const QString& line : sessions.split(QLatin1Char('\n'))) {
+        const QStringList fields = line.split(QStringLiteral(" | "));
+        if (fields.size() == 6 && fields[1] == sessionId) {
+            EXPECT_TRUE(row.isEmpty()) << "one row per session: " << report->toStdString();
+            row = fields;
+        }
+    }
+    ASSERT_EQ(row.size(), 6) << report->toStdString();
+    EXPECT_EQ(row[0], QStringLiteral("dr.sato"));
+    EXPECT_FALSE(row[2].startsWith(QLatin1Char('('))) << "login: " << row[2].toStdString();
+    EXPECT_FALSE(row[3].startsWith(QLatin1Char('('))) << "logout: " << row[3].toStdString();
+    EXPECT_NE(row[4], QStringLiteral("-")) << "duration";
+    EXPECT_NE(row[4], QStringLiteral("0:00:00")) << "duration";
+    EXPECT_TRUE(row[5].split(QStringLiteral(", ")).contains(patientId))
+        << "patients handled: " << row[5].toStdString();
+    // The per-patient access counts list the patient, and the report names no patient's name.
+    const QString perPatient = report->section(QStringLiteral("\nPer-patient access counts\n"), 1);
+    EXPECT_TRUE(perPatient.contains(patientId + QStringLiteral(" | "))) << perPatient.toStdString();
+}
+
+TEST_F(SignInWindowTest, AFailedRetrievalIsAuditedAsAFailedTransfer)
+{
+    signInThroughTheWindow();
+    QTreeWidgetItem* studyItem = waitForChestStudy();
+    ASSERT_NE(studyItem, nullptr);
+    const QString patientId = studyItem->data(0, kPatientIdRole).toString();
+    studyItem->setExpanded(true);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return studyItem->childCount() > 0; }, 20000));
+    // A series the reading centre does not have: WADO-RS answers 404.
+    const QString missing = QStringLiteral("1.2.826.0.1.3680043.8.498.99999999999");
+    studyItem->child(0)->setData(0, Qt::UserRole + 2, missing);
+    emit studyTree()->itemDoubleClicked(studyItem->child(0), 0);
+    const QString sessionId = m_workstation->session().sessionId();
+    auto failedTransfer = [&] {
+        for (const auto& record : recentRecords()) {
+            if (record.event == security::AuditEventId::InstancesTransferred && record.sessionId == sessionId &&
+                record.details.contains(missing)) {
+                return record;
+            }
+        }
+        return security::AuditRecord{};
+    };
+    ASSERT_TRUE(QTest::qWaitFor([&] { return failedTransfer().sequence != 0; }, 60000))
+        << visibleText().toStdString();
+    const security::AuditRecord record = failedTransfer();
+    EXPECT_NE(record.outcome, security::AuditOutcome::Success);
+    EXPECT_EQ(record.patientId, patientId);
+    EXPECT_EQ(record.studyUid, m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID")));
+    EXPECT_TRUE(record.details.contains(QStringLiteral("failed"))) << record.details.toStdString();
 }
 
 } // namespace

@@ -69,7 +69,8 @@ private:
     void beginSession(security::SignInService::Success success);
     /// Whether the signed-in account may read images here (Right::View). If not, shows why on `form`,
     /// logs the card out, audits the refusal and returns false: no session begins, nothing was loaded.
-    bool mayRead(security::SignInService::Success& success, SignInForm* form);
+    /// `newSession`: `success` is a new sign-in (its "Login" is closed), not the unlock of a locked session.
+    bool mayRead(security::SignInService::Success& success, SignInForm* form, bool newSession);
     /// Runs the change-password dialog until the new password is accepted or the user cancels.
     Expected<security::SignInService::Success>
     changePasswordAndSignIn(const security::SignInService::Request& request, const Error& reason,
