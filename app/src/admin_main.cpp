@@ -83,7 +83,12 @@ QString usage()
         "  audit ...        audit trail: verify|report|export\n"
         "  vault ...        encrypted vault: backup|restore\n"
         "  help             this text\n"
-        "Secrets are read from standard input, one per line, never from arguments.");
+        "Secrets are read from standard input, one per line, never from arguments.\n"
+        "Rights: dokuei-admin has no sign-in of its own. The administrator control is the operating-system\n"
+        "account that owns the workstation key (<data_dir>/workstation.key, mode 0600): only that account\n"
+        "can open the vault, and whoever runs dokuei-admin as that account administers accounts, policy,\n"
+        "audit trail and backups. Keep that account to the IT administrators. Every change is audited with\n"
+        "that OS account's name as the user and the role \"os-account\".");
 }
 
 int showPaths()

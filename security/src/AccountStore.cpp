@@ -112,7 +112,8 @@ Expected<AccountStore::Row> AccountStore::rowFromColumns(const QVariantList& col
 }
 
 AccountStore::AccountStore(Vault& systemVault, IAuditSink& audit, AccountStoreOptions options)
-    : m_vault(systemVault), m_audit(audit), m_hasher(options.hashParams), m_clock(std::move(options.clock))
+    : m_vault(systemVault), m_audit(audit), m_hasher(options.hashParams), m_clock(std::move(options.clock)),
+      m_actorRole(std::move(options.actorRole))
 {}
 
 QStringList AccountStore::genericAccountIds()
@@ -272,6 +273,7 @@ Expected<void> AccountStore::auditChange(const QString& actor, const QString& ev
     // such as 110136 Security Roles Changed, 110137 User Security Attributes Changed), with outcome Success.
     AuditRecord record;
     record.userId = actor;
+    record.role = m_actorRole;
     record.event = AuditEventId::SecurityAlert;
     record.eventType = eventType;
     record.outcome = AuditOutcome::Success;

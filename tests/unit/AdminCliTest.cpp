@@ -72,4 +72,13 @@ TEST(AdminCli, PrintsVersion)
     EXPECT_TRUE(result.out.startsWith(QStringLiteral("dokuei-admin 0."))) << result.out.toStdString();
 }
 
+TEST(AdminCli, HelpNamesTheAdministratorControl)
+{
+    QTemporaryDir home;
+    const Result result = admin({QStringLiteral("help")}, home.path());
+    EXPECT_EQ(result.exitCode, 0);
+    EXPECT_TRUE(result.out.contains(QStringLiteral("owns the workstation key"))) << result.out.toStdString();
+    EXPECT_TRUE(result.out.contains(QStringLiteral("\"os-account\""))) << result.out.toStdString();
+}
+
 } // namespace

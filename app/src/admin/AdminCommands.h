@@ -24,6 +24,17 @@ struct AdminContext
     QString osUser;
 };
 
+/// Rights. dokuei-admin has no sign-in of its own: the administrator control is the operating-system
+/// account that owns the workstation key (`<dataDir>/workstation.key`, mode 0600). Only that account can
+/// open the system vault (WorkstationKey refuses a key owned by another account or readable by others),
+/// and whoever runs the tool as that account may administer accounts, policy, the audit trail and backups.
+/// Keep that OS account to the IT administrators. Every record the tool writes names that account as the
+/// user (AdminContext::osUser) with this role, so the trail shows who acted and under which control.
+inline QString administratorRole()
+{
+    return QStringLiteral("os-account");
+}
+
 /// Exit codes: 0 success, 1 the operation failed (message on err), 2 usage error.
 /// Each group prints its own usage for `<group> help` or an unknown sub-command.
 int runUserCommand(const QStringList& args, AdminContext& context);   ///< user add|list|disable|...

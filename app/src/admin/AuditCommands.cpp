@@ -122,7 +122,7 @@ int runAuditCommand(const QStringList& args, AdminContext& context)
         return 1;
     }
     security::AuditTrail trail(**vault);
-    trail.setActor(context.osUser, QStringLiteral("os-account"));
+    trail.setActor(context.osUser, administratorRole());
     if (command == QStringLiteral("verify")) {
         return verify(trail, context);
     }

@@ -68,7 +68,9 @@ int runPolicyCommand(const QStringList& args, AdminContext& context)
         return 1;
     }
     security::AuditTrail trail(**vault);
-    security::AccountStore store(**vault, trail);
+    security::AccountStoreOptions options;
+    options.actorRole = administratorRole();
+    security::AccountStore store(**vault, trail, options);
     auto policy = store.policy();
     if (!policy && !(set && policy.error().code == ErrorCode::ConfigurationInvalid)) {
         context.err << "dokuei-admin: " << policy.error().message << '\n';

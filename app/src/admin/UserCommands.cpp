@@ -67,7 +67,9 @@ std::optional<Accounts> openAccounts(AdminContext& context)
     Accounts accounts;
     accounts.vault = std::move(*vault);
     accounts.trail = std::make_unique<security::AuditTrail>(*accounts.vault);
-    accounts.store = std::make_unique<AccountStore>(*accounts.vault, *accounts.trail);
+    security::AccountStoreOptions options;
+    options.actorRole = administratorRole();
+    accounts.store = std::make_unique<AccountStore>(*accounts.vault, *accounts.trail, options);
     return accounts;
 }
 
@@ -321,6 +323,7 @@ int resetPassword(const QString& id, bool acceptDataLoss, AdminContext& context)
         }
         security::AuditRecord alert;
         alert.userId = context.osUser;
+        alert.role = administratorRole();
         alert.event = security::AuditEventId::SecurityAlert;
         alert.eventType = QStringLiteral("UserDataKeyDeleted");
         alert.outcome = security::AuditOutcome::Success;

@@ -35,7 +35,7 @@ void audit(security::Vault& vault, const QString& user, const QString& type, Aud
     security::AuditTrail trail(vault);
     AuditRecord record;
     record.userId = user;
-    record.role = QStringLiteral("os-account");
+    record.role = administratorRole();
     record.event = AuditEventId::ApplicationActivity;
     record.eventType = type;
     record.outcome = outcome;

@@ -145,6 +145,8 @@ TEST_F(AdminAccountsCli, UserAddReadsThePasswordTwiceFromStdinAndListNeverShowsH
     const auto added = auditRecords(QStringLiteral("UserAdded"));
     ASSERT_EQ(added.size(), 1);
     EXPECT_EQ(added.first().userId, osUser());
+    EXPECT_EQ(added.first().role, QStringLiteral("os-account"))
+        << "the administrator control: the OS account owning the workstation key";
     EXPECT_FALSE(added.first().details.contains(kPassword));
 }
 

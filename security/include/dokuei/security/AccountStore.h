@@ -47,6 +47,9 @@ struct AccountStoreOptions
     /// The current time (UTC); tests inject a fake clock so that throttling delays can pass without
     /// sleeping. Empty: QDateTime::currentDateTimeUtc.
     std::function<QDateTime()> clock;
+    /// The role recorded with the acting administrator on the audit records of account and policy changes
+    /// (dokuei-admin: "os-account", see AdminCommands.h); empty: none.
+    QString actorRole;
 };
 
 /// Accounts, roles, password hashes, policy, failure counts and lockout, kept in the system vault (tables
@@ -179,6 +182,7 @@ private:
     IAuditSink& m_audit;
     PasswordHasher m_hasher;
     std::function<QDateTime()> m_clock;
+    QString m_actorRole;
     bool m_schemaReady = false;
 };
 
