@@ -388,6 +388,10 @@
         <source>Locked: the maximum session time has passed. Sign in again.</source>
         <translation>セッションの最長時間を過ぎたためロックしました。再度サインインしてください。</translation>
     </message>
+    <message>
+        <source>This account has no right to read images on this workstation (role: %1). Sign in with a radiologist&apos;s account; accounts and policy are managed with dokuei-admin.</source>
+        <translation>このアカウントには、この端末で画像を読影する権限がありません（ロール: %1）。読影医のアカウントでサインインしてください。アカウントとポリシーの管理は dokuei-admin で行います。</translation>
+    </message>
 </context>
 <context>
     <name>dokuei::exchange::DicomWebError</name>
@@ -547,10 +551,6 @@
         <translation>このカードの証明書は信頼された認証局が発行したものではありません。</translation>
     </message>
     <message>
-        <source>The card could not be verified.</source>
-        <translation>カードを検証できませんでした。</translation>
-    </message>
-    <message>
         <source>Your password has expired. Choose a new one.</source>
         <translation>パスワードの有効期限が切れました。新しいパスワードを設定してください。</translation>
     </message>
@@ -561,6 +561,26 @@
     <message>
         <source>Sign-in failed: %1</source>
         <translation>サインインに失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>No smart card found. The PIN was not used: insert your card, then enter the PIN again.</source>
+        <translation>IC カードが見つかりません。PIN は使用されていません。カードを挿入してから、もう一度 PIN を入力してください。</translation>
+    </message>
+    <message>
+        <source>Warning: one more wrong PIN locks the card.</source>
+        <translation>警告: あと 1 回 PIN を間違えるとカードがロックされます。</translation>
+    </message>
+    <message>
+        <source>Warning: the card reports that few tries are left before it locks.</source>
+        <translation>警告: カードがロックされるまでの残り試行回数が少なくなっています。</translation>
+    </message>
+    <message>
+        <source>The certificate on this card cannot be used for signing in (unreadable, or not an authentication certificate). Ask the card issuer.</source>
+        <translation>このカードの証明書はサインインに使用できません（読み取れないか、認証用証明書ではありません）。カードの発行元にお問い合わせください。</translation>
+    </message>
+    <message>
+        <source>The card could not prove that it holds the key of its certificate. Do not use this card; ask the card issuer.</source>
+        <translation>このカードは証明書の鍵を保持していることを証明できませんでした。このカードは使用せず、カードの発行元にお問い合わせください。</translation>
     </message>
 </context>
 <context>

@@ -85,6 +85,12 @@ TEST(MainWindow, SpeaksJapanese)
         EXPECT_TRUE(dokuei::viewer::cornerTexts({}, readout).bottomLeft.join(QLatin1Char(' ')).contains(
             QStringLiteral("位置")));
         EXPECT_EQ(dokuei::viewer::VolumeView::presetName(dokuei::viewer::VolumePreset::Bone), QStringLiteral("CT 骨"));
+        // The refusal of an account without the right to read images (Workstation).
+        EXPECT_TRUE(QCoreApplication::translate("dokuei::app::Workstation",
+                                                "This account has no right to read images on this workstation "
+                                                "(role: %1). Sign in with a radiologist's account; accounts and "
+                                                "policy are managed with dokuei-admin.")
+                        .startsWith(QStringLiteral("このアカウントには")));
     }
     // Remove our translators again so other tests see English.
     for (QTranslator* translator : qApp->findChildren<QTranslator*>()) {
