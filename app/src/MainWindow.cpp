@@ -72,15 +72,18 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
                 }
                 m_sliceView->setVolume(nullptr);
                 m_workspace->clearSeries();
-                m_loadingStudy = study;
-                m_loadingSeries = series;
                 m_patientBanner->showPatient(patient, patientId, description);
                 statusBar()->showMessage(tr("Loading series..."));
-                emit seriesOpened(patientId, study, series, instances);
-                m_seriesLoader->start(*m_client, study, series, instances); // clears the previous series
+                // Clears the previous series (a retrieval still running is reported as cancelled).
+                m_replacing = true;
+                m_seriesLoader->start(*m_client, study, series, instances);
+                m_replacing = false;
+                m_loadingStudy = study;
+                m_loadingSeries = series;
                 m_loadingPatientId = patientId;
                 m_receivedInstances = 0;
                 m_retrieving = true;
+                emit seriesOpened(patientId, study, series, instances);
                 m_sliceView->setPreview(m_seriesLoader->assembler());
             });
     connect(m_seriesLoader, &viewer::SeriesLoader::previewUpdated, this, [this](int decoded) {
@@ -125,9 +128,13 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
         }
     });
     connect(m_seriesLoader, &viewer::SeriesLoader::cleared, this, [this] {
-        // Wiped (lock, sign-out) or replaced by the next series: a retrieval cut short is not reported as
-        // transferred; its opening was recorded.
-        m_retrieving = false;
+        // Wiped (lock, sign-out) or replaced by the next series: a retrieval cut short ends as cancelled.
+        if (m_retrieving) {
+            m_retrieving = false;
+            emit seriesRetrieved(m_loadingPatientId, m_loadingStudy, m_loadingSeries, m_receivedInstances, false,
+                                 m_replacing ? QStringLiteral("cancelled: another series was opened")
+                                             : QStringLiteral("cancelled: wiped at lock or sign-out"));
+        }
         m_loadingPatientId.clear();
         m_workspace->clearSeries();
         m_sliceView->setPreview(nullptr);

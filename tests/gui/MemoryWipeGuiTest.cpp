@@ -9,6 +9,7 @@
 // first scan): every copy the scans count was made by the application.
 
 #include "WorkstationTestFixture.h"
+#include "dokuei/security/AuditTrail.h"
 #include "../integration/Subprocess.h"
 #include "../unit/memory/PhiMarker.h"
 #include "dokuei/app/LockScreen.h"
@@ -452,6 +453,17 @@ TEST_F(MemoryWipeGuiTest, LockWhileTheSeriesArrivesLeavesNoCopy)
     EXPECT_GT(inFlight.pixelRaw.hits, 0) << "the stored pixel bytes are never found while the series arrives";
     EXPECT_GT(inFlight.nameUtf8.hits, 0) << "the UTF-8 patient name is never found while the series arrives";
     EXPECT_EQ(m_workstation->mainWindow()->seriesLoader()->volume(), nullptr);
+    // The transfer cut short by the lock is audited as such (110104, not a success).
+    auto records = m_workstation->auditTrail().records(QDateTime::currentDateTimeUtc().addSecs(-600),
+                                                       QDateTime::currentDateTimeUtc().addSecs(60));
+    ASSERT_TRUE(records);
+    bool cancelled = false;
+    for (const auto& record : *records) {
+        cancelled = cancelled || (record.event == security::AuditEventId::InstancesTransferred &&
+                                  record.studyUid == studyUid && record.outcome != security::AuditOutcome::Success &&
+                                  record.details.contains(QStringLiteral("cancelled: wiped at lock")));
+    }
+    EXPECT_TRUE(cancelled);
     for (const AllHits* hits : {&atLock, &after}) {
         EXPECT_EQ(hits->pixelRaw.hits, 0) << where(hits->pixelRaw);
         EXPECT_EQ(hits->pixelHu.hits, 0) << where(hits->pixelHu);

@@ -64,8 +64,8 @@ signals:
     void seriesOpened(const QString& patientId, const QString& studyUid, const QString& seriesUid,
                       int instances);
     /// The retrieval of the series opened last ended (the transfer record, 110104): on success every
-    /// instance arrived and the volume is ready (`instances` = images in it); otherwise it failed after
-    /// `instances` received images, `problem` says why.
+    /// instance arrived and the volume is ready (`instances` = images in it); otherwise it failed, or was
+    /// cancelled by a lock, a sign-out or another series, after `instances` received images (`problem`).
     void seriesRetrieved(const QString& patientId, const QString& studyUid, const QString& seriesUid,
                          int instances, bool success, const QString& problem);
 
@@ -90,6 +90,8 @@ private:
     int m_receivedInstances = 0;
     /// A retrieval was started and its end (seriesRetrieved) not reported yet.
     bool m_retrieving = false;
+    /// The loader is being restarted for another series (its clearing cancels the previous retrieval).
+    bool m_replacing = false;
     QTabWidget* m_tabs = nullptr;
     exchange::DicomWebClient* m_client = nullptr;
 };
