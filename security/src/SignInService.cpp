@@ -52,7 +52,7 @@ Expected<SignInService::Success> SignInService::signInChangingPassword(const Req
 Expected<SignInService::Success> SignInService::reauthenticate(const QString& sessionUserId,
                                                                const Request& request)
 {
-    if (request.userId.trimmed() != sessionUserId) {
+    if (request.userId.trimmed().compare(sessionUserId, Qt::CaseInsensitive) != 0) {
         return std::unexpected(refuse(
             Attempt{request.userId.trimmed(), {}, request.sessionId},
             Error{ErrorCode::AuthenticationFailed, QStringLiteral("unlock attempted with another user ID")},
@@ -115,6 +115,8 @@ Expected<SignInService::Success> SignInService::run(const Request& request, cons
     // The role goes on every record about an existing account (a cheap lookup, after nothing was checked:
     // it tells the person at the screen nothing).
     if (auto known = m_accounts.get(userId)) {
+        // Records and the keyring use the account's own ID (IDs are case-insensitive: "Sato.K" is sato.k).
+        attempt.userId = known->id;
         attempt.role = roleName(known->role);
     }
 
@@ -213,18 +215,18 @@ Expected<SignInService::Success> SignInService::run(const Request& request, cons
         std::unexpected(Error{ErrorCode::NotFound, QStringLiteral("no user key yet")});
     bool recovered = false;
     bool legacyWrap = false;
-    if (m_keyring.hasPasswordWrap(userId)) {
-        dataKey = m_keyring.unwrapWithPassword(userId, currentPassword);
+    if (m_keyring.hasPasswordWrap(account.id)) {
+        dataKey = m_keyring.unwrapWithPassword(account.id, currentPassword);
         if (!dataKey && *normalisedCurrent != request.password) {
             // A wrap made before the keyring used the normalised form: the password as typed opens it,
             // and it is wrapped again under the normalised form below.
-            dataKey = m_keyring.unwrapWithPassword(userId, request.password.toUtf8());
+            dataKey = m_keyring.unwrapWithPassword(account.id, request.password.toUtf8());
             legacyWrap = dataKey.has_value();
         }
     }
-    if (!dataKey && m_keyring.hasCardWrap(userId)) {
+    if (!dataKey && m_keyring.hasCardWrap(account.id)) {
         SmartCard* cardPtr = card->get();
-        dataKey = m_keyring.unwrapWithCard(userId, [cardPtr](QByteArrayView ciphertext) {
+        dataKey = m_keyring.unwrapWithCard(account.id, [cardPtr](QByteArrayView ciphertext) {
             return cardPtr->decryptWithAuthenticationKey(ciphertext);
         });
         recovered = dataKey.has_value();
@@ -234,12 +236,12 @@ Expected<SignInService::Success> SignInService::run(const Request& request, cons
                   certificate->fingerprintSha256Hex);
         }
     }
-    if (!dataKey && !m_keyring.hasPasswordWrap(userId) && !m_keyring.hasCardWrap(userId)) {
+    if (!dataKey && !m_keyring.hasPasswordWrap(account.id) && !m_keyring.hasCardWrap(account.id)) {
         // First sign-in: the user's data key is created now.
-        if (auto created = m_keyring.create(userId, finalPassword); !created) {
+        if (auto created = m_keyring.create(account.id, finalPassword); !created) {
             return std::unexpected(created.error());
         }
-        dataKey = m_keyring.unwrapWithPassword(userId, finalPassword);
+        dataKey = m_keyring.unwrapWithPassword(account.id, finalPassword);
     }
     if (!dataKey) {
         audit(attempt, QStringLiteral("Failure"), kOutcomeSerious,
@@ -248,12 +250,12 @@ Expected<SignInService::Success> SignInService::run(const Request& request, cons
         return std::unexpected(dataKey.error());
     }
     if (newPassword || recovered || legacyWrap) {
-        if (auto rewrapped = m_keyring.rewrapPassword(userId, *dataKey, finalPassword); !rewrapped) {
+        if (auto rewrapped = m_keyring.rewrapPassword(account.id, *dataKey, finalPassword); !rewrapped) {
             return std::unexpected(rewrapped.error());
         }
     }
-    if (!m_keyring.hasCardWrap(userId)) {
-        if (auto wrapped = m_keyring.setCardWrap(userId, *dataKey, certificate->der); !wrapped) {
+    if (!m_keyring.hasCardWrap(account.id)) {
+        if (auto wrapped = m_keyring.setCardWrap(account.id, *dataKey, certificate->der); !wrapped) {
             audit(attempt, QStringLiteral("CardWrapFailed"), kOutcomeMinor, wrapped.error().message,
                   certificate->fingerprintSha256Hex);
         }

@@ -459,4 +459,31 @@ TEST_F(SignInIntegrationTest, NistProfileOpensTheUsersKeyWithAnyNfkcEquivalentSp
     EXPECT_TRUE(m_keyring->unwrapWithPassword(QStringLiteral("dr.sato"), halfWidth.toUtf8()));
 }
 
+TEST_F(SignInIntegrationTest, AnIdTypedInCapitalsOpensTheSameAccountAndTheSameUserKey)
+{
+    insertCards({QStringLiteral("dr.sato")});
+    auto first = signIn(QStringLiteral("dr.sato"), kSatoPassword, pin(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(first) << first.error().toString().toStdString(); // creates the user's data key
+    const QByteArray key(reinterpret_cast<const char*>(first->dataKey.bytes().data()), SecretKey::kSize);
+    first->card->logout();
+
+    auto second = signIn(QStringLiteral(" DR.Sato "), kSatoPassword, pin(QStringLiteral("dr.sato")));
+    ASSERT_TRUE(second) << second.error().toString().toStdString();
+    EXPECT_EQ(second->account.id, QStringLiteral("dr.sato"));
+    EXPECT_EQ(QByteArray(reinterpret_cast<const char*>(second->dataKey.bytes().data()), SecretKey::kSize),
+              key)
+        << "the capitalised ID must open the user's own key, not create a second one (drafts would vanish)";
+    auto login = lastAudit(QStringLiteral("dr.sato"), QStringLiteral("Login"));
+    ASSERT_TRUE(login) << "the record names the account's own ID";
+    EXPECT_EQ(login->sessionId, second->sessionId);
+    second->card->logout();
+
+    // Unlocking the session with the ID in capitals is the same user, not another person signing in.
+    SignInService::Request unlock{QStringLiteral("DR.SATO"), kSatoPassword, pin(QStringLiteral("dr.sato"))};
+    unlock.sessionId = second->sessionId;
+    auto unlocked = m_service->reauthenticate(QStringLiteral("dr.sato"), unlock);
+    ASSERT_TRUE(unlocked) << unlocked.error().toString().toStdString();
+    EXPECT_EQ(unlocked->sessionId, second->sessionId);
+}
+
 } // namespace
