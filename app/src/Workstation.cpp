@@ -458,7 +458,8 @@ void Workstation::submitLockScreen()
     SignInService::Request request{form->userId(), form->password(), form->pin()};
     form->clearSecrets();
     const QString sessionUser = s.session->identity().userId;
-    const bool sameUser = request.userId == sessionUser;
+    // IDs are case-insensitive: "Sato.K" at the lock screen is the locked user, not another person.
+    const bool sameUser = request.userId.trimmed().compare(sessionUser, Qt::CaseInsensitive) == 0;
     if (sameUser) {
         request.sessionId = s.session->sessionId(); // the service audits the unlock with it
     }

@@ -50,6 +50,11 @@ std::chrono::milliseconds Session::idleTimeout() const
     return m_idleTimer.intervalAsDuration();
 }
 
+std::chrono::milliseconds Session::reauthenticationInterval() const
+{
+    return m_reauthenticationTimer.intervalAsDuration();
+}
+
 void Session::setReauthenticationInterval(std::chrono::milliseconds interval)
 {
     m_reauthenticationTimer.setInterval(interval);

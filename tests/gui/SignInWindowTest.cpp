@@ -477,7 +477,7 @@ TEST_F(SignInWindowTest, PrivacyLockByShortcutAndByToolBarButton)
     EXPECT_TRUE(window->isVisible());
 }
 
-TEST_F(SignInWindowTest, ThePolicysIdleTimeReachesTheSession)
+TEST_F(SignInWindowTest, ThePolicysIdleTimeAndReauthenticationIntervalReachTheSession)
 {
     auto policy = m_workstation->accounts().policy();
     ASSERT_TRUE(policy);
@@ -486,6 +486,7 @@ TEST_F(SignInWindowTest, ThePolicysIdleTimeReachesTheSession)
     ASSERT_TRUE(m_workstation->accounts().setPolicy(*policy, QStringLiteral("test")));
     signInThroughTheWindow();
     EXPECT_EQ(m_workstation->session().idleTimeout(), std::chrono::minutes(3));
+    EXPECT_EQ(m_workstation->session().reauthenticationInterval(), std::chrono::hours(2));
 }
 
 TEST_F(SignInWindowTest, ForcedPasswordChangeAtSignIn)

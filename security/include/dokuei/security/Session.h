@@ -80,6 +80,7 @@ public:
     /// Maximum time between full authentications (policy: 12 h). When it passes, the session locks and
     /// unlocking needs the full sign-in again.
     void setReauthenticationInterval(std::chrono::milliseconds interval);
+    std::chrono::milliseconds reauthenticationInterval() const;
 
     /// Starts a session for `identity` (an active or locked session is ended first, AnotherUserSignedIn).
     /// The session ID is `sessionId` (give SignInService::Success::sessionId, already on the "Login" audit
