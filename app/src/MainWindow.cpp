@@ -1,11 +1,11 @@
 #include "dokuei/app/MainWindow.h"
 
 #include "dokuei/app/PatientBanner.h"
-#include "dokuei/viewer/core/SeriesLoader.h"
-#include "dokuei/viewer/core/VolumeAssembler.h"
 #include "dokuei/app/SliceView.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/common/BuildInfo.h"
+#include "dokuei/viewer/core/SeriesLoader.h"
+#include "dokuei/viewer/core/VolumeAssembler.h"
 #include "dokuei/viewer/render/TestVolume.h"
 #include "dokuei/viewer/render/VolumeMapperPolicy.h"
 #include "dokuei/viewer/render/VolumeScene.h"
@@ -92,18 +92,20 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
         }
         m_sliceView->previewUpdated();
     });
-    connect(m_seriesLoader, &viewer::SeriesLoader::progress, this, [this](int instances, qint64 bytes, double rate) {
-        m_receivedInstances = instances;
-        statusBar()->showMessage(tr("Loading: %1 images, %2 MB, %3 MB/s")
-                                     .arg(instances)
-                                     .arg(static_cast<double>(bytes) / 1e6, 0, 'f', 1)
-                                     .arg(rate / 1e6, 0, 'f', 1));
-    });
+    connect(m_seriesLoader, &viewer::SeriesLoader::progress, this,
+            [this](int instances, qint64 bytes, double rate) {
+                m_receivedInstances = instances;
+                statusBar()->showMessage(tr("Loading: %1 images, %2 MB, %3 MB/s")
+                                             .arg(instances)
+                                             .arg(static_cast<double>(bytes) / 1e6, 0, 'f', 1)
+                                             .arg(rate / 1e6, 0, 'f', 1));
+            });
     connect(m_seriesLoader, &viewer::SeriesLoader::ready, this, [this] {
         const auto infos = m_seriesLoader->assembler()->sliceInfos();
         std::optional<viewer::Window> seriesWindow;
         if (!infos.empty() && infos[infos.size() / 2].hasWindow) {
-            seriesWindow = viewer::Window{infos[infos.size() / 2].windowCentre, infos[infos.size() / 2].windowWidth};
+            seriesWindow =
+                viewer::Window{infos[infos.size() / 2].windowCentre, infos[infos.size() / 2].windowWidth};
         }
         viewer::SeriesContext context;
         if (!infos.empty()) {
@@ -131,7 +133,8 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
         // Wiped (lock, sign-out) or replaced by the next series: a retrieval cut short ends as cancelled.
         if (m_retrieving) {
             m_retrieving = false;
-            emit seriesRetrieved(m_loadingPatientId, m_loadingStudy, m_loadingSeries, m_receivedInstances, false,
+            emit seriesRetrieved(m_loadingPatientId, m_loadingStudy, m_loadingSeries, m_receivedInstances,
+                                 false,
                                  m_replacing ? QStringLiteral("cancelled: another series was opened")
                                              : QStringLiteral("cancelled: wiped at lock or sign-out"));
         }

@@ -27,7 +27,8 @@ int nearest(const std::vector<double>& positions, double position)
 {
     int best = 0;
     for (int k = 1; k < int(positions.size()); ++k) {
-        if (std::abs(positions[std::size_t(k)] - position) < std::abs(positions[std::size_t(best)] - position)) {
+        if (std::abs(positions[std::size_t(k)] - position) <
+            std::abs(positions[std::size_t(best)] - position)) {
             best = k;
         }
     }
@@ -123,7 +124,8 @@ void SliceView::drawSlice(QPainter& painter, const std::int16_t* voxels, int row
     for (int y = 0; y < rows; ++y) {
         viewer::applyWindow(std::span<const std::int16_t>(voxels + static_cast<std::ptrdiff_t>(y) * columns,
                                                           std::size_t(columns)),
-                            std::span<std::uint8_t>(image.scanLine(y), std::size_t(columns)), m_window, m_invert);
+                            std::span<std::uint8_t>(image.scanLine(y), std::size_t(columns)), m_window,
+                            m_invert);
     }
     QImage scaled = image.scaled(size(), Qt::KeepAspectRatio, Qt::SmoothTransformation);
     painter.drawImage((width() - scaled.width()) / 2, (height() - scaled.height()) / 2, scaled);
@@ -143,11 +145,12 @@ void SliceView::paintPreview(QPainter& painter)
     }
     const int k = nearest(positions, m_previewPosition);
     viewer::ViewAxes axes;
-    const bool shown = m_preview->withPreviewSlice(k, [&](const viewer::InstanceInfo& info, const std::int16_t* voxels) {
-        drawSlice(painter, voxels, info.rows, info.columns);
-        const auto& o = info.imageOrientation;
-        axes = {{o[0], o[1], o[2]}, {o[3], o[4], o[5]}};
-    });
+    const bool shown =
+        m_preview->withPreviewSlice(k, [&](const viewer::InstanceInfo& info, const std::int16_t* voxels) {
+            drawSlice(painter, voxels, info.rows, info.columns);
+            const auto& o = info.imageOrientation;
+            axes = {{o[0], o[1], o[2]}, {o[3], o[4], o[5]}};
+        });
     if (!shown) {
         return;
     }

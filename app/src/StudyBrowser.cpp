@@ -105,32 +105,33 @@ void StudyBrowser::refresh()
     m_status->setText(tr("Searching the reading centre..."));
     QPointer<StudyBrowser> self(this);
     const quint64 generation = m_generation;
-    m_client->searchStudies({}, [self, generation](exchange::WebExpected<QList<exchange::StudyRecord>> studies) {
-        if (!self || self->m_generation != generation) {
-            return; // gone, or the session was locked while the reading centre answered
-        }
-        self->m_tree->clear();
-        const QString filter = QStringLiteral("studies: all");
-        if (!studies) {
-            self->m_status->setText(tr("Search failed: %1").arg(studies.error().message));
-            emit self->queried(filter, -1, {}, {}, studies.error().message);
-            return;
-        }
-        for (const exchange::StudyRecord& study : *studies) {
-            auto* item = new QTreeWidgetItem(self->m_tree);
-            const QString patient = displayName(study.patientName);
-            item->setText(0, QStringLiteral("%1 (%2)").arg(patient, study.patientId));
-            item->setText(1, study.studyDate);
-            item->setText(2, study.description);
-            item->setText(3, study.instanceCount >= 0 ? QString::number(study.instanceCount) : QString());
-            item->setData(0, StudyUidRole, study.studyUid);
-            item->setData(0, PatientRole, patient);
-            item->setData(0, PatientIdRole, study.patientId);
-            item->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
-        }
-        self->m_status->setText(tr("%n studies", nullptr, static_cast<int>(studies->size())));
-        emit self->queried(filter, static_cast<int>(studies->size()), {}, {}, {});
-    });
+    m_client->searchStudies(
+        {}, [self, generation](exchange::WebExpected<QList<exchange::StudyRecord>> studies) {
+            if (!self || self->m_generation != generation) {
+                return; // gone, or the session was locked while the reading centre answered
+            }
+            self->m_tree->clear();
+            const QString filter = QStringLiteral("studies: all");
+            if (!studies) {
+                self->m_status->setText(tr("Search failed: %1").arg(studies.error().message));
+                emit self->queried(filter, -1, {}, {}, studies.error().message);
+                return;
+            }
+            for (const exchange::StudyRecord& study : *studies) {
+                auto* item = new QTreeWidgetItem(self->m_tree);
+                const QString patient = displayName(study.patientName);
+                item->setText(0, QStringLiteral("%1 (%2)").arg(patient, study.patientId));
+                item->setText(1, study.studyDate);
+                item->setText(2, study.description);
+                item->setText(3, study.instanceCount >= 0 ? QString::number(study.instanceCount) : QString());
+                item->setData(0, StudyUidRole, study.studyUid);
+                item->setData(0, PatientRole, patient);
+                item->setData(0, PatientIdRole, study.patientId);
+                item->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
+            }
+            self->m_status->setText(tr("%n studies", nullptr, static_cast<int>(studies->size())));
+            emit self->queried(filter, static_cast<int>(studies->size()), {}, {}, {});
+        });
 }
 
 void StudyBrowser::loadSeries(QTreeWidgetItem* studyItem)

@@ -35,7 +35,8 @@ using security::SignInService;
 namespace {
 
 /// A record of the current session's user (user, role, card, session ID).
-security::AuditRecord sessionRecord(const Session& session, security::AuditEventId event, const QString& eventType)
+security::AuditRecord sessionRecord(const Session& session, security::AuditEventId event,
+                                    const QString& eventType)
 {
     security::AuditRecord record;
     record.userId = session.identity().userId;
@@ -579,7 +580,8 @@ void Workstation::auditQuery(const QString& filterDescription, int resultCount, 
     const QString source = m_services->config.readingCentreUrl.host();
     if (resultCount < 0) {
         record.outcome = security::AuditOutcome::SeriousFailure;
-        record.details = QStringLiteral("QIDO-RS %1 at %2 failed: %3").arg(filterDescription, source, problem);
+        record.details =
+            QStringLiteral("QIDO-RS %1 at %2 failed: %3").arg(filterDescription, source, problem);
     } else {
         record.details =
             QStringLiteral("QIDO-RS %1 at %2: %3 results").arg(filterDescription, source).arg(resultCount);
@@ -587,11 +589,11 @@ void Workstation::auditQuery(const QString& filterDescription, int resultCount, 
     (void)m_services->audit->record(record);
 }
 
-void Workstation::auditSeriesOpened(const QString& patientId, const QString& studyUid, const QString& seriesUid,
-                                    int instances)
+void Workstation::auditSeriesOpened(const QString& patientId, const QString& studyUid,
+                                    const QString& seriesUid, int instances)
 {
-    security::AuditRecord record = sessionRecord(*m_services->session, security::AuditEventId::InstancesAccessed,
-                                                 QStringLiteral("SeriesOpened"));
+    security::AuditRecord record = sessionRecord(
+        *m_services->session, security::AuditEventId::InstancesAccessed, QStringLiteral("SeriesOpened"));
     record.patientId = patientId;
     record.studyUid = studyUid;
     record.details = QStringLiteral("series %1 opened (%2 instances listed)").arg(seriesUid).arg(instances);
@@ -602,8 +604,9 @@ void Workstation::auditSeriesRetrieved(const QString& patientId, const QString& 
                                        const QString& seriesUid, int instances, bool success,
                                        const QString& problem)
 {
-    security::AuditRecord record = sessionRecord(
-        *m_services->session, security::AuditEventId::InstancesTransferred, QStringLiteral("SeriesRetrieved"));
+    security::AuditRecord record =
+        sessionRecord(*m_services->session, security::AuditEventId::InstancesTransferred,
+                      QStringLiteral("SeriesRetrieved"));
     record.patientId = patientId;
     record.studyUid = studyUid;
     const QString source = m_services->config.readingCentreUrl.host();
@@ -614,10 +617,11 @@ void Workstation::auditSeriesRetrieved(const QString& patientId, const QString& 
                              .arg(source);
     } else {
         record.outcome = security::AuditOutcome::SeriousFailure;
-        record.details = QStringLiteral("series %1: retrieval (WADO-RS from %2) failed after %3 instances: %4")
-                             .arg(seriesUid, source)
-                             .arg(instances)
-                             .arg(problem);
+        record.details =
+            QStringLiteral("series %1: retrieval (WADO-RS from %2) failed after %3 instances: %4")
+                .arg(seriesUid, source)
+                .arg(instances)
+                .arg(problem);
     }
     (void)m_services->audit->record(record);
 }

@@ -277,8 +277,8 @@ void SeriesRetriever::onReadyRead(Fetch* fetch)
     QNetworkReply* reply = fetch->reply;
     const bool ok = checkResponseHead(fetch);
     if (!m_scratch) {
-        // One reusable secure buffer for what is read from the replies (no heap block per read, locked, zeroed
-        // after each use); without it, readAll().
+        // One reusable secure buffer for what is read from the replies (no heap block per read, locked,
+        // zeroed after each use); without it, readAll().
         if (auto scratch = dokuei::security::SecureBuffer::allocate(kScratchBytes)) {
             m_scratch = std::make_unique<dokuei::security::SecureBuffer>(std::move(*scratch));
         }
@@ -287,7 +287,8 @@ void SeriesRetriever::onReadyRead(Fetch* fetch)
         auto* buffer = reinterpret_cast<char*>(m_scratch->data());
         qint64 used = 0;
         // Stops when the handler pauses, cancels or a part is refused; the rest stays in Qt's buffer.
-        while (!m_cancelled && !m_paused && !fetch->parseError && fetch->reply && reply->bytesAvailable() > 0) {
+        while (!m_cancelled && !m_paused && !fetch->parseError && fetch->reply &&
+               reply->bytesAvailable() > 0) {
             const qint64 n = reply->read(buffer, qint64(m_scratch->size()));
             if (n <= 0) {
                 break;

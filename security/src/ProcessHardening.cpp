@@ -1,9 +1,8 @@
 #include "dokuei/security/ProcessHardening.h"
 
-#include <malloc.h>
-
 #include <cerrno>
 #include <cstring>
+#include <malloc.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>

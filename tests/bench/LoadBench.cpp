@@ -147,7 +147,8 @@ QList<QByteArray> collect(DicomWebClient& client, const QString& study, const QS
 }
 
 /// Seconds to fetch one instance by WADO-RS (`.../instances/{sop}`, the whole multipart read).
-double fetchOneInstance(DicomWebClient& client, const QString& study, const QString& series, const QString& sop)
+double fetchOneInstance(DicomWebClient& client, const QString& study, const QString& series,
+                        const QString& sop)
 {
     const QString path = QStringLiteral("/studies/%1/series/%2/instances/%3").arg(study, series, sop);
     QElapsedTimer timer;
@@ -318,12 +319,13 @@ int main(int argc, char** argv)
                      .arg(readyMedian / curlSeconds, 0, 'f', 3));
         }
         if (name == QStringLiteral("chest") && getscuSeconds > 0) {
-            line(QStringLiteral(
-                     "{\"name\":\"ready_volume_chest_vs_getscu\",\"value\":%1,\"unit\":\"s\",\"peer\":\"DCMTK "
-                     "getscu C-GET of the same series (plain TCP, files)\",\"peer_value\":%2,\"ratio\":%3}")
-                     .arg(readyMedian, 0, 'f', 4)
-                     .arg(getscuSeconds, 0, 'f', 4)
-                     .arg(readyMedian / getscuSeconds, 0, 'f', 3));
+            line(
+                QStringLiteral(
+                    "{\"name\":\"ready_volume_chest_vs_getscu\",\"value\":%1,\"unit\":\"s\",\"peer\":\"DCMTK "
+                    "getscu C-GET of the same series (plain TCP, files)\",\"peer_value\":%2,\"ratio\":%3}")
+                    .arg(readyMedian, 0, 'f', 4)
+                    .arg(getscuSeconds, 0, 'f', 4)
+                    .arg(readyMedian / getscuSeconds, 0, 'f', 3));
         }
         if (name == QStringLiteral("head") && curlHeadSeconds > 0) {
             const double jlsPeer = std::max(curlHeadSeconds, median(decode));
@@ -355,8 +357,9 @@ int main(int argc, char** argv)
                      "\"note\":\"no slice was reported ready before the whole series was placed\"}")
                      .arg(name));
         }
-        line(QStringLiteral("{\"name\":\"retrieval_only_%1\",\"value\":%2,\"unit\":\"s\",\"note\":\"Qt network + "
-                            "multipart parsing, no decoding\"%3}")
+        line(QStringLiteral(
+                 "{\"name\":\"retrieval_only_%1\",\"value\":%2,\"unit\":\"s\",\"note\":\"Qt network + "
+                 "multipart parsing, no decoding\"%3}")
                  .arg(name)
                  .arg(median(retrievalOnly), 0, 'f', 4)
                  .arg(name == QStringLiteral("chest") && curlSeconds > 0
@@ -370,15 +373,14 @@ int main(int argc, char** argv)
                  .arg(name)
                  .arg(median(decode), 0, 'f', 4));
         const auto peakAbove = static_cast<double>(peak);
-        line(
-            QStringLiteral(
-                "{\"name\":\"peak_rss_during_load_%1\",\"value\":%2,\"unit\":\"bytes\",\"volume_bytes\":%3,"
-                "\"ratio\":%4,\"limit\":1.5,\"network_pauses\":%5}")
-                .arg(name)
-                .arg(peakAbove, 0, 'f', 0)
-                .arg(last.volumeBytes)
-                .arg(peakAbove / static_cast<double>(std::max<std::size_t>(1, last.volumeBytes)), 0, 'f', 3)
-                .arg(pauses));
+        line(QStringLiteral(
+                 "{\"name\":\"peak_rss_during_load_%1\",\"value\":%2,\"unit\":\"bytes\",\"volume_bytes\":%3,"
+                 "\"ratio\":%4,\"limit\":1.5,\"network_pauses\":%5}")
+                 .arg(name)
+                 .arg(peakAbove, 0, 'f', 0)
+                 .arg(last.volumeBytes)
+                 .arg(peakAbove / static_cast<double>(std::max<std::size_t>(1, last.volumeBytes)), 0, 'f', 3)
+                 .arg(pauses));
     }
     return 0;
 }

@@ -1,10 +1,10 @@
 #include "dokuei/app/MainWindow.h"
-#include "dokuei/viewer/ui/ReadingWorkspace.h"
 
 #include "ImageStatistics.h"
 #include "dokuei/app/PatientBanner.h"
 #include "dokuei/app/Translations.h"
 #include "dokuei/security/WipeRegistry.h"
+#include "dokuei/viewer/ui/ReadingWorkspace.h"
 #include "dokuei/viewer/ui/VtkViewWidget.h"
 
 #include <QAction>
@@ -82,15 +82,18 @@ TEST(MainWindow, SpeaksJapanese)
                   QStringLiteral("楕円 ROI"));
         dokuei::viewer::ViewReadout readout;
         readout.count = 10;
-        EXPECT_TRUE(dokuei::viewer::cornerTexts({}, readout).bottomLeft.join(QLatin1Char(' ')).contains(
-            QStringLiteral("位置")));
-        EXPECT_EQ(dokuei::viewer::VolumeView::presetName(dokuei::viewer::VolumePreset::Bone), QStringLiteral("CT 骨"));
+        EXPECT_TRUE(dokuei::viewer::cornerTexts({}, readout)
+                        .bottomLeft.join(QLatin1Char(' '))
+                        .contains(QStringLiteral("位置")));
+        EXPECT_EQ(dokuei::viewer::VolumeView::presetName(dokuei::viewer::VolumePreset::Bone),
+                  QStringLiteral("CT 骨"));
         // The refusal of an account without the right to read images (Workstation).
-        EXPECT_TRUE(QCoreApplication::translate("dokuei::app::Workstation",
-                                                "This account has no right to read images on this workstation "
-                                                "(role: %1). Sign in with a radiologist's account; accounts and "
-                                                "policy are managed with dokuei-admin.")
-                        .startsWith(QStringLiteral("このアカウントには")));
+        EXPECT_TRUE(
+            QCoreApplication::translate("dokuei::app::Workstation",
+                                        "This account has no right to read images on this workstation "
+                                        "(role: %1). Sign in with a radiologist's account; accounts and "
+                                        "policy are managed with dokuei-admin.")
+                .startsWith(QStringLiteral("このアカウントには")));
     }
     // Remove our translators again so other tests see English.
     for (QTranslator* translator : qApp->findChildren<QTranslator*>()) {

@@ -8,24 +8,24 @@
 // the phantom generator's command line (ordinary heap, freed — and zeroed by the zeroing free — before the
 // first scan): every copy the scans count was made by the application.
 
-#include "WorkstationTestFixture.h"
-#include "dokuei/security/AuditTrail.h"
 #include "../integration/Subprocess.h"
 #include "../unit/memory/PhiMarker.h"
+#include "WorkstationTestFixture.h"
 #include "dokuei/app/LockScreen.h"
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/PatientBanner.h"
-#include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/app/SignInForm.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/Workstation.h"
 #include "dokuei/security/AccountStore.h"
+#include "dokuei/security/AuditTrail.h"
 #include "dokuei/security/CertificateInfo.h"
 #include "dokuei/security/MemoryScanner.h"
 #include "dokuei/security/Roles.h"
 #include "dokuei/security/SecureBuffer.h"
 #include "dokuei/security/Session.h"
+#include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/viewer/core/WindowLevel.h"
 #include "dokuei/viewer/ui/ReadingWorkspace.h"
 
@@ -237,7 +237,6 @@ std::string where(const FormHits& hits)
 class MemoryWipeGuiTest : public gui_test::WorkstationTestFixture
 {
 protected:
-
     /// Generates the marker series with the phantom generator and stores it into the reading centre with
     /// curl (mutual TLS with a copy of dr.sato's card). Neither the files nor curl's answer enter this
     /// process. Returns the study UID (empty on failure, with the failure recorded).
@@ -304,7 +303,6 @@ protected:
         return stored.exitCode == 0 && stored.out == "200" ? studyUid : QString();
     }
 
-
     /// Opens the first series of this study from the study browser, as a double-click does.
     void openSeries(const QString& studyUid)
     {
@@ -355,7 +353,6 @@ protected:
             },
             Qt::DirectConnection);
     }
-
 };
 
 TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
@@ -416,9 +413,9 @@ TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
 
 // The seat is locked while the series is still arriving (the lock comes from the event loop, as the
 // toolbar, the idle timer or the card monitor bring it): the transfer stops and nothing it carried stays.
-// (Disabled for a while: locking after 1 of 48 instances left ONE UTF-16 copy of the patient name in about one
-// run in two. Since the lock screen goes up before the wipe and the reading workspace holds the series, it
-// passed 25 runs of 25; the copy's holder was never identified, so a failure here is that finding back.)
+// (Disabled for a while: locking after 1 of 48 instances left ONE UTF-16 copy of the patient name in about
+// one run in two. Since the lock screen goes up before the wipe and the reading workspace holds the series,
+// it passed 25 runs of 25; the copy's holder was never identified, so a failure here is that finding back.)
 TEST_F(MemoryWipeGuiTest, LockWhileTheSeriesArrivesLeavesNoCopy)
 {
     const MarkerForms forms = makeMarkerForms();
@@ -459,9 +456,10 @@ TEST_F(MemoryWipeGuiTest, LockWhileTheSeriesArrivesLeavesNoCopy)
     ASSERT_TRUE(records);
     bool cancelled = false;
     for (const auto& record : *records) {
-        cancelled = cancelled || (record.event == security::AuditEventId::InstancesTransferred &&
-                                  record.studyUid == studyUid && record.outcome != security::AuditOutcome::Success &&
-                                  record.details.contains(QStringLiteral("cancelled: wiped at lock")));
+        cancelled =
+            cancelled || (record.event == security::AuditEventId::InstancesTransferred &&
+                          record.studyUid == studyUid && record.outcome != security::AuditOutcome::Success &&
+                          record.details.contains(QStringLiteral("cancelled: wiped at lock")));
     }
     EXPECT_TRUE(cancelled);
     for (const AllHits* hits : {&atLock, &after}) {

@@ -8,6 +8,9 @@
 #include "dokuei/security/WipeRegistry.h"
 #include "dokuei/viewer/core/Volume.h"
 
+#include <cmath>
+#include <cstdio>
+
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -18,9 +21,6 @@
 #include <QTest>
 #include <QToolBar>
 #include <QWheelEvent>
-
-#include <cmath>
-#include <cstdio>
 
 #include <gtest/gtest.h>
 
@@ -73,7 +73,10 @@ protected:
     }
 
     static const Volume& volume() { return s_phantom->volume(); }
-    static const phantom::TruthObject& truth(const char* name) { return truthObject(*s_phantom->model, name); }
+    static const phantom::TruthObject& truth(const char* name)
+    {
+        return truthObject(*s_phantom->model, name);
+    }
 
     /// Clicks the tool bar button of an action (a real mouse click).
     void click(QAction* action)
@@ -117,8 +120,8 @@ protected:
         return bright;
     }
 
-    static void drag(QWidget* w, Qt::MouseButton button, QPointF from, QPointF to, Qt::KeyboardModifiers mods = {},
-                     int steps = 8)
+    static void drag(QWidget* w, Qt::MouseButton button, QPointF from, QPointF to,
+                     Qt::KeyboardModifiers mods = {}, int steps = 8)
     {
         // Whole pixels, as a real mouse gives (QTest presses at integer positions).
         from = QPointF(from.toPoint());
@@ -136,8 +139,8 @@ protected:
     static void wheel(QWidget* w, int notches, Qt::KeyboardModifiers mods = {})
     {
         const QPointF centre = QRectF(w->rect()).center();
-        QWheelEvent event(centre, w->mapToGlobal(centre), QPoint(), QPoint(0, 120 * notches), Qt::NoButton, mods,
-                          Qt::NoScrollPhase, false);
+        QWheelEvent event(centre, w->mapToGlobal(centre), QPoint(), QPoint(0, 120 * notches), Qt::NoButton,
+                          mods, Qt::NoScrollPhase, false);
         QApplication::sendEvent(w, &event);
     }
 
@@ -162,7 +165,9 @@ TEST_F(ReadingWorkspaceTest, EveryLayoutShowsItsViewsWithTheTrueGreyOfAnInsert)
     {
         ReadingLayout layout;
         int views;
-    } layouts[] = {{ReadingLayout::Single, 1}, {ReadingLayout::OneByTwo, 2}, {ReadingLayout::TwoByTwo, 4},
+    } layouts[] = {{ReadingLayout::Single, 1},
+                   {ReadingLayout::OneByTwo, 2},
+                   {ReadingLayout::TwoByTwo, 4},
                    {ReadingLayout::MprAnd3D, 4}};
     for (const auto& entry : layouts) {
         click(m_workspace->layoutAction(entry.layout));
@@ -176,7 +181,8 @@ TEST_F(ReadingWorkspaceTest, EveryLayoutShowsItsViewsWithTheTrueGreyOfAnInsert)
             const double share = double(w->width() * w->height()) / (area->width() * area->height());
             EXPECT_NEAR(share, 1.0 / entry.views, 0.1 / entry.views) << w->objectName().toStdString();
         }
-        for (QWidget* w : {static_cast<QWidget*>(m_workspace->stackView()), static_cast<QWidget*>(m_workspace->axialView()),
+        for (QWidget* w : {static_cast<QWidget*>(m_workspace->stackView()),
+                           static_cast<QWidget*>(m_workspace->axialView()),
                            static_cast<QWidget*>(m_workspace->coronalView()),
                            static_cast<QWidget*>(m_workspace->sagittalView()),
                            static_cast<QWidget*>(m_workspace->volumeView())}) {
@@ -195,8 +201,10 @@ TEST_F(ReadingWorkspaceTest, EveryLayoutShowsItsViewsWithTheTrueGreyOfAnInsert)
             const double grey = greyAt(image, *at);
             std::printf("[gui] layout %d %s: grey %.1f at the insert, expected %.1f\n", int(entry.layout),
                         qPrintable(view->objectName()), grey, expectedGrey(insert.hu, view->voiWindow()));
-            EXPECT_NEAR(grey, expectedGrey(insert.hu, view->voiWindow()), 3.0) << view->objectName().toStdString();
-            image.save(QStringLiteral("/tmp/dokuei-gui-%1-%2.png").arg(int(entry.layout)).arg(view->objectName()));
+            EXPECT_NEAR(grey, expectedGrey(insert.hu, view->voiWindow()), 3.0)
+                << view->objectName().toStdString();
+            image.save(
+                QStringLiteral("/tmp/dokuei-gui-%1-%2.png").arg(int(entry.layout)).arg(view->objectName()));
         }
     }
     shot(m_workspace.get()).save(QStringLiteral("/tmp/dokuei-gui-workspace.png"));
@@ -325,7 +333,8 @@ TEST_F(ReadingWorkspaceTest, MeasurementToolsThroughTheMouseAgainstTruth)
     MeasurementSet& set = m_workspace->measurements();
 
     click(m_workspace->toolAction(ReadingTool::Length));
-    drag(view, Qt::LeftButton, along(sphere.centre, -sphere.radius, 0), along(sphere.centre, sphere.radius, 0));
+    drag(view, Qt::LeftButton, along(sphere.centre, -sphere.radius, 0),
+         along(sphere.centre, sphere.radius, 0));
     ASSERT_EQ(set.all().size(), 1u);
     std::printf("[gui] length tool across sphere-lesion: %.3f mm, truth %.3f mm\n", set.all()[0].lengthMm,
                 2 * sphere.radius);
@@ -361,7 +370,8 @@ TEST_F(ReadingWorkspaceTest, MeasurementToolsThroughTheMouseAgainstTruth)
         for (int side = 0; side < 5; ++side) {
             for (int i = 1; i <= 10; ++i) {
                 const QPointF p = corners[side] + (corners[side + 1] - corners[side]) * (i / 10.0);
-                QMouseEvent move(QEvent::MouseMove, p, view->mapToGlobal(p), Qt::NoButton, Qt::LeftButton, {});
+                QMouseEvent move(QEvent::MouseMove, p, view->mapToGlobal(p), Qt::NoButton, Qt::LeftButton,
+                                 {});
                 QApplication::sendEvent(view, &move);
             }
         }
@@ -370,7 +380,8 @@ TEST_F(ReadingWorkspaceTest, MeasurementToolsThroughTheMouseAgainstTruth)
         ASSERT_TRUE(set.all()[3].roi);
         EXPECT_NEAR(set.all()[3].roi->meanHu, insert.hu, 1.0);
         EXPECT_EQ(set.all()[3].roi->minHu, insert.hu);
-        EXPECT_DOUBLE_EQ(set.all()[3].roi->areaMm2, double(set.all()[3].roi->pixelCount) * volume().geometry().rowSpacing *
+        EXPECT_DOUBLE_EQ(set.all()[3].roi->areaMm2, double(set.all()[3].roi->pixelCount) *
+                                                        volume().geometry().rowSpacing *
                                                         volume().geometry().columnSpacing);
     }
 
@@ -390,7 +401,8 @@ TEST_F(ReadingWorkspaceTest, MeasurementToolsThroughTheMouseAgainstTruth)
     list->item(0)->setText(QStringLiteral("S6 結節: whatever"));
     EXPECT_EQ(set.all()[0].label, QStringLiteral("S6 結節"));
     EXPECT_TRUE(list->item(0)->text().startsWith(QStringLiteral("S6 結節: ")));
-    QTest::mouseClick(m_workspace->findChild<QPushButton*>(QStringLiteral("DeleteMeasurement")), Qt::LeftButton);
+    QTest::mouseClick(m_workspace->findChild<QPushButton*>(QStringLiteral("DeleteMeasurement")),
+                      Qt::LeftButton);
     EXPECT_EQ(set.all().size(), 4u);
     EXPECT_EQ(list->count(), 4);
     set.select(set.all()[0].id);
@@ -429,10 +441,10 @@ TEST_F(ReadingWorkspaceTest, MprCrosshairNavigatesObliqueRotatesAndSlabMipShowsT
                                                                   QStringLiteral("A"), QStringLiteral("P")}));
     EXPECT_EQ(axial->sideLabels(), (SideLabels{QStringLiteral("R"), QStringLiteral("L"), QStringLiteral("A"),
                                                QStringLiteral("P")}));
-    EXPECT_EQ(coronal->sideLabels(), (SideLabels{QStringLiteral("R"), QStringLiteral("L"), QStringLiteral("H"),
-                                                 QStringLiteral("F")}));
-    EXPECT_EQ(sagittal->sideLabels(), (SideLabels{QStringLiteral("A"), QStringLiteral("P"), QStringLiteral("H"),
-                                                  QStringLiteral("F")}));
+    EXPECT_EQ(coronal->sideLabels(), (SideLabels{QStringLiteral("R"), QStringLiteral("L"),
+                                                 QStringLiteral("H"), QStringLiteral("F")}));
+    EXPECT_EQ(sagittal->sideLabels(), (SideLabels{QStringLiteral("A"), QStringLiteral("P"),
+                                                  QStringLiteral("H"), QStringLiteral("F")}));
 
     // Crosshair: a click on the sphere in the axial view takes the other planes through it.
     const phantom::TruthObject& sphere = truth("sphere-lesion");
@@ -446,8 +458,8 @@ TEST_F(ReadingWorkspaceTest, MprCrosshairNavigatesObliqueRotatesAndSlabMipShowsT
         EXPECT_NEAR(c[2], sphere.centre[2], 1.0) << view->objectName().toStdString();
     }
     // The coronal plane now cuts the sphere: bright at its centre (grey of 100 HU under 40/400).
-    EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(sphere.centre)), greyForHu(sphere.hu, coronal->voiWindow()),
-                3.0);
+    EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(sphere.centre)),
+                greyForHu(sphere.hu, coronal->voiWindow()), 3.0);
     // The reference lines: the sagittal plane's line (red) runs vertically through the crosshair in the axial
     // view.
     {
@@ -469,8 +481,8 @@ TEST_F(ReadingWorkspaceTest, MprCrosshairNavigatesObliqueRotatesAndSlabMipShowsT
     EXPECT_TRUE(coronal->sideLabels().right.startsWith(QLatin1Char('L')));
     EXPECT_TRUE(sagittal->sideLabels().left.startsWith(QLatin1Char('A')));
     // The sphere stays round and centred in the oblique plane.
-    EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(sphere.centre)), greyForHu(sphere.hu, coronal->voiWindow()),
-                3.0);
+    EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(sphere.centre)),
+                greyForHu(sphere.hu, coronal->voiWindow()), 3.0);
     click(m_workspace->toolAction(ReadingTool::WindowLevel));
     coronal->setFocus();
     QTest::keyClick(coronal, Qt::Key_0);
@@ -498,7 +510,8 @@ TEST_F(ReadingWorkspaceTest, MprCrosshairNavigatesObliqueRotatesAndSlabMipShowsT
     QTest::keyClick(thickness, Qt::Key_Enter);
     EXPECT_EQ(coronal->slabMode(), SlabMode::Max);
     EXPECT_DOUBLE_EQ(coronal->slabThickness(), 12.0);
-    EXPECT_TRUE(coronal->corners().bottomLeft.join(QLatin1Char(' ')).contains(QStringLiteral("MIP slab 12.0 mm")));
+    EXPECT_TRUE(
+        coronal->corners().bottomLeft.join(QLatin1Char(' ')).contains(QStringLiteral("MIP slab 12.0 mm")));
     EXPECT_NEAR(greyAt(shot(coronal), *coronal->patientToDisplay(beside)), greyForHu(clip.hu, bone), 3.0)
         << "the slab MIP shows the clip's maximum";
     QTest::keyClick(mode, Qt::Key_Down); // MinIP
@@ -540,7 +553,8 @@ TEST_F(ReadingWorkspaceTest, VolumeViewPresetsCropAndRotation)
     // Crop away the patient's left half: the marker goes.
     view->setCropFractions({0, 0.5, 0, 1, 0, 1});
     const QImage cropped = shot(view);
-    EXPECT_LT(brightIn(cropped, cropped.width() / 2, cropped.width()), brightIn(mip, mip.width() / 2, mip.width()) / 4);
+    EXPECT_LT(brightIn(cropped, cropped.width() / 2, cropped.width()),
+              brightIn(mip, mip.width() / 2, mip.width()) / 4);
     view->setCropFractions({0, 1, 0, 1, 0, 1});
     EXPECT_EQ(shot(view), mip);
     // Left-drag rotates the camera (VTK's trackball): the labels follow.

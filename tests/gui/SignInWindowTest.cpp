@@ -4,19 +4,19 @@
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/PatientBanner.h"
-#include "dokuei/viewer/core/SeriesLoader.h"
-#include "dokuei/app/SliceView.h"
-#include "dokuei/viewer/ui/ImageView.h"
-#include "dokuei/viewer/ui/ReadingWorkspace.h"
-#include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/SignInForm.h"
+#include "dokuei/app/SliceView.h"
+#include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/Workstation.h"
 #include "dokuei/security/AccountStore.h"
 #include "dokuei/security/AuditTrail.h"
 #include "dokuei/security/CertificateInfo.h"
 #include "dokuei/security/Roles.h"
 #include "dokuei/security/Session.h"
+#include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/viewer/core/Volume.h"
+#include "dokuei/viewer/ui/ImageView.h"
+#include "dokuei/viewer/ui/ReadingWorkspace.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -41,7 +41,6 @@ namespace {
 using namespace dokuei;
 using dokuei::integration::ReadingCenterEnv;
 using security::Session;
-
 
 /// Everything a person could read on the visible top-level windows.
 QString visibleText()
@@ -99,7 +98,8 @@ protected:
 
     QTreeWidget* studyTree() const
     {
-        return m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(QStringLiteral("studyTree"));
+        return m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(
+            QStringLiteral("studyTree"));
     }
 
     /// The demo chest study in the study list once the reading centre has answered (null after 20 s).
@@ -136,8 +136,8 @@ protected:
             return {};
         }
         emit studyTree()->itemDoubleClicked(studyItem->child(0), 0);
-        if (!QTest::qWaitFor(
-                [&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 60000)) {
+        if (!QTest::qWaitFor([&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; },
+                             60000)) {
             ADD_FAILURE() << "the series did not load: " << visibleText().toStdString();
         }
         return patientId;
@@ -276,7 +276,8 @@ TEST_F(SignInWindowTest, IdleTimeLocks)
 TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
 {
     signInThroughTheWindow();
-    auto* tree = m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(QStringLiteral("studyTree"));
+    auto* tree =
+        m_workstation->mainWindow()->studyBrowser()->findChild<QTreeWidget*>(QStringLiteral("studyTree"));
     ASSERT_NE(tree, nullptr);
     // The chest series (300 slices): long enough to see the preview before the volume is complete.
     const QString study = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID"));
@@ -315,13 +316,15 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
                          if (decoded != 1) {
                              return;
                          }
-                         volumeDuringPreview = m_workstation->mainWindow()->seriesLoader()->volume() != nullptr;
+                         volumeDuringPreview =
+                             m_workstation->mainWindow()->seriesLoader()->volume() != nullptr;
                          EXPECT_TRUE(view->isVisible()) << "the slice view comes to the front";
                          previewBright = brightPixels(view->grab().toImage());
                          previewShown = view->previewCount();
                      });
     emit tree->itemDoubleClicked(seriesItem, 0);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 60000))
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 60000))
         << visibleText().toStdString();
     EXPECT_FALSE(volumeDuringPreview);
     EXPECT_GE(previewShown, 1) << "an instance was previewed before the volume was ready";
@@ -356,8 +359,9 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
             } else if (record.event == AuditEventId::InstancesTransferred) {
                 retrieved = record.patientId == patientId && record.studyUid == study &&
                             record.outcome == security::AuditOutcome::Success &&
-                            record.details.contains(QStringLiteral(" %1 instances").arg(
-                                m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_INSTANCES"))));
+                            record.details.contains(
+                                QStringLiteral(" %1 instances")
+                                    .arg(m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_INSTANCES"))));
             }
         }
         EXPECT_TRUE(studyQuery) << "110112 for the study list";
@@ -400,8 +404,9 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     EXPECT_EQ(stack->voiWindow(), (viewer::Window{40, 80}));
     const QPoint centre = stack->rect().center();
     QTest::mousePress(stack, Qt::RightButton, Qt::NoModifier, centre);
-    QMouseEvent move(QEvent::MouseMove, QPointF(centre + QPoint(50, 0)), stack->mapToGlobal(QPointF(centre + QPoint(50, 0))),
-                     Qt::NoButton, Qt::RightButton, Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, QPointF(centre + QPoint(50, 0)),
+                     stack->mapToGlobal(QPointF(centre + QPoint(50, 0))), Qt::NoButton, Qt::RightButton,
+                     Qt::NoModifier);
     QApplication::sendEvent(stack, &move);
     QTest::mouseRelease(stack, Qt::RightButton, Qt::NoModifier, centre + QPoint(50, 0));
     EXPECT_GT(stack->voiWindow().width, 80) << "dragging right widens the window";
@@ -428,8 +433,8 @@ TEST_F(SignInWindowTest, PrivacyLockByShortcutAndByToolBarButton)
         app::SignInForm* form = m_workstation->lockScreen()->form();
         ASSERT_NE(form, nullptr);
         fill(form, QStringLiteral("dr.sato"), kSato, pin);
-        ASSERT_TRUE(
-            QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Active; }, 20000))
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] { return m_workstation->session().state() == Session::State::Active; }, 20000))
             << visibleText().toStdString();
     };
 
@@ -453,9 +458,10 @@ TEST_F(SignInWindowTest, PrivacyLockByShortcutAndByToolBarButton)
     EXPECT_TRUE(m_workstation->lockScreen()->isShown());
     int privacyLocks = 0;
     for (const auto& record : recentRecords()) {
-        privacyLocks += record.eventType == QStringLiteral("Lock") && record.details.startsWith(QStringLiteral("Privacy"))
-                            ? 1
-                            : 0;
+        privacyLocks +=
+            record.eventType == QStringLiteral("Lock") && record.details.startsWith(QStringLiteral("Privacy"))
+                ? 1
+                : 0;
     }
     EXPECT_EQ(privacyLocks, 2);
 
@@ -674,8 +680,8 @@ TEST_F(SignInWindowTest, AFailedRetrievalIsAuditedAsAFailedTransfer)
     const QString sessionId = m_workstation->session().sessionId();
     auto failedTransfer = [&] {
         for (const auto& record : recentRecords()) {
-            if (record.event == security::AuditEventId::InstancesTransferred && record.sessionId == sessionId &&
-                record.details.contains(missing)) {
+            if (record.event == security::AuditEventId::InstancesTransferred &&
+                record.sessionId == sessionId && record.details.contains(missing)) {
                 return record;
             }
         }

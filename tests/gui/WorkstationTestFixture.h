@@ -7,10 +7,10 @@
 #include "dokuei/common/WorkstationPaths.h"
 #include "dokuei/security/Roles.h"
 
+#include <memory>
+
 #include <QString>
 #include <QTemporaryDir>
-
-#include <memory>
 
 #include <gtest/gtest.h>
 
@@ -31,8 +31,8 @@ protected:
 
     /// An account (a radiologist unless said otherwise) whose initial password has been changed to
     /// `password` and to which the card of the stack user `cardUser` (default: `id`) is bound.
-    void addUser(const QString& id, const QString& password, security::Role role = security::Role::Radiologist,
-                 const QString& cardUser = {});
+    void addUser(const QString& id, const QString& password,
+                 security::Role role = security::Role::Radiologist, const QString& cardUser = {});
     /// Types ID (unless the form shows it read-only), password and PIN, then presses the submit button.
     static void fill(app::SignInForm* form, const QString& id, const QString& password, const QString& pin);
     /// Signs dr.sato in through the login window and waits for the active session.

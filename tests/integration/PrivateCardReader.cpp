@@ -16,8 +16,7 @@ QByteArray readFile(const QString& path)
 
 } // namespace
 
-PrivateCardReader::PrivateCardReader(const ReadingCenterEnv& env)
-    : m_stackTokens(env.tokenMaster())
+PrivateCardReader::PrivateCardReader(const ReadingCenterEnv& env) : m_stackTokens(env.tokenMaster())
 {
     if (m_stackTokens.isEmpty() || !m_dir.isValid()) {
         m_error = QStringLiteral("no master copy of the stack's cards (DOKUEI_RC_TOKEN_MASTER)");

@@ -11,8 +11,9 @@ namespace dokuei::integration {
 /// A card reader for one test: a private SoftHSM2 store (selected through SOFTHSM2_CONF for this process)
 /// that holds copies of exactly the stack's tokens "inserted", taken from the stack's master copy that no
 /// SoftHSM2 process opens (ReadingCenterEnv::tokenMaster). Copies keep wrong PINs away from the stack's
-/// own tokens and parallel tests out of each other's stores; removing a copy makes the card vanish for a running process within one presence poll, and a
-/// card inserted later is seen after the PKCS#11 module is re-initialised (as with SoftHSM2's
+/// own tokens and parallel tests out of each other's stores; removing a copy makes the card vanish for a
+/// running process within one presence poll, and a card inserted later is seen after the PKCS#11 module is
+/// re-initialised (as with SoftHSM2's
 /// --delete-token / --init-token).
 class PrivateCardReader
 {

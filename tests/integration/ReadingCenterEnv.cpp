@@ -32,7 +32,8 @@ std::expected<ReadingCenterEnv, QString> ReadingCenterEnv::load()
     const QString source = qEnvironmentVariable("DOKUEI_SOURCE_DIR");
     const QString dir = qEnvironmentVariable("DOKUEI_STACK_DIR");
     if (source.isEmpty() || dir.isEmpty()) {
-        return std::unexpected(QStringLiteral("DOKUEI_SOURCE_DIR and DOKUEI_STACK_DIR must be set (run through ctest)"));
+        return std::unexpected(
+            QStringLiteral("DOKUEI_SOURCE_DIR and DOKUEI_STACK_DIR must be set (run through ctest)"));
     }
     ReadingCenterEnv env;
     env.m_script = QDir(source).filePath(QStringLiteral("scripts/reading-center"));

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <expected>
+
 #include <QMap>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
-
-#include <expected>
 
 namespace dokuei::integration {
 

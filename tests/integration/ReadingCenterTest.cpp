@@ -4,7 +4,8 @@
 #include "ReadingCenterEnv.h"
 #include "Subprocess.h"
 
-#include <gtest/gtest.h>
+#include <memory>
+#include <optional>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -16,15 +17,13 @@
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <memory>
-#include <optional>
 
 namespace dokuei::integration {
 namespace {
@@ -137,14 +136,16 @@ X509Ptr loadCertificate(const QString& path)
         return {nullptr, &X509_free};
     }
     const QByteArray pem = f.readAll();
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.constData(), int(pem.size())), &BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.constData(), int(pem.size())),
+                                                  &BIO_free);
     return {PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free};
 }
 
 // The DER content of the certificate's SubjectDirectoryAttributes (2.5.29.9), if present.
 std::optional<QByteArray> subjectDirectoryAttributes(X509* cert)
 {
-    std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> oid(OBJ_txt2obj("2.5.29.9", 1), &ASN1_OBJECT_free);
+    std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> oid(OBJ_txt2obj("2.5.29.9", 1),
+                                                                  &ASN1_OBJECT_free);
     const int index = X509_get_ext_by_OBJ(cert, oid.get(), -1);
     if (index < 0) {
         return std::nullopt;
@@ -207,10 +208,17 @@ TEST_F(ReadingCenterTest, WadoRsSeriesWithCardKeyReturnsEverySliceAsDicomPart)
     const QString study = env().value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID"));
     const QString series = env().value(QStringLiteral("DOKUEI_DEMO_CHEST_SERIES_UID"));
     ASSERT_FALSE(study.isEmpty());
-    const int slices = truth(QStringLiteral("CHEST")).value(QStringLiteral("spec")).toObject().value(
-        QStringLiteral("slices")).toInt();
+    const int slices = truth(QStringLiteral("CHEST"))
+                           .value(QStringLiteral("spec"))
+                           .toObject()
+                           .value(QStringLiteral("slices"))
+                           .toInt();
     ASSERT_EQ(slices, 300) << "chest truth.json spec.slices";
-    EXPECT_EQ(truth(QStringLiteral("CHEST")).value(QStringLiteral("uids")).toObject().value(QStringLiteral("series")).toString(),
+    EXPECT_EQ(truth(QStringLiteral("CHEST"))
+                  .value(QStringLiteral("uids"))
+                  .toObject()
+                  .value(QStringLiteral("series"))
+                  .toString(),
               series);
 
     QStringList args = env().curlCardArgs(env().value(QStringLiteral("DOKUEI_RC_DEMO_USER")));
@@ -220,7 +228,8 @@ TEST_F(ReadingCenterTest, WadoRsSeriesWithCardKeyReturnsEverySliceAsDicomPart)
     const HttpReply reply = curl(args, QStringLiteral("/studies/%1/series/%2").arg(study, series), 120000);
     ASSERT_TRUE(reply.run.failure.isEmpty()) << reply.run.failure.toStdString();
     ASSERT_EQ(reply.status, 200) << reply.run.err.toStdString();
-    ASSERT_TRUE(reply.contentType.startsWith(QStringLiteral("multipart/related"))) << reply.contentType.toStdString();
+    ASSERT_TRUE(reply.contentType.startsWith(QStringLiteral("multipart/related")))
+        << reply.contentType.toStdString();
     const QByteArray boundary = boundaryOf(reply.contentType);
     ASSERT_FALSE(boundary.isEmpty());
 
@@ -235,7 +244,8 @@ TEST_F(ReadingCenterTest, WadoRsSeriesWithCardKeyReturnsEverySliceAsDicomPart)
         dicomParts += (isDicom && hasPreamble) ? 1 : 0;
     }
     EXPECT_EQ(dicomParts, slices);
-    EXPECT_GT(reply.run.out.size(), qsizetype(slices) * 512 * 512 * 2) << "uncompressed 512x512 16-bit slices";
+    EXPECT_GT(reply.run.out.size(), qsizetype(slices) * 512 * 512 * 2)
+        << "uncompressed 512x512 16-bit slices";
 }
 
 // 2. QIDO-RS lists both seeded studies with their Japanese names and facilities.
@@ -253,16 +263,28 @@ TEST_F(ReadingCenterTest, QidoRsStudiesListsSeededStudiesWithJapaneseNamesAndFac
     QSet<QString> uids;
     for (const QJsonValue& s : studies) {
         const QJsonObject o = s.toObject();
-        const QJsonObject pn =
-            o.value(QStringLiteral("00100010")).toObject().value(QStringLiteral("Value")).toArray().at(0).toObject();
+        const QJsonObject pn = o.value(QStringLiteral("00100010"))
+                                   .toObject()
+                                   .value(QStringLiteral("Value"))
+                                   .toArray()
+                                   .at(0)
+                                   .toObject();
         names.insert(QStringList{pn.value(QStringLiteral("Alphabetic")).toString(),
                                  pn.value(QStringLiteral("Ideographic")).toString(),
                                  pn.value(QStringLiteral("Phonetic")).toString()}
                          .join(QLatin1Char('=')));
-        institutions.insert(
-            o.value(QStringLiteral("00080080")).toObject().value(QStringLiteral("Value")).toArray().at(0).toString());
-        uids.insert(
-            o.value(QStringLiteral("0020000D")).toObject().value(QStringLiteral("Value")).toArray().at(0).toString());
+        institutions.insert(o.value(QStringLiteral("00080080"))
+                                .toObject()
+                                .value(QStringLiteral("Value"))
+                                .toArray()
+                                .at(0)
+                                .toString());
+        uids.insert(o.value(QStringLiteral("0020000D"))
+                        .toObject()
+                        .value(QStringLiteral("Value"))
+                        .toArray()
+                        .at(0)
+                        .toString());
     }
     for (const QString& study : {QStringLiteral("CHEST"), QStringLiteral("HEAD")}) {
         const QJsonObject identity = truth(study).value(QStringLiteral("identity")).toObject();
@@ -284,7 +306,8 @@ TEST_F(ReadingCenterTest, WithoutClientCertificateNginxRefuses)
     const HttpReply reply = curl(env().curlAnonymousArgs(), QStringLiteral("/studies"));
     ASSERT_TRUE(reply.run.failure.isEmpty());
     EXPECT_EQ(reply.status, 400);
-    EXPECT_TRUE(reply.run.out.contains("No required SSL certificate was sent")) << reply.run.out.toStdString();
+    EXPECT_TRUE(reply.run.out.contains("No required SSL certificate was sent"))
+        << reply.run.out.toStdString();
     EXPECT_FALSE(reply.run.out.contains("0020000D")) << "no study data may leak";
 }
 
@@ -306,7 +329,8 @@ TEST_F(ReadingCenterTest, RevokedExpiredAndUntrustedCertificatesAreRefused)
         EXPECT_FALSE(reply.run.out.contains("0020000D"));
         // nginx logged the verification result for exactly this certificate. It writes the log line when
         // it finalises the request, which can be just after curl has its answer: wait for it briefly.
-        const QString name = env().value(QStringLiteral("DOKUEI_RC_USER_%1_NAME").arg(ReadingCenterEnv::userKey(id)));
+        const QString name =
+            env().value(QStringLiteral("DOKUEI_RC_USER_%1_NAME").arg(ReadingCenterEnv::userKey(id)));
         QString line;
         QElapsedTimer waited;
         waited.start();
@@ -325,7 +349,8 @@ TEST_F(ReadingCenterTest, RevokedExpiredAndUntrustedCertificatesAreRefused)
         EXPECT_TRUE(line.contains(QStringLiteral("CN=%1").arg(name))) << line.toStdString();
     }
     // Control: a valid card of the same shape gets through.
-    EXPECT_EQ(curl(env().curlCardArgs(QStringLiteral("test.noqual")), QStringLiteral("/studies")).status, 200);
+    EXPECT_EQ(curl(env().curlCardArgs(QStringLiteral("test.noqual")), QStringLiteral("/studies")).status,
+              200);
 }
 
 // 5. HPKI shape: qualification (hcRole "Medical Doctor") only on the radiologists' certificates;
@@ -358,7 +383,8 @@ TEST_F(ReadingCenterTest, CertificatesCarryHpkiQualificationAndKeyUsages)
             EXPECT_TRUE(sda->contains(kMedicalDoctor));
         }
     }
-    for (const QString& radiologist : {QStringLiteral("dr.sato"), QStringLiteral("dr.tanaka"), QStringLiteral("dr.suzuki")}) {
+    for (const QString& radiologist :
+         {QStringLiteral("dr.sato"), QStringLiteral("dr.tanaka"), QStringLiteral("dr.suzuki")}) {
         X509Ptr sign = loadCertificate(env().user(radiologist).signCert);
         ASSERT_TRUE(sign);
         EXPECT_TRUE(subjectDirectoryAttributes(sign.get()).has_value()) << radiologist.toStdString();
@@ -375,30 +401,41 @@ TEST_F(ReadingCenterTest, TokenKeysAreSensitiveAndNotExtractable)
     for (const QString& id : env().userIds()) {
         SCOPED_TRACE(id.toStdString());
         const ReadingCenterUser u = env().user(id);
-        const QStringList login = {QStringLiteral("--module"), module, QStringLiteral("--token-label"), id,
-                                   QStringLiteral("--login"), QStringLiteral("--pin"), u.pin};
-        const SubprocessResult keys = runSubprocess(
-            QStringLiteral("pkcs11-tool"),
-            login + QStringList{QStringLiteral("--list-objects"), QStringLiteral("--type"), QStringLiteral("privkey")},
-            env().cardEnvironment());
+        const QStringList login = {QStringLiteral("--module"),
+                                   module,
+                                   QStringLiteral("--token-label"),
+                                   id,
+                                   QStringLiteral("--login"),
+                                   QStringLiteral("--pin"),
+                                   u.pin};
+        const SubprocessResult keys =
+            runSubprocess(QStringLiteral("pkcs11-tool"),
+                          login + QStringList{QStringLiteral("--list-objects"), QStringLiteral("--type"),
+                                              QStringLiteral("privkey")},
+                          env().cardEnvironment());
         ASSERT_EQ(keys.exitCode, 0) << keys.err.toStdString();
         const QString out = QString::fromUtf8(keys.out);
         EXPECT_EQ(out.count(QStringLiteral("Private Key Object; RSA")), 2) << out.toStdString();
         // pkcs11-tool prints one word per attribute that is true (CKA_SENSITIVE, CKA_ALWAYS_SENSITIVE,
         // CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE, CKA_LOCAL): the whole line must be exactly this,
         // so CKA_EXTRACTABLE is false and the key was generated on the token.
-        EXPECT_EQ(out.count(QStringLiteral("Access:     sensitive, always sensitive, never extractable, local")), 2)
+        EXPECT_EQ(
+            out.count(QStringLiteral("Access:     sensitive, always sensitive, never extractable, local")), 2)
             << out.toStdString();
-        static const QRegularExpression access(QStringLiteral("^  Access: +(.*)$"), QRegularExpression::MultilineOption);
+        static const QRegularExpression access(QStringLiteral("^  Access: +(.*)$"),
+                                               QRegularExpression::MultilineOption);
         for (auto it = access.globalMatch(out); it.hasNext();) {
-            EXPECT_EQ(it.next().captured(1), QStringLiteral("sensitive, always sensitive, never extractable, local"));
+            EXPECT_EQ(it.next().captured(1),
+                      QStringLiteral("sensitive, always sensitive, never extractable, local"));
         }
-        EXPECT_TRUE(out.contains(QStringLiteral("label:      auth")) && out.contains(QStringLiteral("label:      sign")));
+        EXPECT_TRUE(out.contains(QStringLiteral("label:      auth")) &&
+                    out.contains(QStringLiteral("label:      sign")));
 
-        const SubprocessResult certs = runSubprocess(
-            QStringLiteral("pkcs11-tool"),
-            login + QStringList{QStringLiteral("--list-objects"), QStringLiteral("--type"), QStringLiteral("cert")},
-            env().cardEnvironment());
+        const SubprocessResult certs =
+            runSubprocess(QStringLiteral("pkcs11-tool"),
+                          login + QStringList{QStringLiteral("--list-objects"), QStringLiteral("--type"),
+                                              QStringLiteral("cert")},
+                          env().cardEnvironment());
         EXPECT_EQ(QString::fromUtf8(certs.out).count(QStringLiteral("Certificate Object")), 2);
     }
 }
@@ -406,13 +443,16 @@ TEST_F(ReadingCenterTest, TokenKeysAreSensitiveAndNotExtractable)
 // 7. TLS policy: no TLS 1.1, no CBC suites, no ChaCha20 in TLS 1.3; TLS 1.2 negotiates ECDHE + AES-GCM.
 TEST_F(ReadingCenterTest, TlsPolicyRefusesOldProtocolsAndNonGcmSuites)
 {
-    const QString connect = QStringLiteral("127.0.0.1:%1").arg(env().value(QStringLiteral("DOKUEI_RC_NGINX_PORT")));
+    const QString connect =
+        QStringLiteral("127.0.0.1:%1").arg(env().value(QStringLiteral("DOKUEI_RC_NGINX_PORT")));
     const auto handshake = [&](const QStringList& extra) {
-        const SubprocessResult r = runSubprocess(
-            kOpenssl, QStringList{QStringLiteral("s_client"), QStringLiteral("-connect"), connect,
-                                  QStringLiteral("-servername"), QStringLiteral("localhost"), QStringLiteral("-CAfile"),
-                                  env().caFile()} + extra,
-            {}, 20000);
+        const SubprocessResult r =
+            runSubprocess(kOpenssl,
+                          QStringList{QStringLiteral("s_client"), QStringLiteral("-connect"), connect,
+                                      QStringLiteral("-servername"), QStringLiteral("localhost"),
+                                      QStringLiteral("-CAfile"), env().caFile()} +
+                              extra,
+                          {}, 20000);
         return QString::fromUtf8(r.out + r.err);
     };
     const QString tls11 = handshake({QStringLiteral("-tls1_1")});
@@ -421,7 +461,8 @@ TEST_F(ReadingCenterTest, TlsPolicyRefusesOldProtocolsAndNonGcmSuites)
         << tls11.toStdString();
     EXPECT_TRUE(tls11.contains(QStringLiteral("Cipher is (NONE)"))) << tls11.toStdString();
 
-    const QString cbc = handshake({QStringLiteral("-tls1_2"), QStringLiteral("-cipher"), QStringLiteral("AES128-SHA:ECDHE-RSA-AES128-SHA")});
+    const QString cbc = handshake({QStringLiteral("-tls1_2"), QStringLiteral("-cipher"),
+                                   QStringLiteral("AES128-SHA:ECDHE-RSA-AES128-SHA")});
     EXPECT_TRUE(cbc.contains(QStringLiteral("alert handshake failure"))) << cbc.toStdString();
     EXPECT_TRUE(cbc.contains(QStringLiteral("Cipher is (NONE)"))) << cbc.toStdString();
 
@@ -444,7 +485,8 @@ TEST_F(ReadingCenterTest, TlsPolicyRefusesOldProtocolsAndNonGcmSuites)
 TEST_F(ReadingCenterTest, SecondUpIsIdempotentAndStatusHealthy)
 {
     const QStringList dir = {QStringLiteral("--dir"), env().stackDir()};
-    const SubprocessResult up = runSubprocess(env().script(), QStringList{QStringLiteral("up")} + dir, {}, 120000);
+    const SubprocessResult up =
+        runSubprocess(env().script(), QStringList{QStringLiteral("up")} + dir, {}, 120000);
     ASSERT_EQ(up.exitCode, 0) << up.err.toStdString();
     EXPECT_TRUE(up.err.contains("already up and healthy")) << up.err.toStdString();
 
@@ -455,7 +497,8 @@ TEST_F(ReadingCenterTest, SecondUpIsIdempotentAndStatusHealthy)
         EXPECT_EQ(after->value(QString::fromLatin1(key)), env().value(QString::fromLatin1(key))) << key;
     }
 
-    const SubprocessResult status = runSubprocess(env().script(), QStringList{QStringLiteral("status")} + dir);
+    const SubprocessResult status =
+        runSubprocess(env().script(), QStringList{QStringLiteral("status")} + dir);
     EXPECT_EQ(status.exitCode, 0) << status.out.toStdString();
     EXPECT_TRUE(status.out.contains("orthanc: running, healthy")) << status.out.toStdString();
     EXPECT_TRUE(status.out.contains("nginx: running, healthy")) << status.out.toStdString();
@@ -474,10 +517,12 @@ TEST_F(ReadingCenterTest, SeededStudiesHaveTheirTransferSyntaxSizeAndCharacterSe
     };
     const QList<Expected> expectations = {
         {QStringLiteral("CHEST"), QStringLiteral("1.2.840.10008.1.2.1"), QStringLiteral("ISO_IR 192"), 200},
-        {QStringLiteral("HEAD"), QStringLiteral("1.2.840.10008.1.2.4.80"), QStringLiteral("ISO 2022 IR 87"), 1},
+        {QStringLiteral("HEAD"), QStringLiteral("1.2.840.10008.1.2.4.80"), QStringLiteral("ISO 2022 IR 87"),
+         1},
     };
     const QStringList card = env().curlCardArgs(env().value(QStringLiteral("DOKUEI_RC_DEMO_USER")));
-    const QStringList json = card + QStringList{QStringLiteral("-H"), QStringLiteral("Accept: application/dicom+json")};
+    const QStringList json =
+        card + QStringList{QStringLiteral("-H"), QStringLiteral("Accept: application/dicom+json")};
     for (const Expected& e : expectations) {
         SCOPED_TRACE(e.study.toStdString());
         const QString study = env().value(QStringLiteral("DOKUEI_DEMO_%1_STUDY_UID").arg(e.study));
@@ -491,12 +536,14 @@ TEST_F(ReadingCenterTest, SeededStudiesHaveTheirTransferSyntaxSizeAndCharacterSe
         ASSERT_EQ(qido.status, 200) << qido.run.err.toStdString();
         const QJsonArray studies = QJsonDocument::fromJson(qido.run.out).array();
         ASSERT_EQ(studies.size(), 1);
-        const int instances = jsonValues(studies.at(0).toObject(), QStringLiteral("00201208")).value(0).toInt();
+        const int instances =
+            jsonValues(studies.at(0).toObject(), QStringLiteral("00201208")).value(0).toInt();
         EXPECT_GE(instances, e.minimumInstances);
         EXPECT_EQ(instances, seeded);
 
         // WADO-RS metadata: every instance 512x512 with the expected Specific Character Set.
-        const HttpReply metadata = curl(json, QStringLiteral("/studies/%1/series/%2/metadata").arg(study, series), 120000);
+        const HttpReply metadata =
+            curl(json, QStringLiteral("/studies/%1/series/%2/metadata").arg(study, series), 120000);
         ASSERT_EQ(metadata.status, 200) << metadata.run.err.toStdString();
         const QJsonArray objects = QJsonDocument::fromJson(metadata.run.out).array();
         EXPECT_EQ(objects.size(), seeded);
@@ -504,8 +551,10 @@ TEST_F(ReadingCenterTest, SeededStudiesHaveTheirTransferSyntaxSizeAndCharacterSe
         QStringList sops;
         for (const QJsonValue& v : objects) {
             const QJsonObject o = v.toObject();
-            EXPECT_EQ(jsonValues(o, QStringLiteral("00280010")), QStringList{QStringLiteral("512")}) << "Rows";
-            EXPECT_EQ(jsonValues(o, QStringLiteral("00280011")), QStringList{QStringLiteral("512")}) << "Columns";
+            EXPECT_EQ(jsonValues(o, QStringLiteral("00280010")), QStringList{QStringLiteral("512")})
+                << "Rows";
+            EXPECT_EQ(jsonValues(o, QStringLiteral("00280011")), QStringList{QStringLiteral("512")})
+                << "Columns";
             EXPECT_TRUE(jsonValues(o, QStringLiteral("00080005")).contains(e.charset))
                 << jsonValues(o, QStringLiteral("00080005")).join(QLatin1Char('\\')).toStdString();
             sops << jsonValues(o, QStringLiteral("00080018")).value(0);
@@ -516,11 +565,13 @@ TEST_F(ReadingCenterTest, SeededStudiesHaveTheirTransferSyntaxSizeAndCharacterSe
         for (const QString& sop : {sops.first(), sops.last()}) {
             QStringList args = card;
             args << QStringLiteral("-H")
-                 << QStringLiteral(R"(Accept: multipart/related; type="application/dicom"; transfer-syntax=*)");
+                 << QStringLiteral(
+                        R"(Accept: multipart/related; type="application/dicom"; transfer-syntax=*)");
             const HttpReply reply =
                 curl(args, QStringLiteral("/studies/%1/series/%2/instances/%3").arg(study, series, sop));
             ASSERT_EQ(reply.status, 200) << reply.run.err.toStdString();
-            const std::vector<MultipartPart> parts = splitMultipart(reply.run.out, boundaryOf(reply.contentType));
+            const std::vector<MultipartPart> parts =
+                splitMultipart(reply.run.out, boundaryOf(reply.contentType));
             ASSERT_EQ(parts.size(), 1u);
             EXPECT_EQ(transferSyntaxOf(parts.front().body), e.transferSyntax) << sop.toStdString();
         }
@@ -536,8 +587,9 @@ TEST_F(ReadingCenterTest, OnlyDicomWebIsProxied)
     for (const QString& path : {QStringLiteral("/"), QStringLiteral("/system"), QStringLiteral("/instances"),
                                 QStringLiteral("/app/explorer.html")}) {
         const SubprocessResult r = runSubprocess(
-            kCurl, args + QStringList{QStringLiteral("-o"), QStringLiteral("/dev/null"), QStringLiteral("-w"),
-                                      QStringLiteral("%{http_code}"), base + path},
+            kCurl,
+            args + QStringList{QStringLiteral("-o"), QStringLiteral("/dev/null"), QStringLiteral("-w"),
+                               QStringLiteral("%{http_code}"), base + path},
             env().cardEnvironment());
         EXPECT_EQ(r.out, "404") << path.toStdString();
     }
@@ -546,9 +598,9 @@ TEST_F(ReadingCenterTest, OnlyDicomWebIsProxied)
 // The machine's first non-loopback IPv4 address (`ip -4 -o addr show scope global`); empty when none.
 QString nonLoopbackIpv4()
 {
-    const SubprocessResult r = runSubprocess(QStringLiteral("ip"), {QStringLiteral("-4"), QStringLiteral("-o"),
-                                                                    QStringLiteral("addr"), QStringLiteral("show"),
-                                                                    QStringLiteral("scope"), QStringLiteral("global")});
+    const SubprocessResult r = runSubprocess(
+        QStringLiteral("ip"), {QStringLiteral("-4"), QStringLiteral("-o"), QStringLiteral("addr"),
+                               QStringLiteral("show"), QStringLiteral("scope"), QStringLiteral("global")});
     static const QRegularExpression inet(QStringLiteral(R"(\binet (\d+\.\d+\.\d+\.\d+)/)"));
     for (auto it = inet.globalMatch(QString::fromUtf8(r.out)); it.hasNext();) {
         const QString address = it.next().captured(1);
@@ -590,8 +642,9 @@ TEST_F(ReadingCenterTest, OrthancRefusesEveryPeerButLoopback)
                     .toUtf8());
     }
     const auto orthanc = [&](const QString& host, const QString& path) {
-        return runSubprocess(kCurl, {QStringLiteral("-sS"), QStringLiteral("-K"), config, QStringLiteral("--max-time"),
-                                     QStringLiteral("20"), QStringLiteral("-w"), QStringLiteral("%{stderr}\n%{http_code}"),
+        return runSubprocess(kCurl, {QStringLiteral("-sS"), QStringLiteral("-K"), config,
+                                     QStringLiteral("--max-time"), QStringLiteral("20"), QStringLiteral("-w"),
+                                     QStringLiteral("%{stderr}\n%{http_code}"),
                                      QStringLiteral("http://%1:%2%3").arg(host, httpPort, path)});
     };
     const auto httpCode = [](const SubprocessResult& r) {
@@ -603,13 +656,14 @@ TEST_F(ReadingCenterTest, OrthancRefusesEveryPeerButLoopback)
     ASSERT_EQ(httpCode(local), QStringLiteral("200")) << local.err.toStdString();
     ASSERT_TRUE(local.out.contains(chestStudy.toUtf8()));
 
-    for (const QString& path : {QStringLiteral("/system"), QStringLiteral("/studies?expand"), QStringLiteral("/patients"),
-                                QStringLiteral("/dicom-web/studies")}) {
+    for (const QString& path : {QStringLiteral("/system"), QStringLiteral("/studies?expand"),
+                                QStringLiteral("/patients"), QStringLiteral("/dicom-web/studies")}) {
         SCOPED_TRACE(path.toStdString());
         const SubprocessResult remote = orthanc(address, path);
         const QString code = httpCode(remote);
         // 000: connection refused; otherwise Orthanc must refuse the peer address outright.
-        EXPECT_TRUE(code == QStringLiteral("000") || code == QStringLiteral("401") || code == QStringLiteral("403"))
+        EXPECT_TRUE(code == QStringLiteral("000") || code == QStringLiteral("401") ||
+                    code == QStringLiteral("403"))
             << code.toStdString() << " " << remote.out.left(300).toStdString();
         EXPECT_FALSE(remote.out.contains(chestStudy.toUtf8()));
         EXPECT_FALSE(remote.out.contains("Yamada")) << "no patient data may leak";
@@ -621,11 +675,13 @@ TEST_F(ReadingCenterTest, OrthancRefusesEveryPeerButLoopback)
     // connection refused), and a C-FIND gets no patient names.
     const QStringList bench = {QStringLiteral("-aet"), env().value(QStringLiteral("DOKUEI_RC_BENCH_AET")),
                                QStringLiteral("-aec"), env().value(QStringLiteral("DOKUEI_RC_DICOM_AET"))};
-    const SubprocessResult echoRemote = runSubprocess(QStringLiteral("echoscu"), bench + QStringList{address, dicomPort});
+    const SubprocessResult echoRemote =
+        runSubprocess(QStringLiteral("echoscu"), bench + QStringList{address, dicomPort});
     EXPECT_TRUE(echoRemote.failure.isEmpty()) << echoRemote.failure.toStdString();
     EXPECT_NE(echoRemote.exitCode, 0) << echoRemote.err.toStdString();
-    const QStringList findKeys = {QStringLiteral("-S"), QStringLiteral("-k"), QStringLiteral("QueryRetrieveLevel=STUDY"),
-                                  QStringLiteral("-k"), QStringLiteral("PatientName")};
+    const QStringList findKeys = {QStringLiteral("-S"), QStringLiteral("-k"),
+                                  QStringLiteral("QueryRetrieveLevel=STUDY"), QStringLiteral("-k"),
+                                  QStringLiteral("PatientName")};
     const SubprocessResult findRemote =
         runSubprocess(QStringLiteral("findscu"), findKeys + bench + QStringList{address, dicomPort});
     EXPECT_NE(findRemote.exitCode, 0);
@@ -638,8 +694,9 @@ TEST_F(ReadingCenterTest, OrthancRefusesEveryPeerButLoopback)
         runSubprocess(QStringLiteral("echoscu"), bench + QStringList{QStringLiteral("127.0.0.1"), dicomPort});
     EXPECT_EQ(echoLocal.exitCode, 0) << echoLocal.err.toStdString();
     const SubprocessResult echoStranger = runSubprocess(
-        QStringLiteral("echoscu"), {QStringLiteral("-aet"), QStringLiteral("STRANGER"), QStringLiteral("-aec"),
-                                    env().value(QStringLiteral("DOKUEI_RC_DICOM_AET")), QStringLiteral("127.0.0.1"), dicomPort});
+        QStringLiteral("echoscu"),
+        {QStringLiteral("-aet"), QStringLiteral("STRANGER"), QStringLiteral("-aec"),
+         env().value(QStringLiteral("DOKUEI_RC_DICOM_AET")), QStringLiteral("127.0.0.1"), dicomPort});
     EXPECT_NE(echoStranger.exitCode, 0) << echoStranger.err.toStdString();
     const SubprocessResult findLocal = runSubprocess(
         QStringLiteral("findscu"), findKeys + bench + QStringList{QStringLiteral("127.0.0.1"), dicomPort});

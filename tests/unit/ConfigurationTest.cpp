@@ -121,7 +121,8 @@ TEST_F(ConfigurationTest, CardTrustAnchorsSetByTheAdministratorCannotBeReplacedB
 {
     const QString rogue = m_root.filePath(QStringLiteral("rogue.pem"));
     write(rogue, "rogue");
-    write(m_paths.systemConfigFile(), QStringLiteral("[smart_card]\ntrust_anchors=%1\n").arg(m_caFile).toUtf8());
+    write(m_paths.systemConfigFile(),
+          QStringLiteral("[smart_card]\ntrust_anchors=%1\n").arg(m_caFile).toUtf8());
     write(m_paths.userConfigFile(), QStringLiteral("[smart_card]\ntrust_anchors=%1\n").arg(rogue).toUtf8());
     auto config = Configuration::load(m_paths);
     ASSERT_TRUE(config) << config.error().toString().toStdString();
@@ -130,7 +131,8 @@ TEST_F(ConfigurationTest, CardTrustAnchorsSetByTheAdministratorCannotBeReplacedB
 
 TEST_F(ConfigurationTest, CardTrustAnchorsFromTheUserFileWhenTheSystemSetsNone)
 {
-    write(m_paths.userConfigFile(), QStringLiteral("[smart_card]\ntrust_anchors=%1\ncrl_file=%1\n").arg(m_caFile).toUtf8());
+    write(m_paths.userConfigFile(),
+          QStringLiteral("[smart_card]\ntrust_anchors=%1\ncrl_file=%1\n").arg(m_caFile).toUtf8());
     auto config = Configuration::load(m_paths);
     ASSERT_TRUE(config);
     EXPECT_EQ(config->cardTrustAnchorFile, m_caFile);

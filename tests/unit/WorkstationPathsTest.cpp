@@ -54,18 +54,21 @@ TEST(WorkstationPaths, SystemDirectoryCanBeRedirectedWhileNoSystemConfigurationE
     ASSERT_TRUE(root.isValid());
     const QString etc = root.filePath(QStringLiteral("etc-dokuei")); // stands for /etc/dokuei, empty
     ASSERT_TRUE(QDir().mkpath(etc));
-    auto paths = WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}), etc);
+    auto paths = WorkstationPaths::resolve(
+        environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}), etc);
     ASSERT_TRUE(paths);
     EXPECT_EQ(paths->systemConfigFile(), QStringLiteral("/tmp/etc-dokuei/dokuei.conf"));
 
     // No system directory at all: the same.
-    auto missing = WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}),
-                                             root.filePath(QStringLiteral("no-such-dir")));
+    auto missing =
+        WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "/tmp/etc-dokuei"}}),
+                                  root.filePath(QStringLiteral("no-such-dir")));
     ASSERT_TRUE(missing);
     EXPECT_EQ(missing->systemDir, QStringLiteral("/tmp/etc-dokuei"));
 
     // A relative value is ignored.
-    auto relative = WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "etc"}}), etc);
+    auto relative =
+        WorkstationPaths::resolve(environment({{"HOME", "/h"}, {"DOKUEI_SYSCONFDIR", "etc"}}), etc);
     ASSERT_TRUE(relative);
     EXPECT_EQ(relative->systemDir, etc);
 }
@@ -92,7 +95,8 @@ TEST(WorkstationPaths, AdministratorsSystemConfigurationCannotBeRedirected)
 
     // Also with DOKUEI_HOME, and when dokuei.conf is a symbolic link (even a dangling one): fails closed.
     ASSERT_TRUE(conf.remove());
-    ASSERT_TRUE(QFile::link(root.filePath(QStringLiteral("nowhere.conf")), etc + QStringLiteral("/dokuei.conf")));
+    ASSERT_TRUE(
+        QFile::link(root.filePath(QStringLiteral("nowhere.conf")), etc + QStringLiteral("/dokuei.conf")));
     auto linked = WorkstationPaths::resolve(
         environment({{"DOKUEI_HOME", "/srv/d"}, {"DOKUEI_SYSCONFDIR", mine.toUtf8().constData()}}), etc);
     ASSERT_TRUE(linked);

@@ -5,6 +5,7 @@
 #include "ReadingCenterEnv.h"
 #include "Subprocess.h"
 
+#include <cstdio>
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
 #include <dokuei/exchange/SeriesRetriever.h>
@@ -14,7 +15,6 @@
 #include <dokuei/viewer/core/VolumeAssembler.h>
 
 #include <QCoreApplication>
-#include <cstdio>
 #include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
@@ -155,7 +155,8 @@ TEST_P(SeriesLoadTest, StoredSeriesStreamsBackBitExact)
 
     const QJsonObject geometry = generated->truth[QStringLiteral("geometry")].toObject();
     const QJsonArray truthSlices = geometry[QStringLiteral("slices")].toArray();
-    // The workstation's own loader (retrieval over mutual TLS into the assembly), as the reading window uses it.
+    // The workstation's own loader (retrieval over mutual TLS into the assembly), as the reading window uses
+    // it.
     security::WipeRegistry registry;
     viewer::SeriesLoader loader(registry);
     QEventLoop loop;
@@ -258,7 +259,8 @@ TEST_F(SeriesLoaderFlowTest, SlowDecodingPausesTheNetworkAndTheSeriesStillLoads)
     EXPECT_EQ(loader.retriever()->instancesDelivered(), instances) << "each instance once";
     EXPECT_GT(loader.pauses(), 0) << "decoding was never behind: the test proves nothing";
     // The bound plus what can arrive in one read while reaching it (Qt's read buffer, one instance).
-    EXPECT_LT(maxPending, options.maxPendingBytes + std::size_t(options.readBufferBytes) + (std::size_t{1} << 20))
+    EXPECT_LT(maxPending,
+              options.maxPendingBytes + std::size_t(options.readBufferBytes) + (std::size_t{1} << 20))
         << "instances waiting for the decoders: " << maxPending;
     std::printf("[flow] head series: %d pauses, at most %zu bytes waiting for the decoder (bound %zu)\n",
                 loader.pauses(), maxPending, options.maxPendingBytes);
@@ -302,7 +304,8 @@ TEST_F(SeriesLoaderFlowTest, OneMalformedInstanceIsReportedAndTheRestLoads)
     ASSERT_EQ(instanceErrors.size(), 1) << instanceErrors.join(QLatin1Char('\n')).toStdString();
     EXPECT_TRUE(instanceErrors.first().startsWith(victimUid)) << instanceErrors.first().toStdString();
     ASSERT_NE(loader.volume(), nullptr);
-    EXPECT_EQ(loader.volume()->slices(), generated->instances.size() - 1) << "every other instance is in the volume";
+    EXPECT_EQ(loader.volume()->slices(), generated->instances.size() - 1)
+        << "every other instance is in the volume";
     std::printf("[malformed] reported: %s\n", qPrintable(instanceErrors.first()));
 }
 

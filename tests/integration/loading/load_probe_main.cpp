@@ -11,11 +11,11 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <dokuei/viewer/core/SeriesLoader.h>
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
 #include <dokuei/exchange/TlsPolicy.h>
 #include <dokuei/security/WipeRegistry.h>
+#include <dokuei/viewer/core/SeriesLoader.h>
 #include <dokuei/viewer/core/Volume.h>
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,8 +1,9 @@
 #include "dokuei/phantom/CommandLine.h"
 
+#include "Format.h"
+
 #include <charconv>
 #include <cmath>
-#include "Format.h"
 #include <functional>
 #include <map>
 #include <vector>
@@ -15,8 +16,7 @@ std::unexpected<Error> invalid(std::string message)
     return std::unexpected(Error{ErrorCode::InvalidOption, std::move(message)});
 }
 
-template <typename T>
-std::expected<T, Error> parseNumber(std::string_view option, std::string_view text)
+template <typename T> std::expected<T, Error> parseNumber(std::string_view option, std::string_view text)
 {
     T value{};
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -47,8 +47,7 @@ std::vector<std::string_view> split(std::string_view text, char separator)
 
 using Setter = std::function<std::expected<void, Error>(CommandLine&, std::string_view)>;
 
-template <typename T, typename Field>
-Setter number(std::string_view option, Field field)
+template <typename T, typename Field> Setter number(std::string_view option, Field field)
 {
     return [option, field](CommandLine& cl, std::string_view text) -> std::expected<void, Error> {
         auto v = parseNumber<T>(option, text);
@@ -71,14 +70,16 @@ Setter text(std::string Identity::*member)
 const std::map<std::string_view, Setter>& valueOptions()
 {
     static const std::map<std::string_view, Setter> options = {
-        {"--out", [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
+        {"--out",
+         [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
              cl.outDir = std::filesystem::path(std::string(v));
              return {};
          }},
         {"--rows", number<int>("--rows", [](CommandLine& cl) -> int& { return cl.spec.rows; })},
         {"--columns", number<int>("--columns", [](CommandLine& cl) -> int& { return cl.spec.columns; })},
         {"--slices", number<int>("--slices", [](CommandLine& cl) -> int& { return cl.spec.slices; })},
-        {"--pixel-spacing", [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
+        {"--pixel-spacing",
+         [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
              const auto parts = split(v, ',');
              if (parts.size() > 2) {
                  return invalid(detail::format("--pixel-spacing expects MM or ROW,COLUMN, got '{}'", v));
@@ -93,10 +94,12 @@ const std::map<std::string_view, Setter>& valueOptions()
              return {};
          }},
         {"--slice-thickness",
-         number<double>("--slice-thickness", [](CommandLine& cl) -> double& { return cl.spec.sliceThickness; })},
+         number<double>("--slice-thickness",
+                        [](CommandLine& cl) -> double& { return cl.spec.sliceThickness; })},
         {"--slice-spacing",
          number<double>("--slice-spacing", [](CommandLine& cl) -> double& { return cl.spec.sliceSpacing; })},
-        {"--position", [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
+        {"--position",
+         [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
              const auto p = parsePatientPosition(v);
              if (!p) {
                  return invalid(detail::format("--position must be HFS, FFS, HFP or FFP, got '{}'", v));
@@ -106,7 +109,8 @@ const std::map<std::string_view, Setter>& valueOptions()
          }},
         {"--oblique-angle",
          number<double>("--oblique-angle", [](CommandLine& cl) -> double& { return cl.spec.obliqueAngle; })},
-        {"--oblique-axis", [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
+        {"--oblique-axis",
+         [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
              if (v == "x" || v == "X") {
                  cl.spec.obliqueAxis = {1, 0, 0};
              } else if (v == "y" || v == "Y") {
@@ -129,7 +133,8 @@ const std::map<std::string_view, Setter>& valueOptions()
              return {};
          }},
         {"--tilt", number<double>("--tilt", [](CommandLine& cl) -> double& { return cl.spec.gantryTilt; })},
-        {"--missing-slice", [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
+        {"--missing-slice",
+         [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
              auto k = parseNumber<int>("--missing-slice", v);
              if (!k) {
                  return std::unexpected(k.error());
@@ -140,34 +145,49 @@ const std::map<std::string_view, Setter>& valueOptions()
         {"--rescale-slope",
          number<int>("--rescale-slope", [](CommandLine& cl) -> int& { return cl.spec.rescaleSlope; })},
         {"--rescale-intercept",
-         number<int>("--rescale-intercept", [](CommandLine& cl) -> int& { return cl.spec.rescaleIntercept; })},
-        {"--transfer-syntax", [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
-             const auto t = parseTransferSyntax(v);
-             if (!t) {
-                 return invalid(detail::format("--transfer-syntax must be explicit-le, implicit-le, explicit-be, "
-                                            "jpeg-ls, jpeg-lossless, rle or deflate, got '{}'", v));
-             }
-             cl.spec.transferSyntax = *t;
-             return {};
-         }},
-        {"--charset", [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
-             const auto c = parseCharset(v);
-             if (!c) {
-                 return invalid(detail::format("--charset must be utf8 or iso2022, got '{}'", v));
-             }
-             cl.spec.charset = *c;
-             return {};
-         }},
-        {"--seed", number<std::uint64_t>("--seed", [](CommandLine& cl) -> std::uint64_t& { return cl.spec.seed; })},
+         number<int>("--rescale-intercept",
+                     [](CommandLine& cl) -> int& { return cl.spec.rescaleIntercept; })},
+        {"--transfer-syntax",
+         [](CommandLine& cl, std::string_view v)
+             -> std::
+                 expected<void, Error> {
+                     const auto t = parseTransferSyntax(v);
+                     if (!t) {
+                         return invalid(detail::format(
+                             "--transfer-syntax must be explicit-le, implicit-le, explicit-be, "
+                             "jpeg-ls, jpeg-lossless, rle or deflate, got '{}'",
+                             v));
+                     }
+                     cl.spec.transferSyntax = *t;
+                     return {};
+                 }},
+        {"--charset",
+         [](CommandLine& cl, std::string_view v)
+             -> std::
+                 expected<void, Error> {
+                     const auto c = parseCharset(v);
+                     if (!c) {
+                         return invalid(detail::format("--charset must be utf8 or iso2022, got '{}'", v));
+                     }
+                     cl.spec.charset = *c;
+                     return {};
+                 }},
+        {"--seed",
+         number<std::uint64_t>("--seed", [](CommandLine& cl) -> std::uint64_t& { return cl.spec.seed; })},
         {"--noise", number<double>("--noise", [](CommandLine& cl) -> double& { return cl.spec.noiseSigma; })},
-        {"--marker", [](CommandLine& cl, std::string_view v) -> std::expected<void, Error> {
-             if (v.empty()) {
-                 return invalid("--marker must be 8..64 characters, got an empty value");
-             }
-             cl.spec.marker = std::string(v);
-             return {};
-         }},
-        {"--threads", number<unsigned>("--threads", [](CommandLine& cl) -> unsigned& { return cl.options.threads; })},
+        {"--marker",
+         [](CommandLine& cl,
+            std::string_view v) -> std::
+                                    expected<void, Error> {
+                                        if (v.empty()) {
+                                            return invalid(
+                                                "--marker must be 8..64 characters, got an empty value");
+                                        }
+                                        cl.spec.marker = std::string(v);
+                                        return {};
+                                    }},
+        {"--threads",
+         number<unsigned>("--threads", [](CommandLine& cl) -> unsigned& { return cl.options.threads; })},
         {"--patient-name", text(&Identity::patientName)},
         {"--patient-id", text(&Identity::patientId)},
         {"--birth-date", text(&Identity::birthDate)},

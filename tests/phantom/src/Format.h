@@ -28,8 +28,7 @@ void formatTo(std::ostringstream& out, std::string_view pattern, const First& fi
 }
 
 /// Replaces each "{}" in pattern with the next argument (operator<<).
-template <typename... Args>
-std::string format(std::string_view pattern, const Args&... args)
+template <typename... Args> std::string format(std::string_view pattern, const Args&... args)
 {
     std::ostringstream out;
     out.precision(10);

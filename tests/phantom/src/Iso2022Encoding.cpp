@@ -1,8 +1,9 @@
 #include "dokuei/phantom/Iso2022Encoding.h"
 
+#include "Format.h"
+
 #include <cerrno>
 #include <cstdint>
-#include "Format.h"
 #include <iconv.h>
 #include <memory>
 
@@ -46,9 +47,9 @@ std::expected<std::string, Error> encodeIso2022Ir87(std::string_view utf8)
     std::size_t outLeft = output.size();
     if (iconv(cd.get(), &in, &inLeft, &out, &outLeft) == static_cast<std::size_t>(-1) ||
         iconv(cd.get(), nullptr, nullptr, &out, &outLeft) == static_cast<std::size_t>(-1)) {
-        return std::unexpected(Error{ErrorCode::Encoding,
-                                     detail::format("'{}' has characters outside ASCII and JIS X 0208; use --charset utf8",
-                                                 utf8)});
+        return std::unexpected(Error{
+            ErrorCode::Encoding,
+            detail::format("'{}' has characters outside ASCII and JIS X 0208; use --charset utf8", utf8)});
     }
     output.resize(output.size() - outLeft);
     // Reject anything but the two designations DICOM's ISO 2022 IR 87 allows here.
@@ -56,8 +57,9 @@ std::expected<std::string, Error> encodeIso2022Ir87(std::string_view utf8)
         if (output[i] == '\x1b') {
             const std::string_view seq = std::string_view(output).substr(i, 3);
             if (seq != "\x1b$B" && seq != "\x1b(B") {
-                return std::unexpected(Error{ErrorCode::Encoding,
-                                             detail::format("'{}' needs a character set other than JIS X 0208", utf8)});
+                return std::unexpected(
+                    Error{ErrorCode::Encoding,
+                          detail::format("'{}' needs a character set other than JIS X 0208", utf8)});
             }
         }
     }
@@ -70,7 +72,8 @@ std::expected<std::string, Error> encodePersonNameIso2022Ir87(std::string_view u
     std::size_t start = 0;
     while (true) {
         const std::size_t end = utf8.find_first_of("^=", start);
-        const std::string_view component = utf8.substr(start, end == std::string_view::npos ? end : end - start);
+        const std::string_view component =
+            utf8.substr(start, end == std::string_view::npos ? end : end - start);
         auto encoded = encodeIso2022Ir87(component);
         if (!encoded) {
             return std::unexpected(encoded.error());

@@ -15,10 +15,22 @@ constexpr int kMaxHu = 3071;
 constexpr double kChestHalfFov = 179.2; // mm, design field of view of the chest anatomy
 constexpr double kHeadHalfFov = 115.2;
 
-Vec3 operator+(const Vec3& a, const Vec3& b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
-Vec3 operator-(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-Vec3 operator*(double s, const Vec3& a) { return {s * a[0], s * a[1], s * a[2]}; }
-double dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+Vec3 operator+(const Vec3& a, const Vec3& b)
+{
+    return {a[0] + b[0], a[1] + b[1], a[2] + b[2]};
+}
+Vec3 operator-(const Vec3& a, const Vec3& b)
+{
+    return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
+Vec3 operator*(double s, const Vec3& a)
+{
+    return {s * a[0], s * a[1], s * a[2]};
+}
+double dot(const Vec3& a, const Vec3& b)
+{
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
 Vec3 cross(const Vec3& a, const Vec3& b)
 {
     return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
@@ -158,7 +170,8 @@ bool PhantomModel::Primitive::contains(const Vec3& p) const
         }
         const double dx = p[0] - centre[0];
         const double dy = p[1] - centre[1];
-        const double outer = dx * dx * inverseSemi[0] * inverseSemi[0] + dy * dy * inverseSemi[1] * inverseSemi[1];
+        const double outer =
+            dx * dx * inverseSemi[0] * inverseSemi[0] + dy * dy * inverseSemi[1] * inverseSemi[1];
         const double inner = dx * dx * innerInverseSemi[0] * innerInverseSemi[0] +
                              dy * dy * innerInverseSemi[1] * innerInverseSemi[1];
         return outer <= 1.0 && inner > 1.0;
@@ -214,7 +227,10 @@ PhantomModel::PhantomModel(PhantomSpec spec) : m_spec(std::move(spec))
     buildAnatomy();
 }
 
-Vec3 PhantomModel::sliceNormal() const { return cross(m_rowDir, m_colDir); }
+Vec3 PhantomModel::sliceNormal() const
+{
+    return cross(m_rowDir, m_colDir);
+}
 
 SliceGeometry PhantomModel::sliceGeometry(int k) const
 {
@@ -270,8 +286,15 @@ void PhantomModel::buildAnatomy()
     double a = 0; // semi-axes of the soft-tissue (chest) or brain (head) cross-section
     double b = 0;
 
-    m_tissues = {{"air", -1000}, {"lung", -850}, {"fat", -100}, {"soft tissue", 40}, {"blood", 50},
-                 {"liver", 60},  {"bone (cancellous)", 400}, {"bone (rib)", 800}, {"bone (cortical)", 1200},
+    m_tissues = {{"air", -1000},
+                 {"lung", -850},
+                 {"fat", -100},
+                 {"soft tissue", 40},
+                 {"blood", 50},
+                 {"liver", 60},
+                 {"bone (cancellous)", 400},
+                 {"bone (rib)", 800},
+                 {"bone (cortical)", 1200},
                  {"metal", 3000}};
 
     if (m_spec.preset == Preset::Head) {
@@ -310,30 +333,71 @@ void PhantomModel::buildAnatomy()
         b = 103 * s;
     }
 
-    const double minRadius =
-        1.6 * std::max({m_spec.rowSpacing, m_spec.columnSpacing, m_spec.sliceSpacing});
+    const double minRadius = 1.6 * std::max({m_spec.rowSpacing, m_spec.columnSpacing, m_spec.sliceSpacing});
     const double small = std::min(a, b);
     const auto radius = [&](double fraction) { return std::max(fraction * small, minRadius); };
     const Vec3 zAxis{0, 0, 1};
     const Vec3 xAxis{1, 0, 0};
 
-    addObject({"sphere-lesion", "insert", ObjectShape::Sphere, {-0.40 * a, -0.30 * b, zC + 0.35 * h},
-               radius(0.08), zAxis, 0, 100});
-    addObject({"sphere-nodule", "insert", ObjectShape::Sphere, {0.35 * a, 0.30 * b, zC - 0.40 * h},
-               radius(0.06), zAxis, 0, -300});
-    addObject({"cylinder-insert", "insert", ObjectShape::Cylinder, {0, -0.62 * b, zC}, radius(0.05), zAxis,
-               1.2 * h, 200});
-    addObject({"water-rod", "insert", ObjectShape::Cylinder, {-0.30 * a, 0.40 * b, zC - 0.15 * h},
-               radius(0.05), xAxis, 0.5 * a, 0});
-    addObject({"metal-clip", "insert", ObjectShape::Sphere, {0.20 * a, -0.20 * b, zC - 0.30 * h},
-               std::max(0.016 * small, minRadius), zAxis, 0, 3000});
+    addObject({"sphere-lesion",
+               "insert",
+               ObjectShape::Sphere,
+               {-0.40 * a, -0.30 * b, zC + 0.35 * h},
+               radius(0.08),
+               zAxis,
+               0,
+               100});
+    addObject({"sphere-nodule",
+               "insert",
+               ObjectShape::Sphere,
+               {0.35 * a, 0.30 * b, zC - 0.40 * h},
+               radius(0.06),
+               zAxis,
+               0,
+               -300});
+    addObject({"cylinder-insert",
+               "insert",
+               ObjectShape::Cylinder,
+               {0, -0.62 * b, zC},
+               radius(0.05),
+               zAxis,
+               1.2 * h,
+               200});
+    addObject({"water-rod",
+               "insert",
+               ObjectShape::Cylinder,
+               {-0.30 * a, 0.40 * b, zC - 0.15 * h},
+               radius(0.05),
+               xAxis,
+               0.5 * a,
+               0});
+    addObject({"metal-clip",
+               "insert",
+               ObjectShape::Sphere,
+               {0.20 * a, -0.20 * b, zC - 0.30 * h},
+               std::max(0.016 * small, minRadius),
+               zAxis,
+               0,
+               3000});
     // The orientation marker: an L on the patient's LEFT (+x), ANTERIOR (-y) side, only in the
     // head-ward (+z) half; its foot points further left at the head end.
     const double markerRadius = radius(0.025);
-    addObject({"marker-rod", "orientation-marker", ObjectShape::Cylinder,
-               {0.62 * a, -0.45 * b, zC + 0.475 * h}, markerRadius, zAxis, 0.85 * h, 1000});
-    addObject({"marker-foot", "orientation-marker", ObjectShape::Cylinder,
-               {0.72 * a, -0.45 * b, zC + 0.9 * h - markerRadius}, markerRadius, xAxis, 0.2 * a, 1000});
+    addObject({"marker-rod",
+               "orientation-marker",
+               ObjectShape::Cylinder,
+               {0.62 * a, -0.45 * b, zC + 0.475 * h},
+               markerRadius,
+               zAxis,
+               0.85 * h,
+               1000});
+    addObject({"marker-foot",
+               "orientation-marker",
+               ObjectShape::Cylinder,
+               {0.72 * a, -0.45 * b, zC + 0.9 * h - markerRadius},
+               markerRadius,
+               xAxis,
+               0.2 * a,
+               1000});
 }
 
 std::vector<std::uint16_t> PhantomModel::storedSlice(int k) const
@@ -375,7 +439,8 @@ std::vector<std::uint16_t> PhantomModel::storedSlice(int k) const
     const float sigma = static_cast<float>(m_spec.noiseSigma);
     const double slope = m_spec.rescaleSlope;
     const int intercept = m_spec.rescaleIntercept;
-    std::uint64_t state = m_spec.seed * 0xD1B54A32D192ED03ULL ^ (static_cast<std::uint64_t>(k) + 1) * 0x9E3779B97F4A7C15ULL;
+    std::uint64_t state =
+        m_spec.seed * 0xD1B54A32D192ED03ULL ^ (static_cast<std::uint64_t>(k) + 1) * 0x9E3779B97F4A7C15ULL;
     std::vector<const Primitive*> rowActive;
     rowActive.reserve(sliceActive.size());
 
@@ -410,13 +475,15 @@ std::vector<std::uint16_t> PhantomModel::storedSlice(int k) const
     if (!m_spec.marker.empty()) {
         const MarkerPlacement place = markerPlacement();
         const bool bigEndian = m_spec.transferSyntax == TransferSyntax::ExplicitBig;
-        std::uint16_t* dst = out.data() + static_cast<std::size_t>(place.row) * static_cast<std::size_t>(columns) +
+        std::uint16_t* dst = out.data() +
+                             static_cast<std::size_t>(place.row) * static_cast<std::size_t>(columns) +
                              static_cast<std::size_t>(place.column);
         const std::string& text = m_spec.marker;
         for (int i = 0; i < place.pixelCount; ++i) {
             const auto first = static_cast<std::uint8_t>(text[static_cast<std::size_t>(2 * i)]);
             const std::size_t secondIndex = static_cast<std::size_t>(2 * i + 1);
-            const auto second = secondIndex < text.size() ? static_cast<std::uint8_t>(text[secondIndex]) : std::uint8_t{0};
+            const auto second =
+                secondIndex < text.size() ? static_cast<std::uint8_t>(text[secondIndex]) : std::uint8_t{0};
             dst[i] = bigEndian ? static_cast<std::uint16_t>((first << 8) | second)
                                : static_cast<std::uint16_t>(first | (second << 8));
         }
@@ -430,13 +497,17 @@ std::vector<std::int16_t> PhantomModel::huFromStored(std::span<const std::uint16
     const int slope = m_spec.rescaleSlope;
     const int intercept = m_spec.rescaleIntercept;
     for (std::size_t i = 0; i < stored.size(); ++i) {
-        const int value = m_signed ? static_cast<int>(static_cast<std::int16_t>(stored[i])) : static_cast<int>(stored[i]);
+        const int value =
+            m_signed ? static_cast<int>(static_cast<std::int16_t>(stored[i])) : static_cast<int>(stored[i]);
         hu[i] = static_cast<std::int16_t>(value * slope + intercept);
     }
     return hu;
 }
 
-std::vector<std::int16_t> PhantomModel::huSlice(int k) const { return huFromStored(storedSlice(k)); }
+std::vector<std::int16_t> PhantomModel::huSlice(int k) const
+{
+    return huFromStored(storedSlice(k));
+}
 
 std::uint64_t PhantomModel::huChecksum(std::span<const std::int16_t> hu)
 {

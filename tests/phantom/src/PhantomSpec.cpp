@@ -1,8 +1,9 @@
 #include "dokuei/phantom/PhantomSpec.h"
 
+#include "Format.h"
+
 #include <algorithm>
 #include <cmath>
-#include "Format.h"
 
 namespace dokuei::phantom {
 namespace {
@@ -114,7 +115,7 @@ std::expected<void, Error> validateSpec(const PhantomSpec& spec)
     const auto spacingOk = [](double v) { return std::isfinite(v) && v >= 0.01 && v <= 50.0; };
     if (!spacingOk(spec.rowSpacing) || !spacingOk(spec.columnSpacing)) {
         return invalid(detail::format("--pixel-spacing must be 0.01..50 mm, got {}\\{}", spec.rowSpacing,
-                                   spec.columnSpacing));
+                                      spec.columnSpacing));
     }
     if (!spacingOk(spec.sliceThickness)) {
         return invalid(detail::format("--slice-thickness must be 0.01..50 mm, got {}", spec.sliceThickness));
@@ -134,12 +135,13 @@ std::expected<void, Error> validateSpec(const PhantomSpec& spec)
         return invalid(detail::format("--tilt must be -30..30 degrees, got {}", spec.gantryTilt));
     }
     if (spec.missingSlice && (*spec.missingSlice < 0 || *spec.missingSlice >= spec.slices)) {
-        return invalid(detail::format("--missing-slice must be 0..{} (0-based index into --slices {}), got {}",
-                                   spec.slices - 1, spec.slices, *spec.missingSlice));
+        return invalid(
+            detail::format("--missing-slice must be 0..{} (0-based index into --slices {}), got {}",
+                           spec.slices - 1, spec.slices, *spec.missingSlice));
     }
     if (spec.rescaleSlope < 1 || spec.rescaleSlope > 16) {
-        return invalid(detail::format("--rescale-slope must be an integer 1..16 (HU stay exact integers), got {}",
-                                   spec.rescaleSlope));
+        return invalid(detail::format(
+            "--rescale-slope must be an integer 1..16 (HU stay exact integers), got {}", spec.rescaleSlope));
     }
     const int b = spec.rescaleIntercept;
     const int m = spec.rescaleSlope;
@@ -152,8 +154,10 @@ std::expected<void, Error> validateSpec(const PhantomSpec& spec)
     const long maxStored = std::lround(std::ceil((3071.0 - b) / m));
     if ((isSigned && (minStored < -32768 || maxStored > 32767)) || (!isSigned && maxStored > 65535) ||
         (!isSigned && maxStored * m + b > 32767)) {
-        return invalid(detail::format("--rescale-slope {} with --rescale-intercept {} cannot store HU -1024..3071 "
-                                   "in 16 bits", m, b));
+        return invalid(
+            detail::format("--rescale-slope {} with --rescale-intercept {} cannot store HU -1024..3071 "
+                           "in 16 bits",
+                           m, b));
     }
     if (!std::isfinite(spec.noiseSigma) || spec.noiseSigma < 0.0 || spec.noiseSigma > 200.0) {
         return invalid(detail::format("--noise must be 0..200 HU, got {}", spec.noiseSigma));
@@ -162,13 +166,16 @@ std::expected<void, Error> validateSpec(const PhantomSpec& spec)
         if (spec.marker.size() < 8 || spec.marker.size() > 64) {
             return invalid(detail::format("--marker must be 8..64 characters, got {}", spec.marker.size()));
         }
-        if (!std::all_of(spec.marker.begin(), spec.marker.end(), [](char c) { return c >= 0x21 && c <= 0x7E && c != '^' && c != '=' && c != '\\'; })) {
+        if (!std::all_of(spec.marker.begin(), spec.marker.end(), [](char c) {
+                return c >= 0x21 && c <= 0x7E && c != '^' && c != '=' && c != '\\';
+            })) {
             return invalid("--marker must be printable ASCII without spaces, '^', '=' or '\\'");
         }
         if (isCompressed(spec.transferSyntax)) {
-            return invalid(detail::format("--marker needs an uncompressed transfer syntax (explicit-le, implicit-le, "
-                                       "explicit-be): its bytes would not appear in {} pixel data",
-                                       toString(spec.transferSyntax)));
+            return invalid(
+                detail::format("--marker needs an uncompressed transfer syntax (explicit-le, implicit-le, "
+                               "explicit-be): its bytes would not appear in {} pixel data",
+                               toString(spec.transferSyntax)));
         }
         if (m != 1 || b > 128) {
             return invalid("--marker needs --rescale-slope 1 and --rescale-intercept <= 128 so that marker "
@@ -213,20 +220,22 @@ std::expected<void, Error> validateSpec(const PhantomSpec& spec)
     }
     static constexpr std::string_view kPriorities[] = {"STAT", "HIGH", "ROUTINE", "MEDIUM", "LOW"};
     if (std::find(std::begin(kPriorities), std::end(kPriorities), id.priority) == std::end(kPriorities)) {
-        return invalid(detail::format("--priority must be STAT, HIGH, ROUTINE, MEDIUM or LOW, got '{}'", id.priority));
+        return invalid(
+            detail::format("--priority must be STAT, HIGH, ROUTINE, MEDIUM or LOW, got '{}'", id.priority));
     }
     if (!id.studyUid.empty()) {
         // Derived UIDs append ".<n>.<instance>", see PhantomWriter.
         const std::size_t room = 64 - std::to_string(spec.slices).size() - 3;
         if (!isValidUid(id.studyUid) || id.studyUid.size() > room) {
-            return invalid(detail::format("--study-uid must be a valid UID (digits and dots, no leading zeros) of at "
-                                       "most {} characters so that derived UIDs fit 64, got '{}'",
-                                       room, id.studyUid));
+            return invalid(
+                detail::format("--study-uid must be a valid UID (digits and dots, no leading zeros) of at "
+                               "most {} characters so that derived UIDs fit 64, got '{}'",
+                               room, id.studyUid));
         }
     }
     if (!id.uidRoot.empty() && (!isValidUid(id.uidRoot) || id.uidRoot.size() > 24)) {
-        return invalid(detail::format("--uid-root must be a valid UID prefix of at most 24 characters, got '{}'",
-                                   id.uidRoot));
+        return invalid(detail::format(
+            "--uid-root must be a valid UID prefix of at most 24 characters, got '{}'", id.uidRoot));
     }
     return {};
 }
@@ -280,7 +289,10 @@ std::string_view toString(TransferSyntax syntax)
     return "?";
 }
 
-std::string_view toString(Charset charset) { return charset == Charset::Utf8 ? "utf8" : "iso2022"; }
+std::string_view toString(Charset charset)
+{
+    return charset == Charset::Utf8 ? "utf8" : "iso2022";
+}
 
 std::string_view transferSyntaxUid(TransferSyntax syntax)
 {
@@ -321,7 +333,8 @@ std::optional<Preset> parsePreset(std::string_view text)
 
 std::optional<PatientPosition> parsePatientPosition(std::string_view text)
 {
-    for (PatientPosition p : {PatientPosition::HFS, PatientPosition::FFS, PatientPosition::HFP, PatientPosition::FFP}) {
+    for (PatientPosition p :
+         {PatientPosition::HFS, PatientPosition::FFS, PatientPosition::HFP, PatientPosition::FFP}) {
         if (toString(p) == text) {
             return p;
         }
@@ -331,9 +344,10 @@ std::optional<PatientPosition> parsePatientPosition(std::string_view text)
 
 std::optional<TransferSyntax> parseTransferSyntax(std::string_view text)
 {
-    for (TransferSyntax t : {TransferSyntax::ExplicitLittle, TransferSyntax::ImplicitLittle, TransferSyntax::ExplicitBig,
-                             TransferSyntax::JpegLsLossless, TransferSyntax::JpegLossless, TransferSyntax::RleLossless,
-                             TransferSyntax::Deflated}) {
+    for (TransferSyntax t :
+         {TransferSyntax::ExplicitLittle, TransferSyntax::ImplicitLittle, TransferSyntax::ExplicitBig,
+          TransferSyntax::JpegLsLossless, TransferSyntax::JpegLossless, TransferSyntax::RleLossless,
+          TransferSyntax::Deflated}) {
         if (toString(t) == text || transferSyntaxUid(t) == text) {
             return t;
         }

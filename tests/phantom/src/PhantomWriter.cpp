@@ -1,17 +1,17 @@
 #include "dokuei/phantom/PhantomWriter.h"
 
+#include "Format.h"
 #include "TruthDocument.h"
 #include "dokuei/phantom/Iso2022Encoding.h"
 
-#include <atomic>
-#include <cstdio>
 #include <array>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <memory>
-#include <span>
-#include "Format.h"
 #include <mutex>
 #include <optional>
+#include <span>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -101,7 +101,8 @@ std::expected<EncodedText, Error> encodeText(const PhantomSpec& spec, const std:
 {
     const Identity& id = spec.identity;
     if (spec.charset == Charset::Utf8) {
-        return EncodedText{"ISO_IR 192", patientName, id.referringPhysician, id.institutionName, id.studyDescription};
+        return EncodedText{"ISO_IR 192", patientName, id.referringPhysician, id.institutionName,
+                           id.studyDescription};
     }
     auto name = encodePersonNameIso2022Ir87(patientName);
     auto physician = encodePersonNameIso2022Ir87(id.referringPhysician);
@@ -149,7 +150,8 @@ std::string dsList(std::initializer_list<double> values)
 class DatasetBuilder
 {
 public:
-    explicit DatasetBuilder(DcmItem& item) : m_item(item), m_status(std::make_shared<OFCondition>(EC_Normal)) {}
+    explicit DatasetBuilder(DcmItem& item) : m_item(item), m_status(std::make_shared<OFCondition>(EC_Normal))
+    {}
 
     DatasetBuilder& put(const DcmTagKey& tag, const std::string& value)
     {
@@ -187,7 +189,9 @@ public:
     const OFCondition& status() const { return *m_status; }
 
 private:
-    DatasetBuilder(DcmItem& item, std::shared_ptr<OFCondition> status) : m_item(item), m_status(std::move(status)) {}
+    DatasetBuilder(DcmItem& item, std::shared_ptr<OFCondition> status)
+        : m_item(item), m_status(std::move(status))
+    {}
 
     void check(const OFCondition& cond)
     {
@@ -284,7 +288,10 @@ std::string orientationString(const PhantomModel& model)
     return dsList({r[0], r[1], r[2], c[0], c[1], c[2]});
 }
 
-std::string positionString(const Vec3& p) { return dsList({p[0], p[1], p[2]}); }
+std::string positionString(const Vec3& p)
+{
+    return dsList({p[0], p[1], p[2]});
+}
 
 double dotNormal(const PhantomModel& model, const Vec3& p)
 {
@@ -292,7 +299,8 @@ double dotNormal(const PhantomModel& model, const Vec3& p)
     return p[0] * n[0] + p[1] * n[1] + p[2] * n[2];
 }
 
-std::expected<std::uintmax_t, Error> saveDataset(DcmFileFormat& file, const PhantomSpec& spec, const fs::path& path)
+std::expected<std::uintmax_t, Error> saveDataset(DcmFileFormat& file, const PhantomSpec& spec,
+                                                 const fs::path& path)
 {
     DcmDataset* dataset = file.getDataset();
     const E_TransferSyntax xfer = dcmtkSyntax(spec.transferSyntax);
@@ -313,9 +321,10 @@ std::expected<std::uintmax_t, Error> saveDataset(DcmFileFormat& file, const Phan
     }
     if (cond.bad() || !dataset->canWriteXfer(xfer)) {
         return fail(ErrorCode::Dicom, detail::format("DCMTK cannot encode pixel data as {}: {}",
-                                                  toString(spec.transferSyntax), cond.text()));
+                                                     toString(spec.transferSyntax), cond.text()));
     }
-    cond = file.saveFile(path.c_str(), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0, EWM_fileformat);
+    cond = file.saveFile(path.c_str(), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0,
+                         EWM_fileformat);
     if (cond.bad()) {
         return fail(ErrorCode::Dicom, detail::format("cannot write {}: {}", path.string(), cond.text()));
     }
@@ -390,9 +399,10 @@ std::expected<void, Error> writeClassicSeries(const StudyContext& ctx, const fs:
                 DCM_PixelData, stored.data(), static_cast<unsigned long>(stored.size()));
             std::optional<Error> error;
             if (b.status().bad() || putPixels.bad()) {
-                error = Error{ErrorCode::Dicom, detail::format("cannot build the data set of slice {}: {}",
-                                                            slice.acquisitionIndex,
-                                                            (b.status().bad() ? b.status() : putPixels).text())};
+                error =
+                    Error{ErrorCode::Dicom,
+                          detail::format("cannot build the data set of slice {}: {}", slice.acquisitionIndex,
+                                         (b.status().bad() ? b.status() : putPixels).text())};
             } else if (auto size = saveDataset(file, spec, dir / slice.fileName); !size) {
                 error = size.error();
             } else {
@@ -428,7 +438,8 @@ std::expected<void, Error> writeEnhancedSeries(const StudyContext& ctx, const fs
     const PhantomModel& model = ctx.model;
     const PhantomSpec& spec = model.spec();
     const Identity& id = spec.identity;
-    const std::size_t frameSize = static_cast<std::size_t>(spec.rows) * static_cast<std::size_t>(spec.columns);
+    const std::size_t frameSize =
+        static_cast<std::size_t>(spec.rows) * static_cast<std::size_t>(spec.columns);
     std::vector<std::uint16_t> pixels(frameSize * frames.size());
     {
         std::atomic<std::size_t> next{0};
@@ -436,7 +447,8 @@ std::expected<void, Error> writeEnhancedSeries(const StudyContext& ctx, const fs
             for (std::size_t i = next.fetch_add(1); i < frames.size(); i = next.fetch_add(1)) {
                 const std::vector<std::uint16_t> stored = model.storedSlice(frames[i].acquisitionIndex);
                 frames[i].huChecksum = PhantomModel::huChecksum(model.huFromStored(stored));
-                std::copy(stored.begin(), stored.end(), pixels.begin() + static_cast<std::ptrdiff_t>(i * frameSize));
+                std::copy(stored.begin(), stored.end(),
+                          pixels.begin() + static_cast<std::ptrdiff_t>(i * frameSize));
             }
         };
         std::vector<std::jthread> pool;
@@ -505,7 +517,8 @@ std::expected<void, Error> writeEnhancedSeries(const StudyContext& ctx, const fs
             .put(DCM_CodingSchemeDesignator, std::string("SCT"))
             .put(DCM_CodeMeaning, std::string(head ? "Head" : "Thorax"));
     }
-    shared.item(DCM_IrradiationEventIdentificationSequence).put(DCM_IrradiationEventUID, ctx.uids.series + ".8");
+    shared.item(DCM_IrradiationEventIdentificationSequence)
+        .put(DCM_IrradiationEventUID, ctx.uids.series + ".8");
     shared.item(DCM_CTImageFrameTypeSequence)
         .put(DCM_FrameType, std::string("ORIGINAL\\PRIMARY\\VOLUME\\NONE"))
         .put(DCM_PixelPresentation, std::string("MONOCHROME"))
@@ -565,16 +578,18 @@ std::expected<void, Error> writeEnhancedSeries(const StudyContext& ctx, const fs
         perFrame.item(DCM_CTPositionSequence)
             .put(DCM_TablePosition, formatDecimalString(f.position[2]))
             .put(DCM_ReconstructionTargetCenterPatient,
-                 positionString(model.pixelToPatient(f.acquisitionIndex, (spec.rows - 1) / 2.0, (spec.columns - 1) / 2.0)))
+                 positionString(model.pixelToPatient(f.acquisitionIndex, (spec.rows - 1) / 2.0,
+                                                     (spec.columns - 1) / 2.0)))
             .put(DCM_DataCollectionCenterPatient,
-                 positionString(model.pixelToPatient(f.acquisitionIndex, (spec.rows - 1) / 2.0, (spec.columns - 1) / 2.0)));
+                 positionString(model.pixelToPatient(f.acquisitionIndex, (spec.rows - 1) / 2.0,
+                                                     (spec.columns - 1) / 2.0)));
     }
 
-    const OFCondition putPixels =
-        b.raw().putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()));
+    const OFCondition putPixels = b.raw().putAndInsertUint16Array(DCM_PixelData, pixels.data(),
+                                                                  static_cast<unsigned long>(pixels.size()));
     if (b.status().bad() || putPixels.bad()) {
         return fail(ErrorCode::Dicom, detail::format("cannot build the Enhanced CT data set: {}",
-                                                  (b.status().bad() ? b.status() : putPixels).text()));
+                                                     (b.status().bad() ? b.status() : putPixels).text()));
     }
     pixels = {};
     auto size = saveDataset(file, spec, dir / frames.front().fileName);
@@ -585,7 +600,6 @@ std::expected<void, Error> writeEnhancedSeries(const StudyContext& ctx, const fs
     return {};
 }
 
-
 std::expected<StudyUids, Error> makeUids(const PhantomSpec& spec, std::vector<WrittenSlice>& slices)
 {
     const Identity& id = spec.identity;
@@ -595,7 +609,8 @@ std::expected<StudyUids, Error> makeUids(const PhantomSpec& spec, std::vector<Wr
         uids.series = id.studyUid + ".1";
         uids.frameOfReference = id.studyUid + ".2";
         for (WrittenSlice& s : slices) {
-            s.sopInstanceUid = spec.enhanced ? id.studyUid + ".1.1" : detail::format("{}.1.{}", id.studyUid, s.instanceNumber);
+            s.sopInstanceUid = spec.enhanced ? id.studyUid + ".1.1"
+                                             : detail::format("{}.1.{}", id.studyUid, s.instanceNumber);
         }
         return uids;
     }
@@ -628,7 +643,8 @@ std::expected<void, Error> checkOutputDirectory(const fs::path& outDir, bool rep
         return {};
     }
     if (!fs::is_directory(outDir, ec)) {
-        return fail(ErrorCode::OutputDirectory, detail::format("--out {} exists and is not a directory", outDir.string()));
+        return fail(ErrorCode::OutputDirectory,
+                    detail::format("--out {} exists and is not a directory", outDir.string()));
     }
     if (isEmptyDirectory(outDir)) {
         return {};
@@ -637,8 +653,9 @@ std::expected<void, Error> checkOutputDirectory(const fs::path& outDir, bool rep
         return {};
     }
     return fail(ErrorCode::OutputDirectory,
-                detail::format("--out {} is not empty; choose a new directory{}", outDir.string(),
-                            fs::exists(outDir / "truth.json", ec) ? " or pass --force to replace this phantom" : ""));
+                detail::format(
+                    "--out {} is not empty; choose a new directory{}", outDir.string(),
+                    fs::exists(outDir / "truth.json", ec) ? " or pass --force to replace this phantom" : ""));
 }
 
 } // namespace
@@ -681,7 +698,8 @@ std::expected<WriteSummary, Error> writePhantom(const PhantomSpec& spec, const f
         return std::unexpected(uids.error());
     }
     for (WrittenSlice& s : slices) {
-        s.fileName = std::string(spec.enhanced ? "ECT" : "CT") + detail::hex16(fileNameHash(s.sopInstanceUid)) + ".dcm";
+        s.fileName = std::string(spec.enhanced ? "ECT" : "CT") +
+                     detail::hex16(fileNameHash(s.sopInstanceUid)) + ".dcm";
         s.position = {decimalStringValue(s.position[0]), decimalStringValue(s.position[1]),
                       decimalStringValue(s.position[2])};
     }
@@ -693,8 +711,9 @@ std::expected<WriteSummary, Error> writePhantom(const PhantomSpec& spec, const f
     const fs::path temp = parent / detail::format(".{}.partial-{}", outDir.filename().string(), ::getpid());
     fs::remove_all(temp, ec);
     if (!fs::create_directory(temp, ec) || ec) {
-        return fail(ErrorCode::OutputDirectory, detail::format("cannot create a directory in {}: {}", parent.string(),
-                                                            ec ? ec.message() : std::string("already exists")));
+        return fail(ErrorCode::OutputDirectory,
+                    detail::format("cannot create a directory in {}: {}", parent.string(),
+                                   ec ? ec.message() : std::string("already exists")));
     }
     struct TempGuard
     {
@@ -722,7 +741,8 @@ std::expected<WriteSummary, Error> writePhantom(const PhantomSpec& spec, const f
         spec.identity.studyTime,
     };
 
-    unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    unsigned threads =
+        options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min<unsigned>(threads, 64);
     std::uintmax_t bytes = 0;
     auto written = spec.enhanced ? writeEnhancedSeries(ctx, temp, threads, slices, bytes)
@@ -732,7 +752,8 @@ std::expected<WriteSummary, Error> writePhantom(const PhantomSpec& spec, const f
     }
     const WrittenIdentity identity{patientName, spec.identity};
     const std::string sopClass = spec.enhanced ? UID_EnhancedCTImageStorage : UID_CTImageStorage;
-    if (auto truth = writeTruthDocument(temp / "truth.json", model, *uids, sopClass, identity, slices); !truth) {
+    if (auto truth = writeTruthDocument(temp / "truth.json", model, *uids, sopClass, identity, slices);
+        !truth) {
         return std::unexpected(truth.error());
     }
 
@@ -742,13 +763,14 @@ std::expected<WriteSummary, Error> writePhantom(const PhantomSpec& spec, const f
     if (fs::exists(outDir, ec)) {
         fs::remove_all(outDir, ec);
         if (ec) {
-            return fail(ErrorCode::OutputDirectory, detail::format("cannot replace {}: {}", outDir.string(), ec.message()));
+            return fail(ErrorCode::OutputDirectory,
+                        detail::format("cannot replace {}: {}", outDir.string(), ec.message()));
         }
     }
     fs::rename(temp, outDir, ec);
     if (ec) {
         return fail(ErrorCode::OutputDirectory, detail::format("cannot rename {} to {}: {}", temp.string(),
-                                                            outDir.string(), ec.message()));
+                                                               outDir.string(), ec.message()));
     }
     guard.keep = true;
 

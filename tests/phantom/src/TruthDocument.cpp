@@ -1,9 +1,10 @@
 #include "TruthDocument.h"
 
+#include "Format.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include "Format.h"
 #include <fstream>
 
 #include <QJsonArray>
@@ -16,16 +17,25 @@ namespace {
 
 using namespace Qt::Literals::StringLiterals;
 
-QString q(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString q(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 QJsonArray vec(const Vec3& v)
 {
     return QJsonArray{decimalStringValue(v[0]), decimalStringValue(v[1]), decimalStringValue(v[2])};
 }
 
-QJsonArray exactVec(const Vec3& v) { return QJsonArray{v[0], v[1], v[2]}; }
+QJsonArray exactVec(const Vec3& v)
+{
+    return QJsonArray{v[0], v[1], v[2]};
+}
 
-QString hex64(std::uint64_t v) { return q(detail::hex16(v)); }
+QString hex64(std::uint64_t v)
+{
+    return q(detail::hex16(v));
+}
 
 } // namespace
 
@@ -61,7 +71,8 @@ std::expected<void, Error> writeTruthDocument(const std::filesystem::path& path,
                                               const std::vector<WrittenSlice>& slices)
 {
     const PhantomSpec& spec = model.spec();
-    const QJsonValue missing = spec.missingSlice ? QJsonValue(*spec.missingSlice) : QJsonValue(QJsonValue::Null);
+    const QJsonValue missing =
+        spec.missingSlice ? QJsonValue(*spec.missingSlice) : QJsonValue(QJsonValue::Null);
 
     QJsonObject specJson{
         {u"preset"_s, q(toString(spec.preset))},
@@ -177,9 +188,11 @@ std::expected<void, Error> writeTruthDocument(const std::filesystem::path& path,
             {u"row"_s, place.row},
             {u"column"_s, place.column},
             {u"pixelCount"_s, place.pixelCount},
-            {u"byteOrder"_s, spec.transferSyntax == TransferSyntax::ExplicitBig ? u"big-endian"_s : u"little-endian"_s},
+            {u"byteOrder"_s,
+             spec.transferSyntax == TransferSyntax::ExplicitBig ? u"big-endian"_s : u"little-endian"_s},
             {u"description"_s,
-             u"the text's bytes, in order, are the stored pixel bytes of this row from this column on, in every "
+             u"the text's bytes, in order, are the stored pixel bytes of this row from this column on, in "
+             u"every "
              "slice/frame; an odd length is padded with one zero byte; the patient family name is the text"_s},
         };
     }
@@ -196,20 +209,24 @@ std::expected<void, Error> writeTruthDocument(const std::filesystem::path& path,
                                 {u"frameOfReference"_s, q(uids.frameOfReference)},
                                 {u"sopClass"_s, q(sopClassUid)}}},
         {u"identity"_s, identity},
-        {u"anatomy"_s, QJsonObject{{u"tissues"_s, tissues},
-                                   {u"noiseSigma"_s, spec.noiseSigma},
-                                   {u"noise"_s, u"deterministic (seeded) noise on anatomy only; objects are noise-free"_s}}},
+        {u"anatomy"_s,
+         QJsonObject{
+             {u"tissues"_s, tissues},
+             {u"noiseSigma"_s, spec.noiseSigma},
+             {u"noise"_s, u"deterministic (seeded) noise on anatomy only; objects are noise-free"_s}}},
         {u"objects"_s, objects},
         {u"orientationMarker"_s,
-         QJsonObject{{u"parts"_s, QJsonArray{u"marker-rod"_s, u"marker-foot"_s}},
-                     {u"hu"_s, 1000},
-                     {u"description"_s,
-                      u"L-shaped bone-density rod on the patient's LEFT (+x), ANTERIOR (-y) side, present only in "
-                      "the head-ward (+z) half; its foot at the head end points further left"_s}}},
+         QJsonObject{
+             {u"parts"_s, QJsonArray{u"marker-rod"_s, u"marker-foot"_s}},
+             {u"hu"_s, 1000},
+             {u"description"_s,
+              u"L-shaped bone-density rod on the patient's LEFT (+x), ANTERIOR (-y) side, present only in "
+              "the head-ward (+z) half; its foot at the head end points further left"_s}}},
         {u"marker"_s, marker},
         {u"checksum"_s,
          QJsonObject{{u"algorithm"_s, u"FNV-1a 64"_s},
-                     {u"input"_s, u"HU = stored * slope + intercept of every pixel as little-endian int16, row-major"_s},
+                     {u"input"_s,
+                      u"HU = stored * slope + intercept of every pixel as little-endian int16, row-major"_s},
                      {u"encoding"_s, u"16 lower-case hexadecimal digits"_s}}},
     };
 
@@ -218,7 +235,8 @@ std::expected<void, Error> writeTruthDocument(const std::filesystem::path& path,
     out.write(bytes.constData(), bytes.size());
     out.close();
     if (!out) {
-        return std::unexpected(Error{ErrorCode::OutputDirectory, detail::format("cannot write {}", path.string())});
+        return std::unexpected(
+            Error{ErrorCode::OutputDirectory, detail::format("cannot write {}", path.string())});
     }
     return {};
 }

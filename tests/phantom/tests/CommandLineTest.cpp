@@ -1,6 +1,7 @@
 // Command-line parsing, validation and the output-directory contract, in process and via the tool.
-#include "TestSupport.h"
 #include "dokuei/phantom/CommandLine.h"
+
+#include "TestSupport.h"
 
 #include <fstream>
 
@@ -17,9 +18,27 @@ std::expected<CommandLine, Error> parse(std::initializer_list<std::string_view> 
 
 TEST(CommandLine, PresetIsAppliedFirstAndOptionsOverrideItInAnyOrder)
 {
-    const auto cl = parse({"--rows", "32", "--out", "/tmp/x", "--preset", "head", "--transfer-syntax=rle",
-                           "--position", "FFP", "--pixel-spacing", "0.5,0.6", "--missing-slice", "3", "--enhanced",
-                           "--charset", "iso2022", "--patient-name", "Suzuki^Ichiro", "--seed", "42", "--force"});
+    const auto cl = parse({"--rows",
+                           "32",
+                           "--out",
+                           "/tmp/x",
+                           "--preset",
+                           "head",
+                           "--transfer-syntax=rle",
+                           "--position",
+                           "FFP",
+                           "--pixel-spacing",
+                           "0.5,0.6",
+                           "--missing-slice",
+                           "3",
+                           "--enhanced",
+                           "--charset",
+                           "iso2022",
+                           "--patient-name",
+                           "Suzuki^Ichiro",
+                           "--seed",
+                           "42",
+                           "--force"});
     ASSERT_TRUE(cl) << cl.error().message;
     EXPECT_EQ(cl->spec.preset, Preset::Head);
     EXPECT_EQ(cl->spec.rows, 32);
@@ -125,7 +144,8 @@ TEST(CommandLine, ToolExitsNonZeroWithAMessageAndWritesNothing)
     EXPECT_NE(output.find("--rows"), std::string::npos) << output;
     EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 
-    EXPECT_NE(runCommand(exe + " --preset tiny --transfer-syntax mpeg --out " + (dir / "out").string(), output), 0);
+    EXPECT_NE(
+        runCommand(exe + " --preset tiny --transfer-syntax mpeg --out " + (dir / "out").string(), output), 0);
     EXPECT_NE(output.find("--transfer-syntax"), std::string::npos) << output;
 
     // Output directory not writable: a path below a regular file.
@@ -143,7 +163,8 @@ TEST(CommandLine, ToolWritesAStudyAndPrintsASummary)
     const auto dir = scratchDirectory("cli-good");
     std::string output;
     const std::string exe = DOKUEI_PHANTOM_EXE;
-    ASSERT_EQ(runCommand(exe + " --preset tiny --slices 4 --out " + (dir / "out").string(), output), 0) << output;
+    ASSERT_EQ(runCommand(exe + " --preset tiny --slices 4 --out " + (dir / "out").string(), output), 0)
+        << output;
     EXPECT_NE(output.find("wrote 4 files"), std::string::npos) << output;
     EXPECT_EQ(dicomFiles(dir / "out").size(), 4u);
     EXPECT_TRUE(std::filesystem::exists(dir / "out" / "truth.json"));

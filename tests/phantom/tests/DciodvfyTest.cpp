@@ -8,9 +8,8 @@
 #include <iostream>
 #include <sstream>
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <gtest/gtest.h>
 
 namespace dokuei::phantom::test {
 namespace {
@@ -24,16 +23,18 @@ struct Variant
 std::vector<Variant> variants()
 {
     std::vector<Variant> v;
-    for (const TransferSyntax ts : {TransferSyntax::ExplicitLittle, TransferSyntax::ImplicitLittle,
-                                    TransferSyntax::ExplicitBig, TransferSyntax::JpegLsLossless,
-                                    TransferSyntax::JpegLossless, TransferSyntax::RleLossless, TransferSyntax::Deflated}) {
+    for (const TransferSyntax ts :
+         {TransferSyntax::ExplicitLittle, TransferSyntax::ImplicitLittle, TransferSyntax::ExplicitBig,
+          TransferSyntax::JpegLsLossless, TransferSyntax::JpegLossless, TransferSyntax::RleLossless,
+          TransferSyntax::Deflated}) {
         v.push_back({"ts-" + std::string(toString(ts)), [ts](PhantomSpec& s) { s.transferSyntax = ts; }});
         v.push_back({"enhanced-" + std::string(toString(ts)), [ts](PhantomSpec& s) {
                          s.transferSyntax = ts;
                          s.enhanced = true;
                      }});
     }
-    for (const PatientPosition p : {PatientPosition::HFS, PatientPosition::FFS, PatientPosition::HFP, PatientPosition::FFP}) {
+    for (const PatientPosition p :
+         {PatientPosition::HFS, PatientPosition::FFS, PatientPosition::HFP, PatientPosition::FFP}) {
         v.push_back({"position-" + std::string(toString(p)), [p](PhantomSpec& s) { s.position = p; }});
     }
     v.push_back({"oblique", [](PhantomSpec& s) {
@@ -60,7 +61,8 @@ std::vector<Variant> variants()
                      s.obliqueAngle = 30;
                      s.obliqueAxis = {0, 1, 0};
                  }});
-    for (const PatientPosition p : {PatientPosition::HFS, PatientPosition::FFS, PatientPosition::HFP, PatientPosition::FFP}) {
+    for (const PatientPosition p :
+         {PatientPosition::HFS, PatientPosition::FFS, PatientPosition::HFP, PatientPosition::FFP}) {
         v.push_back({"enhanced-position-" + std::string(toString(p)), [p](PhantomSpec& s) {
                          s.enhanced = true;
                          s.position = p;
@@ -139,7 +141,8 @@ TEST(Dciodvfy, EveryVariantHasNoErrors)
         std::sort(files.begin(), files.end());
         std::vector<std::filesystem::path> picked = {files.front(), files[files.size() / 2], files.back()};
         picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
-        EXPECT_EQ(picked.size(), spec.enhanced ? 1u : 3u) << "Enhanced CT is one multi-frame file, classic one per slice";
+        EXPECT_EQ(picked.size(), spec.enhanced ? 1u : 3u)
+            << "Enhanced CT is one multi-frame file, classic one per slice";
         for (std::filesystem::path file : picked) {
             SCOPED_TRACE(file.filename().string());
             if (spec.transferSyntax == TransferSyntax::Deflated) {
@@ -162,10 +165,12 @@ TEST(Dciodvfy, EveryVariantHasNoErrors)
                     errors.push_back(line);
                 }
             }
-            EXPECT_TRUE(errors.empty()) << variant.name << " " << file.filename().string()
-                                        << ": dciodvfy reported errors:\n" << output;
+            EXPECT_TRUE(errors.empty())
+                << variant.name << " " << file.filename().string() << ": dciodvfy reported errors:\n"
+                << output;
             EXPECT_NE(output.find(spec.enhanced ? "EnhancedCT" : "CTImage"), std::string::npos)
-                << "dciodvfy did not recognise the IOD:\n" << output;
+                << "dciodvfy did not recognise the IOD:\n"
+                << output;
             ++filesChecked;
         }
         ++checked;

@@ -28,7 +28,8 @@ std::vector<DecodedImage> decodeAll(const std::filesystem::path& dir)
 }
 
 /// Positions sorted by instance number.
-std::vector<Vec> positionsByInstance(const std::vector<DecodedImage>& images, std::vector<int>* instances = nullptr)
+std::vector<Vec> positionsByInstance(const std::vector<DecodedImage>& images,
+                                     std::vector<int>* instances = nullptr)
 {
     std::map<int, Vec> byInstance;
     for (const DecodedImage& image : images) {
@@ -88,7 +89,10 @@ struct PositionCase
     std::array<double, 6> orientation;
 };
 
-void PrintTo(const PositionCase& c, std::ostream* os) { *os << toString(c.position); }
+void PrintTo(const PositionCase& c, std::ostream* os)
+{
+    *os << toString(c.position);
+}
 
 class PatientPositionGeometry : public ::testing::TestWithParam<PositionCase>
 {
@@ -107,8 +111,9 @@ TEST_P(PatientPositionGeometry, OrientationFollowsPositionAndMarkerStaysLeftAnte
     }
     // Consecutive instances are one slice spacing apart along the plane normal.
     const auto positions = positionsByInstance(images);
-    const Vec normal = cross({GetParam().orientation[0], GetParam().orientation[1], GetParam().orientation[2]},
-                             {GetParam().orientation[3], GetParam().orientation[4], GetParam().orientation[5]});
+    const Vec normal =
+        cross({GetParam().orientation[0], GetParam().orientation[1], GetParam().orientation[2]},
+              {GetParam().orientation[3], GetParam().orientation[4], GetParam().orientation[5]});
     for (std::size_t i = 1; i < positions.size(); ++i) {
         const Vec step = sub(positions[i], positions[i - 1]);
         EXPECT_NEAR(std::abs(dot(step, normal)), spec.sliceSpacing, 1e-6);
@@ -132,13 +137,14 @@ TEST_P(PatientPositionGeometry, OrientationFollowsPositionAndMarkerStaysLeftAnte
     EXPECT_NE(huAt(images, {rod[0], rod[1], 2 * zCentre - rod[2]}), 1000) << "marker mirrored to the feet";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllPositions, PatientPositionGeometry,
-    ::testing::Values(PositionCase{PatientPosition::HFS, {1, 0, 0, 0, 1, 0}},
-                      PositionCase{PatientPosition::FFS, {-1, 0, 0, 0, 1, 0}},
-                      PositionCase{PatientPosition::HFP, {-1, 0, 0, 0, -1, 0}},
-                      PositionCase{PatientPosition::FFP, {1, 0, 0, 0, -1, 0}}),
-    [](const ::testing::TestParamInfo<PositionCase>& param) { return std::string(toString(param.param.position)); });
+INSTANTIATE_TEST_SUITE_P(AllPositions, PatientPositionGeometry,
+                         ::testing::Values(PositionCase{PatientPosition::HFS, {1, 0, 0, 0, 1, 0}},
+                                           PositionCase{PatientPosition::FFS, {-1, 0, 0, 0, 1, 0}},
+                                           PositionCase{PatientPosition::HFP, {-1, 0, 0, 0, -1, 0}},
+                                           PositionCase{PatientPosition::FFP, {1, 0, 0, 0, -1, 0}}),
+                         [](const ::testing::TestParamInfo<PositionCase>& param) {
+                             return std::string(toString(param.param.position));
+                         });
 
 TEST(Geometry, ObliquePlanesAreRotatedAndStillHitTheObjects)
 {
@@ -210,7 +216,8 @@ TEST(Geometry, MissingSliceLeavesAGapInPositionsAndInstanceNumbers)
     std::vector<int> instances;
     const auto positions = positionsByInstance(images, &instances);
     ASSERT_EQ(instances.size(), 15u);
-    EXPECT_EQ(std::find(instances.begin(), instances.end(), 6), instances.end()) << "instance 6 must be missing";
+    EXPECT_EQ(std::find(instances.begin(), instances.end(), 6), instances.end())
+        << "instance 6 must be missing";
     EXPECT_EQ(instances.front(), 1);
     EXPECT_EQ(instances.back(), 16);
     // Between instance 5 and 7 (indices 4 and 5 here) the step doubles.

@@ -1,6 +1,7 @@
 // Japanese person names in ISO_IR 192 and in ISO 2022 IR 87 (PS3.5 Annex H).
-#include "TestSupport.h"
 #include "dokuei/phantom/Iso2022Encoding.h"
+
+#include "TestSupport.h"
 
 #include <cstdint>
 #include <iconv.h>

@@ -7,10 +7,9 @@
 
 #include <QJsonObject>
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <gtest/gtest.h>
 
 namespace dokuei::phantom::test {
 namespace {
@@ -67,10 +66,12 @@ TEST_P(MarkerSyntax, MarkerBytesAreInEveryFilesPixelDataAndInTheName)
             std::string error;
             const auto image = decodeFile(file, error);
             ASSERT_TRUE(image) << error;
-            EXPECT_EQ(occurrences(image->rawPixelBytes, marker), 2u) << file << ": once in pixels, once in the name";
+            EXPECT_EQ(occurrences(image->rawPixelBytes, marker), 2u)
+                << file << ": once in pixels, once in the name";
             const auto pixels = pixelBytesInFileOrder(file, GetParam() == TransferSyntax::ExplicitBig);
             EXPECT_EQ(occurrences(pixels, marker), 1u) << file << ": marker not in the stored pixel bytes";
-            EXPECT_TRUE(image->rawPatientName.starts_with(std::string(marker) + "^Taro=")) << image->rawPatientName;
+            EXPECT_TRUE(image->rawPatientName.starts_with(std::string(marker) + "^Taro="))
+                << image->rawPatientName;
         }
         const QJsonObject truth = readTruth(dir);
         const QJsonObject m = truth.value(u"marker"_s).toObject();
@@ -110,7 +111,8 @@ TEST(Marker, RejectedWithCompressedSyntaxes)
 TEST(Marker, RejectsBadLengthsAndCharacters)
 {
     PhantomSpec spec = tinySpec();
-    for (const std::string& bad : std::vector<std::string>{"SHORT", std::string(65, 'A'), "HAS SPACE 123", "BAD^CARET1"}) {
+    for (const std::string& bad :
+         std::vector<std::string>{"SHORT", std::string(65, 'A'), "HAS SPACE 123", "BAD^CARET1"}) {
         spec.marker = bad;
         EXPECT_FALSE(validateSpec(spec)) << bad;
     }

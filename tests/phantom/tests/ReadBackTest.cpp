@@ -46,7 +46,8 @@ void expectBitExact(const PhantomSpec& spec, const std::filesystem::path& dir)
         const std::string file = slice.value(u"file"_s).toString().toStdString();
         ASSERT_TRUE(decoded.contains(file)) << file << " listed in truth.json but not written";
         const DecodedImage& image = decoded.at(file);
-        const std::size_t frame = spec.enhanced ? static_cast<std::size_t>(slice.value(u"frameNumber"_s).toInt() - 1) : 0;
+        const std::size_t frame =
+            spec.enhanced ? static_cast<std::size_t>(slice.value(u"frameNumber"_s).toInt() - 1) : 0;
         ASSERT_LT(frame, image.frames.size());
         const std::string expected = slice.value(u"huChecksum"_s).toString().toStdString();
         EXPECT_EQ(hex16(fnv1a64(image.frames[frame])), expected) << file << " frame " << frame;
@@ -103,7 +104,9 @@ INSTANTIATE_TEST_SUITE_P(AllSyntaxes, TransferSyntaxReadBack,
                                            TransferSyntax::ExplicitBig, TransferSyntax::JpegLsLossless,
                                            TransferSyntax::JpegLossless, TransferSyntax::RleLossless,
                                            TransferSyntax::Deflated),
-                         [](const ::testing::TestParamInfo<TransferSyntax>& param) { return paramName(param.param); });
+                         [](const ::testing::TestParamInfo<TransferSyntax>& param) {
+                             return paramName(param.param);
+                         });
 
 TEST(ReadBack, SignedPixelsAndIntegerSlopeStayBitExact)
 {
@@ -128,7 +131,8 @@ TEST(ReadBack, SameSeedSamePixelsOtherSeedOtherPixels)
     PhantomSpec spec = tinySpec();
     const auto checksums = [](const std::filesystem::path& dir) {
         std::vector<std::string> result;
-        for (const QJsonValue& s : readTruth(dir).value(u"geometry"_s).toObject().value(u"slices"_s).toArray()) {
+        for (const QJsonValue& s :
+             readTruth(dir).value(u"geometry"_s).toObject().value(u"slices"_s).toArray()) {
             result.push_back(s.toObject().value(u"huChecksum"_s).toString().toStdString());
         }
         return result;
@@ -185,9 +189,16 @@ TEST(ReadBack, HuClassesAreExactWithoutNoiseAndWithinNoiseBoundsWithIt)
     for (const TissueClass& t : quiet.tissues()) {
         classes[t.name] = t.hu;
     }
-    const std::map<std::string, int> nominal = {
-        {"air", -1000}, {"lung", -850}, {"fat", -100}, {"soft tissue", 40}, {"blood", 50}, {"liver", 60},
-        {"bone (cancellous)", 400}, {"bone (rib)", 800}, {"bone (cortical)", 1200}, {"metal", 3000}};
+    const std::map<std::string, int> nominal = {{"air", -1000},
+                                                {"lung", -850},
+                                                {"fat", -100},
+                                                {"soft tissue", 40},
+                                                {"blood", 50},
+                                                {"liver", 60},
+                                                {"bone (cancellous)", 400},
+                                                {"bone (rib)", 800},
+                                                {"bone (cortical)", 1200},
+                                                {"metal", 3000}};
     EXPECT_EQ(classes, nominal);
     std::map<int, std::string> objectHu;
     for (const TruthObject& o : quiet.objects()) {
@@ -246,7 +257,8 @@ TEST(ReadBack, HuClassesAreExactWithoutNoiseAndWithinNoiseBoundsWithIt)
         const double sd = std::sqrt(std::max(0.0, m.sumSquares / double(m.n) - mean * mean));
         EXPECT_LT(std::abs(mean), 5 * sigma / std::sqrt(double(m.n)) + 0.2) << "noise is unbiased";
         if (value > -1000) { // air is clamped at -1024 HU
-            EXPECT_NEAR(sd, sigma, 0.25 * sigma + 6 * sigma / std::sqrt(double(m.n))) << "noise has its sigma";
+            EXPECT_NEAR(sd, sigma, 0.25 * sigma + 6 * sigma / std::sqrt(double(m.n)))
+                << "noise has its sigma";
         }
     }
 }

@@ -11,8 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
@@ -22,6 +20,7 @@
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
+#include <gtest/gtest.h>
 
 namespace dokuei::phantom::test {
 
@@ -285,8 +284,14 @@ Vec vec(const QJsonValue& value)
     return {a.at(0).toDouble(), a.at(1).toDouble(), a.at(2).toDouble()};
 }
 
-double dot(const Vec& a, const Vec& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-Vec sub(const Vec& a, const Vec& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+double dot(const Vec& a, const Vec& b)
+{
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+Vec sub(const Vec& a, const Vec& b)
+{
+    return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
 Vec cross(const Vec& a, const Vec& b)
 {
     return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
@@ -331,9 +336,10 @@ std::vector<ObjectSample> sampleObjects(const QJsonObject& truth, const std::vec
         const Vec p0 = best->positions[bestFrame];
         Vec voxel{};
         for (int i = 0; i < 3; ++i) {
-            voxel[static_cast<std::size_t>(i)] = p0[static_cast<std::size_t>(i)] +
-                                                 static_cast<double>(c) * best->pixelSpacing[1] * row[static_cast<std::size_t>(i)] +
-                                                 static_cast<double>(r) * best->pixelSpacing[0] * col[static_cast<std::size_t>(i)];
+            voxel[static_cast<std::size_t>(i)] =
+                p0[static_cast<std::size_t>(i)] +
+                static_cast<double>(c) * best->pixelSpacing[1] * row[static_cast<std::size_t>(i)] +
+                static_cast<double>(r) * best->pixelSpacing[0] * col[static_cast<std::size_t>(i)];
         }
         const Vec d = sub(voxel, centre);
         constexpr double kMargin = 0.3;

@@ -14,7 +14,10 @@
 #include <QJsonObject>
 
 namespace dokuei::phantom {
-inline void PrintTo(TransferSyntax syntax, std::ostream* os) { *os << toString(syntax); }
+inline void PrintTo(TransferSyntax syntax, std::ostream* os)
+{
+    *os << toString(syntax);
+}
 } // namespace dokuei::phantom
 
 namespace dokuei::phantom::test {
@@ -41,13 +44,13 @@ struct DecodedImage
     int columns = 0;
     std::vector<std::vector<std::int16_t>> frames; ///< HU, row-major
     std::array<double, 6> orientation{};
-    std::vector<Vec> positions; ///< per frame
+    std::vector<Vec> positions;       ///< per frame
     std::vector<int> instanceNumbers; ///< classic: one; Enhanced: in-stack positions
     double gantryTilt = 0;
     double pixelSpacing[2]{};
     std::string specificCharacterSet;
-    std::string rawPatientName; ///< bytes as stored
-    std::string utf8PatientName; ///< after DcmDataset::convertToUTF8
+    std::string rawPatientName;              ///< bytes as stored
+    std::string utf8PatientName;             ///< after DcmDataset::convertToUTF8
     std::vector<std::uint8_t> rawPixelBytes; ///< pixel data as stored in the file (uncompressed only)
 };
 

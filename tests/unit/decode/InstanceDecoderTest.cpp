@@ -440,8 +440,8 @@ TEST(InstanceDecoder, RefusesMorePixelsThanTheCompressedDataCanHold)
     }
 }
 
-// Found by libFuzzer (tests/data/fuzz/corpus/decode/regression-jpeg-tem-marker-hang): DCMTK 3.6.7's JPEG bit depth
-// scan never advances past a TEM marker (FF01), so a fragment with one before its frame header hung the
+// Found by libFuzzer (tests/data/fuzz/corpus/decode/regression-jpeg-tem-marker-hang): DCMTK 3.6.7's JPEG bit
+// depth scan never advances past a TEM marker (FF01), so a fragment with one before its frame header hung the
 // decode thread for good. Refused before DCMTK sees it (without the check this test hangs until ctest's
 // timeout).
 TEST(InstanceDecoder, RefusesJpegOnWhichDcmtkWouldHang)
@@ -488,9 +488,9 @@ TEST(InstanceDecoder, RefusesDeflatedElementLongerThanTheDataSet)
     EXPECT_FALSE(headers);
 }
 
-// Found by libFuzzer (tests/data/fuzz/corpus/decode/regression-element-claims-1.4GB): in a plain (not deflated)
-// instance of 3.9 KB an element declared 1.4 GB and DCMTK, reading from a memory buffer, allocated it before
-// finding the buffer short. No element may make DCMTK allocate more than the instance's own size.
+// Found by libFuzzer (tests/data/fuzz/corpus/decode/regression-element-claims-1.4GB): in a plain (not
+// deflated) instance of 3.9 KB an element declared 1.4 GB and DCMTK, reading from a memory buffer, allocated
+// it before finding the buffer short. No element may make DCMTK allocate more than the instance's own size.
 TEST(InstanceDecoder, ElementLengthClaimsNeverAllocateBeyondTheInstance)
 {
     for (auto syntax : {phantom::TransferSyntax::ExplicitLittle, phantom::TransferSyntax::ImplicitLittle,

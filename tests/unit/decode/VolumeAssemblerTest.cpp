@@ -356,14 +356,15 @@ TEST(VolumeAssembler, WithoutALayoutDecodedInstancesArePreviewedInPositionOrder)
                                  info.imagePosition[1] * (o[2] * o[3] - o[0] * o[5]) +
                                  info.imagePosition[2] * (o[0] * o[4] - o[1] * o[3]);
             EXPECT_NEAR(along, positions[std::size_t(k)], 1e-3);
-            const auto truth = std::find_if(
-                study.summary.slices.begin(), study.summary.slices.end(), [&](const phantom::WrittenSlice& s) {
-                    double d = 0;
-                    for (int i = 0; i < 3; ++i)
-                        d = std::max(d, std::abs(s.position[std::size_t(i)] -
-                                                 info.imagePosition[std::size_t(i)]));
-                    return d < 1e-3;
-                });
+            const auto truth =
+                std::find_if(study.summary.slices.begin(), study.summary.slices.end(),
+                             [&](const phantom::WrittenSlice& s) {
+                                 double d = 0;
+                                 for (int i = 0; i < 3; ++i)
+                                     d = std::max(d, std::abs(s.position[std::size_t(i)] -
+                                                              info.imagePosition[std::size_t(i)]));
+                                 return d < 1e-3;
+                             });
             ASSERT_NE(truth, study.summary.slices.end());
             std::span<const std::int16_t> hu(pixels, std::size_t(info.rows) * std::size_t(info.columns));
             EXPECT_EQ(phantom::PhantomModel::huChecksum(hu), truth->huChecksum) << "preview " << k;

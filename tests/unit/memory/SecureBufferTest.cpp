@@ -6,12 +6,12 @@
 #include <fstream>
 #include <linux/capability.h>
 #include <string>
-#include <vector>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,15 @@
 // The measurement list (MeasurementSet / computeMeasurement) and the four-corner annotations (OverlayText):
 // measurements drawn on stored slices and on MPR / oblique planes of a phantom, against its ground truth.
 #include "dokuei/viewer/core/MeasurementSet.h"
-#include "dokuei/viewer/core/OverlayText.h"
 
 #include "ReadingTestSupport.h"
 #include "dokuei/security/WipeRegistry.h"
-
-#include <QSignalSpy>
+#include "dokuei/viewer/core/OverlayText.h"
 
 #include <cmath>
 #include <cstdio>
+
+#include <QSignalSpy>
 
 #include <gtest/gtest.h>
 
@@ -129,8 +129,10 @@ TEST_F(MeasurementSetTest, RoiOnCoronalAndObliquePlanesReadsTheInsertWithinOneHu
         const double halfHeight = 0.3 * insert.length; // well inside its ends
         roi.points = {offset(insert.centre, 0, 0, 0), insert.centre};
         for (int i = 0; i < 3; ++i) {
-            roi.points[0][std::size_t(i)] -= halfWidth * axes.right[std::size_t(i)] + halfHeight * axes.down[std::size_t(i)];
-            roi.points[1][std::size_t(i)] += halfWidth * axes.right[std::size_t(i)] + halfHeight * axes.down[std::size_t(i)];
+            roi.points[0][std::size_t(i)] -=
+                halfWidth * axes.right[std::size_t(i)] + halfHeight * axes.down[std::size_t(i)];
+            roi.points[1][std::size_t(i)] +=
+                halfWidth * axes.right[std::size_t(i)] + halfHeight * axes.down[std::size_t(i)];
         }
         const Measurement* m = set.find(set.add(roi));
         ASSERT_TRUE(m->roi);
@@ -257,8 +259,9 @@ TEST(OverlayText, FourCornersSayWhoWhatWhereAndHow)
                                       QStringLiteral("45Y M")}));
     EXPECT_EQ(c.topRight, (QStringList{QStringLiteral("2026-11-01"), QStringLiteral("胸部CT"),
                                        QStringLiteral("Series 3 Axial 1mm")}));
-    EXPECT_EQ(c.bottomLeft, (QStringList{QStringLiteral("Coronal 12 / 300"), QStringLiteral("Position -12.2 mm"),
-                                         QStringLiteral("MIP slab 10.0 mm")}));
+    EXPECT_EQ(c.bottomLeft,
+              (QStringList{QStringLiteral("Coronal 12 / 300"), QStringLiteral("Position -12.2 mm"),
+                           QStringLiteral("MIP slab 10.0 mm")}));
     EXPECT_EQ(c.bottomRight, (QStringList{QStringLiteral("W 1500 L -600"), QStringLiteral("Zoom 150%")}));
     eraseIdentity(id);
     EXPECT_TRUE(id.empty());

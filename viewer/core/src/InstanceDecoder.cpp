@@ -508,7 +508,8 @@ Expected<std::vector<InstanceInfo>> readInfo(Dataset& ds, const DecodeLimits& li
     base.studyDate = asciiString(d, DCM_StudyDate);
     base.seriesDescription = textString(d, DCM_SeriesDescription, ds.charset);
     base.seriesNumber = asciiString(d, DCM_SeriesNumber).trimmed().toInt();
-    base.lossyCompressed = asciiString(d, DCM_LossyImageCompression).trimmed() == QLatin1String("01") || xfer.isLossy();
+    base.lossyCompressed =
+        asciiString(d, DCM_LossyImageCompression).trimmed() == QLatin1String("01") || xfer.isLossy();
 
     Uint16 rows = 0, columns = 0, bitsAllocated = 0, bitsStored = 0, pixelRep = 0, samples = 1;
     if (d->findAndGetUint16(DCM_Rows, rows).bad() || d->findAndGetUint16(DCM_Columns, columns).bad())
@@ -627,8 +628,9 @@ Expected<std::vector<InstanceInfo>> readInfo(Dataset& ds, const DecodeLimits& li
         info.rescaleIntercept = *i;
         DcmItem* voiItem = enhanced ? functionalGroup(perFrame, shared, DCM_FrameVOILUTSequence) : d;
         double centre = 0, width = 0;
-        if (getDoubles(voiItem, DCM_WindowCenter, &centre, 1) && getDoubles(voiItem, DCM_WindowWidth, &width, 1) &&
-            width >= 1 && std::abs(centre) < 1e6 && width < 1e6) {
+        if (getDoubles(voiItem, DCM_WindowCenter, &centre, 1) &&
+            getDoubles(voiItem, DCM_WindowWidth, &width, 1) && width >= 1 && std::abs(centre) < 1e6 &&
+            width < 1e6) {
             info.windowCentre = centre;
             info.windowWidth = width;
             info.hasWindow = true;
@@ -1019,12 +1021,14 @@ Expected<void> decodeWithOpenJpeg(const std::uint8_t* data, std::size_t size, co
 
 /// Splits the fragments of an encapsulated Pixel Data into frames (a frame begins with a fragment that starts
 /// with a JPEG SOI / J2K SOC marker, or one fragment per frame when their counts match).
-/// The fragments of the encapsulated Pixel Data (item 0 is the offset table), or an error naming the instance.
+/// The fragments of the encapsulated Pixel Data (item 0 is the offset table), or an error naming the
+/// instance.
 Expected<DcmPixelSequence*> pixelFragments(Dataset& ds, const QString& sopInstanceUid)
 {
     DcmElement* element = nullptr;
     if (ds.data->findAndGetElement(DCM_PixelData, element).bad() || element == nullptr)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("instance %1 has no Pixel Data").arg(sopInstanceUid));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("instance %1 has no Pixel Data").arg(sopInstanceUid));
     auto* pixelData = dynamic_cast<DcmPixelData*>(element);
     DcmPixelSequence* sequence = nullptr;
     if (pixelData == nullptr || pixelData->getEncapsulatedRepresentation(ds.xfer, nullptr, sequence).bad() ||

@@ -1,17 +1,16 @@
 #include "dokuei/viewer/core/MeasurementSet.h"
-#include "dokuei/viewer/core/Vec3Math.h"
 
 #include "dokuei/security/SecureBuffer.h"
-
-#include <QCoreApplication>
+#include "dokuei/viewer/core/Vec3Math.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include <QCoreApplication>
+
 namespace dokuei::viewer {
 namespace {
-
 
 std::optional<VoxelIndex> toVoxel(const Volume& v, const Vec3& p)
 {
@@ -23,9 +22,12 @@ std::optional<VoxelIndex> toVoxel(const Volume& v, const Vec3& p)
 int storedSliceOf(const Volume& v, const MeasurementPlane& plane)
 {
     const VolumeGeometry& g = v.geometry();
-    const auto along = [](const Vec3& a, const Vec3& b) { return std::abs(std::abs(dot(a, b)) - 1.0) < 1e-6; };
-    const bool inPlane = (along(plane.axes.right, g.rowDirection) && along(plane.axes.down, g.columnDirection)) ||
-                         (along(plane.axes.right, g.columnDirection) && along(plane.axes.down, g.rowDirection));
+    const auto along = [](const Vec3& a, const Vec3& b) {
+        return std::abs(std::abs(dot(a, b)) - 1.0) < 1e-6;
+    };
+    const bool inPlane =
+        (along(plane.axes.right, g.rowDirection) && along(plane.axes.down, g.columnDirection)) ||
+        (along(plane.axes.right, g.columnDirection) && along(plane.axes.down, g.rowDirection));
     if (!inPlane) {
         return -1;
     }
@@ -175,11 +177,12 @@ void computeMeasurement(Measurement& m, const Volume& volume)
             const double su = std::abs(a[0] - b[0]) / 2;
             const double sv = std::abs(a[1] - b[1]) / 2;
             if (su > 0 && sv > 0) {
-                m.roi = sampleRoi(volume, m.plane, cu - su, cu + su, cv - sv, cv + sv, [&](double u, double v) {
-                    const double x = (u - cu) / su;
-                    const double y = (v - cv) / sv;
-                    return x * x + y * y <= 1.0;
-                });
+                m.roi =
+                    sampleRoi(volume, m.plane, cu - su, cu + su, cv - sv, cv + sv, [&](double u, double v) {
+                        const double x = (u - cu) / su;
+                        const double y = (v - cv) / sv;
+                        return x * x + y * y <= 1.0;
+                    });
             }
         }
         m.valid = m.roi.has_value();
@@ -242,12 +245,14 @@ QString measurementText(const Measurement& m)
     case MeasurementKind::Length:
         return QCoreApplication::translate("dokuei::viewer::Measurement", "%1 mm").arg(m.lengthMm, 0, 'f', 1);
     case MeasurementKind::Angle:
-        return QCoreApplication::translate("dokuei::viewer::Measurement", "%1°").arg(*m.angleDegrees, 0, 'f', 1);
+        return QCoreApplication::translate("dokuei::viewer::Measurement", "%1°")
+            .arg(*m.angleDegrees, 0, 'f', 1);
     case MeasurementKind::Probe:
         return QCoreApplication::translate("dokuei::viewer::Measurement", "%1 HU").arg(m.probe->hu);
     case MeasurementKind::Ellipse:
     case MeasurementKind::Freehand:
-        return QCoreApplication::translate("dokuei::viewer::Measurement", "mean %1 HU, SD %2, min %3, max %4, area %5 mm²")
+        return QCoreApplication::translate("dokuei::viewer::Measurement",
+                                           "mean %1 HU, SD %2, min %3, max %4, area %5 mm²")
             .arg(m.roi->meanHu, 0, 'f', 1)
             .arg(m.roi->sdHu, 0, 'f', 1)
             .arg(m.roi->minHu)
@@ -259,8 +264,7 @@ QString measurementText(const Measurement& m)
 
 MeasurementSet::MeasurementSet(security::WipeRegistry& registry, QObject* parent)
     : QObject(parent), m_registration(registry, this)
-{
-}
+{}
 
 MeasurementSet::~MeasurementSet()
 {
@@ -269,7 +273,8 @@ MeasurementSet::~MeasurementSet()
 
 Measurement* MeasurementSet::findMutable(int id)
 {
-    const auto it = std::find_if(m_items.begin(), m_items.end(), [id](const Measurement& m) { return m.id == id; });
+    const auto it =
+        std::find_if(m_items.begin(), m_items.end(), [id](const Measurement& m) { return m.id == id; });
     return it == m_items.end() ? nullptr : &*it;
 }
 
@@ -319,7 +324,8 @@ bool MeasurementSet::setLabel(int id, const QString& label)
 
 bool MeasurementSet::remove(int id)
 {
-    const auto it = std::find_if(m_items.begin(), m_items.end(), [id](const Measurement& m) { return m.id == id; });
+    const auto it =
+        std::find_if(m_items.begin(), m_items.end(), [id](const Measurement& m) { return m.id == id; });
     if (it == m_items.end()) {
         return false;
     }

@@ -1,4 +1,5 @@
 #include "dokuei/viewer/core/Measurements.h"
+
 #include "dokuei/viewer/core/Vec3Math.h"
 
 #include <algorithm>
@@ -9,7 +10,6 @@
 
 namespace dokuei::viewer {
 namespace {
-
 
 /// Exact integer sums over the pixels of a region; the mean/SD are computed from them at the end.
 class Accumulator

@@ -1,4 +1,5 @@
 #include "dokuei/viewer/core/OrientationLabels.h"
+
 #include "dokuei/viewer/core/Vec3Math.h"
 
 #include <algorithm>
@@ -8,7 +9,6 @@
 
 namespace dokuei::viewer {
 namespace {
-
 
 // Rodrigues' rotation of v about the unit axis u.
 Vec3 rotate(const Vec3& v, const Vec3& u, double radians)

@@ -33,9 +33,9 @@ SeriesIdentity identityOf(const InstanceInfo& info)
 
 void eraseIdentity(SeriesIdentity& identity)
 {
-    for (QString* s : {&identity.patientName, &identity.patientId, &identity.patientSex, &identity.patientBirthDate,
-                       &identity.patientAge, &identity.studyDate, &identity.studyDescription,
-                       &identity.seriesDescription}) {
+    for (QString* s : {&identity.patientName, &identity.patientId, &identity.patientSex,
+                       &identity.patientBirthDate, &identity.patientAge, &identity.studyDate,
+                       &identity.studyDescription, &identity.seriesDescription}) {
         security::secureErase(*s);
     }
     identity.seriesNumber = 0;
@@ -90,7 +90,8 @@ CornerTexts cornerTexts(const SeriesIdentity& identity, const ViewReadout& reado
         corners.topLeft << displayName(identity.patientName);
     }
     if (!identity.patientId.isEmpty()) {
-        corners.topLeft << QCoreApplication::translate("dokuei::viewer::Overlay", "ID %1").arg(identity.patientId);
+        corners.topLeft
+            << QCoreApplication::translate("dokuei::viewer::Overlay", "ID %1").arg(identity.patientId);
     }
     const QString age = displayAge(identity);
     const QString sex = identity.patientSex.trimmed();
@@ -104,22 +105,37 @@ CornerTexts cornerTexts(const SeriesIdentity& identity, const ViewReadout& reado
         corners.topRight << identity.studyDescription;
     }
     if (identity.seriesNumber != 0 || !identity.seriesDescription.isEmpty()) {
-        corners.topRight << QCoreApplication::translate("dokuei::viewer::Overlay", "Series %1 %2").arg(identity.seriesNumber).arg(identity.seriesDescription).trimmed();
+        corners.topRight << QCoreApplication::translate("dokuei::viewer::Overlay", "Series %1 %2")
+                                .arg(identity.seriesNumber)
+                                .arg(identity.seriesDescription)
+                                .trimmed();
     }
     if (readout.count > 0) {
-        corners.bottomLeft << (readout.plane.isEmpty() ? QCoreApplication::translate("dokuei::viewer::Overlay", "Image %1 / %2").arg(readout.index).arg(readout.count)
-                                                       : QCoreApplication::translate("dokuei::viewer::Overlay", "%1 %2 / %3")
-                                                             .arg(readout.plane)
-                                                             .arg(readout.index)
-                                                             .arg(readout.count));
-        corners.bottomLeft << QCoreApplication::translate("dokuei::viewer::Overlay", "Position %1 mm").arg(readout.positionMm, 0, 'f', 1);
+        corners.bottomLeft << (readout.plane.isEmpty()
+                                   ? QCoreApplication::translate("dokuei::viewer::Overlay", "Image %1 / %2")
+                                         .arg(readout.index)
+                                         .arg(readout.count)
+                                   : QCoreApplication::translate("dokuei::viewer::Overlay", "%1 %2 / %3")
+                                         .arg(readout.plane)
+                                         .arg(readout.index)
+                                         .arg(readout.count));
+        corners.bottomLeft << QCoreApplication::translate("dokuei::viewer::Overlay", "Position %1 mm")
+                                  .arg(readout.positionMm, 0, 'f', 1);
         corners.bottomLeft << (readout.slab.isEmpty()
-                                   ? QCoreApplication::translate("dokuei::viewer::Overlay", "Thickness %1 mm").arg(readout.thicknessMm, 0, 'f', 1)
-                                   : QCoreApplication::translate("dokuei::viewer::Overlay", "%1 slab %2 mm").arg(readout.slab).arg(readout.thicknessMm, 0, 'f', 1));
+                                   ? QCoreApplication::translate("dokuei::viewer::Overlay", "Thickness %1 mm")
+                                         .arg(readout.thicknessMm, 0, 'f', 1)
+                                   : QCoreApplication::translate("dokuei::viewer::Overlay", "%1 slab %2 mm")
+                                         .arg(readout.slab)
+                                         .arg(readout.thicknessMm, 0, 'f', 1));
     }
-    corners.bottomRight << QCoreApplication::translate("dokuei::viewer::Overlay", "W %1 L %2").arg(readout.window.width, 0, 'f', 0).arg(readout.window.centre, 0, 'f', 0)
-                               + (readout.inverted ? QCoreApplication::translate("dokuei::viewer::Overlay", " (inverted)") : QString());
-    corners.bottomRight << QCoreApplication::translate("dokuei::viewer::Overlay", "Zoom %1%").arg(readout.zoom * 100.0, 0, 'f', 0);
+    corners.bottomRight << QCoreApplication::translate("dokuei::viewer::Overlay", "W %1 L %2")
+                                   .arg(readout.window.width, 0, 'f', 0)
+                                   .arg(readout.window.centre, 0, 'f', 0) +
+                               (readout.inverted
+                                    ? QCoreApplication::translate("dokuei::viewer::Overlay", " (inverted)")
+                                    : QString());
+    corners.bottomRight << QCoreApplication::translate("dokuei::viewer::Overlay", "Zoom %1%")
+                               .arg(readout.zoom * 100.0, 0, 'f', 0);
     return corners;
 }
 

@@ -1,4 +1,5 @@
 #include "dokuei/viewer/core/SeriesGeometry.h"
+
 #include "dokuei/viewer/core/Vec3Math.h"
 
 #include <algorithm>
@@ -7,9 +8,6 @@
 
 namespace dokuei::viewer {
 namespace {
-
-
-
 
 struct Group
 {

@@ -42,7 +42,7 @@ struct VolumeAssembler::Impl
     int added = 0;
     int decoded = 0;
     std::size_t pendingBytes = 0; // added, not decoded yet
-    bool threadsChosen = false;    // by the first decoded instance's transfer syntax
+    bool threadsChosen = false;   // by the first decoded instance's transfer syntax
     bool closed = false;
     bool finalizing = false;
     bool finished = false;
@@ -288,9 +288,11 @@ void VolumeAssembler::decodeTask(int arrival, QByteArray bytes)
         if (result && !d.threadsChosen && !taken.empty()) {
             d.threadsChosen = true;
             const QString& syntax = d.slotInfo[std::size_t(taken.front())].transferSyntaxUid;
-            if (syntax == QLatin1String("1.2.840.10008.1.2") || syntax == QLatin1String("1.2.840.10008.1.2.1") ||
+            if (syntax == QLatin1String("1.2.840.10008.1.2") ||
+                syntax == QLatin1String("1.2.840.10008.1.2.1") ||
                 syntax == QLatin1String("1.2.840.10008.1.2.2"))
-                d.pool.setMaxThreadCount(std::max(1, std::min(d.options.threads, d.options.uncompressedThreads)));
+                d.pool.setMaxThreadCount(
+                    std::max(1, std::min(d.options.threads, d.options.uncompressedThreads)));
         }
         if (result && !d.wiped && !d.useLayout) {
             for (int slot : taken)

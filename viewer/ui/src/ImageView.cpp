@@ -1,9 +1,13 @@
 #include "dokuei/viewer/ui/ImageView.h"
-#include "dokuei/viewer/core/Vec3Math.h"
 
 #include "dokuei/security/SecureBuffer.h"
 #include "dokuei/viewer/core/Measurements.h"
+#include "dokuei/viewer/core/Vec3Math.h"
 #include "dokuei/viewer/core/Volume.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -27,13 +31,8 @@
 #include <vtkRenderer.h>
 #include <vtkTextureObject.h>
 
-#include <algorithm>
-#include <cmath>
-#include <vector>
-
 namespace dokuei::viewer {
 namespace {
-
 
 ViewPlane planeOf(ImageViewKind kind)
 {
@@ -282,8 +281,8 @@ void ImageView::setVolume(const Volume* volume, const SeriesContext& context)
         return;
     }
     const VolumeGeometry& g = volume->geometry();
-    m_crosshair = voxelToPatient(g, {(volume->columns() - 1) / 2.0, (volume->rows() - 1) / 2.0,
-                                     std::floor(volume->slices() / 2.0)});
+    m_crosshair = voxelToPatient(
+        g, {(volume->columns() - 1) / 2.0, (volume->rows() - 1) / 2.0, std::floor(volume->slices() / 2.0)});
     if (m_kind != ImageViewKind::Stack) {
         applyPlane(standardViewAxes(planeOf(m_kind)), m_crosshair);
     } else {
@@ -493,7 +492,8 @@ SlabMode ImageView::slabMode() const
 
 double ImageView::slabThickness() const
 {
-    return m_kind == ImageViewKind::Stack ? 0.0 : static_cast<MprScene*>(m_scene.get())->scene.slabThickness();
+    return m_kind == ImageViewKind::Stack ? 0.0
+                                          : static_cast<MprScene*>(m_scene.get())->scene.slabThickness();
 }
 
 // --- display ---------------------------------------------------------------------------------------------
@@ -561,7 +561,8 @@ double ImageView::zoom() const
 void ImageView::setZoom(double zoom)
 {
     zoom = std::clamp(zoom, 0.05, 40.0);
-    m_scene->renderer()->GetActiveCamera()->SetParallelScale(imagePixelMm() / zoom * std::max(1, height()) / 2.0);
+    m_scene->renderer()->GetActiveCamera()->SetParallelScale(imagePixelMm() / zoom * std::max(1, height()) /
+                                                             2.0);
     changed();
 }
 
@@ -666,8 +667,9 @@ std::optional<Vec3> ImageView::displayToPatient(QPointF p) const
     camera->GetFocalPoint(focal);
     const ViewAxes screen = cameraScreenAxes(camera);
     const double mm = mmPerPixel();
-    const Vec3 world = add(Vec3{focal[0], focal[1], focal[2]}, add(scale(screen.right, (p.x() - width() / 2.0) * mm),
-                                                                   scale(screen.down, (p.y() - height() / 2.0) * mm)));
+    const Vec3 world =
+        add(Vec3{focal[0], focal[1], focal[2]}, add(scale(screen.right, (p.x() - width() / 2.0) * mm),
+                                                    scale(screen.down, (p.y() - height() / 2.0) * mm)));
     // Onto the plane shown (the camera's focal point need not lie on it exactly).
     const Vec3 patient = m_scene->worldToPatient(world);
     const Vec3 n = viewNormal(axes());
@@ -796,7 +798,8 @@ void ImageView::drawCorners(QPainter& painter)
     shadowedText(painter, area, Qt::AlignVCenter | Qt::AlignLeft, labels.left, orange);
     shadowedText(painter, area, Qt::AlignVCenter | Qt::AlignRight, labels.right, orange);
     shadowedText(painter, area.adjusted(0, 16, 0, 0), Qt::AlignTop | Qt::AlignHCenter, labels.top, orange);
-    shadowedText(painter, area.adjusted(0, 0, 0, -30), Qt::AlignBottom | Qt::AlignHCenter, labels.bottom, orange);
+    shadowedText(painter, area.adjusted(0, 0, 0, -30), Qt::AlignBottom | Qt::AlignHCenter, labels.bottom,
+                 orange);
     if (lossyWarningShown()) {
         shadowedText(painter, area, Qt::AlignTop | Qt::AlignHCenter,
                      tr("LOSSY COMPRESSED: not the original pixels"), QColor(255, 70, 70));
@@ -952,8 +955,8 @@ void ImageView::drawMeasurements(QPainter& painter)
         default:
             break;
         }
-        draw(kind == MeasurementKind::Freehand ? MeasurementKind::Length : kind, m_drawing, QColor(120, 255, 120),
-             {});
+        draw(kind == MeasurementKind::Freehand ? MeasurementKind::Length : kind, m_drawing,
+             QColor(120, 255, 120), {});
     }
 }
 
@@ -1110,7 +1113,8 @@ void ImageView::mouseMoveEvent(QMouseEvent* event)
     if (m_dragButton == Qt::RightButton ||
         (m_dragButton == Qt::LeftButton && m_tool == ReadingTool::WindowLevel)) {
         const QPointF total = p - m_pressPosition;
-        setWindow(dragWindow(m_dragStartWindow, total.x(), total.y(), std::max(1.0, m_dragStartWindow.width / 500.0)));
+        setWindow(dragWindow(m_dragStartWindow, total.x(), total.y(),
+                             std::max(1.0, m_dragStartWindow.width / 500.0)));
         return;
     }
     if (m_dragButton == Qt::MiddleButton || (m_dragButton == Qt::LeftButton && m_tool == ReadingTool::Pan)) {
@@ -1198,8 +1202,8 @@ void ImageView::mouseReleaseEvent(QMouseEvent* event)
         if (const auto patient = displayToPatient(event->position())) {
             m_drawing[1] = *patient;
         }
-        if (std::hypot(event->position().x() - m_pressPosition.x(), event->position().y() - m_pressPosition.y()) >=
-            3.0) {
+        if (std::hypot(event->position().x() - m_pressPosition.x(),
+                       event->position().y() - m_pressPosition.y()) >= 3.0) {
             finishDrawing();
         } else {
             m_drawing.clear();
@@ -1226,8 +1230,9 @@ void ImageView::mouseReleaseEvent(QMouseEvent* event)
 
 void ImageView::mouseDoubleClickEvent(QMouseEvent* event)
 {
-    if (event->button() == Qt::LeftButton && (m_tool == ReadingTool::WindowLevel || m_tool == ReadingTool::Pan ||
-                                              m_tool == ReadingTool::Zoom || m_tool == ReadingTool::Scroll)) {
+    if (event->button() == Qt::LeftButton &&
+        (m_tool == ReadingTool::WindowLevel || m_tool == ReadingTool::Pan || m_tool == ReadingTool::Zoom ||
+         m_tool == ReadingTool::Scroll)) {
         fit();
         return;
     }

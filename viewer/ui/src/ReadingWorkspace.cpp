@@ -3,6 +3,9 @@
 #include "dokuei/security/SecureBuffer.h"
 #include "dokuei/viewer/core/Volume.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <QAction>
 #include <QActionGroup>
 #include <QComboBox>
@@ -21,9 +24,6 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include <algorithm>
-#include <cstring>
-
 namespace dokuei::viewer {
 namespace {
 
@@ -38,16 +38,20 @@ struct ToolEntry
 
 // Source texts for tr() are looked up with the workspace's context in buildToolBar.
 constexpr ToolEntry kTools[] = {
-    {ReadingTool::WindowLevel, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Window/level"), "toolWindowLevel"},
+    {ReadingTool::WindowLevel, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Window/level"),
+     "toolWindowLevel"},
     {ReadingTool::Scroll, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Scroll"), "toolScroll"},
     {ReadingTool::Zoom, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Zoom"), "toolZoom"},
     {ReadingTool::Pan, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Pan"), "toolPan"},
-    {ReadingTool::Crosshair, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Crosshair"), "toolCrosshair"},
+    {ReadingTool::Crosshair, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Crosshair"),
+     "toolCrosshair"},
     {ReadingTool::Rotate, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Oblique"), "toolRotate"},
     {ReadingTool::Length, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Length"), "toolLength"},
     {ReadingTool::Angle, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Angle"), "toolAngle"},
-    {ReadingTool::Ellipse, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Ellipse ROI"), "toolEllipse"},
-    {ReadingTool::Freehand, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Freehand ROI"), "toolFreehand"},
+    {ReadingTool::Ellipse, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Ellipse ROI"),
+     "toolEllipse"},
+    {ReadingTool::Freehand, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "Freehand ROI"),
+     "toolFreehand"},
     {ReadingTool::Probe, QT_TRANSLATE_NOOP("dokuei::viewer::ReadingWorkspace", "HU probe"), "toolProbe"},
 };
 
@@ -230,15 +234,19 @@ void ReadingWorkspace::buildToolBar()
     presetButton->setPopupMode(QToolButton::InstantPopup);
     auto* presetMenu = new QMenu(presetButton);
     for (const WindowPreset& preset : fixedWindowPresets()) {
-        QAction* action = presetMenu->addAction(
-            tr("%1 (W %2 / L %3)  [%4]").arg(preset.name()).arg(preset.window.width).arg(preset.window.centre).arg(preset.numberKey));
+        QAction* action = presetMenu->addAction(tr("%1 (W %2 / L %3)  [%4]")
+                                                    .arg(preset.name())
+                                                    .arg(preset.window.width)
+                                                    .arg(preset.window.centre)
+                                                    .arg(preset.numberKey));
         action->setObjectName(QStringLiteral("preset_%1").arg(QLatin1String(preset.key)));
         const int key = preset.numberKey;
         connect(action, &QAction::triggered, this, [this, key] { m_stack->applyPreset(key); });
     }
     QAction* seriesPreset = presetMenu->addAction(tr("Series window  [9]"));
     seriesPreset->setObjectName(QStringLiteral("preset_series"));
-    connect(seriesPreset, &QAction::triggered, this, [this] { m_stack->applyPreset(kSeriesWindowNumberKey); });
+    connect(seriesPreset, &QAction::triggered, this,
+            [this] { m_stack->applyPreset(kSeriesWindowNumberKey); });
     presetButton->setMenu(presetMenu);
     m_toolBar->addWidget(presetButton);
 
@@ -289,8 +297,8 @@ void ReadingWorkspace::buildToolBar()
     m_toolBar->addWidget(new QLabel(tr("3D "), m_toolBar));
     m_volumePreset = new QComboBox(m_toolBar);
     m_volumePreset->setObjectName(QStringLiteral("VolumePreset"));
-    for (const VolumePreset preset :
-         {VolumePreset::Bone, VolumePreset::SoftTissue, VolumePreset::Lung, VolumePreset::Vessels, VolumePreset::Mip}) {
+    for (const VolumePreset preset : {VolumePreset::Bone, VolumePreset::SoftTissue, VolumePreset::Lung,
+                                      VolumePreset::Vessels, VolumePreset::Mip}) {
         m_volumePreset->addItem(VolumeView::presetName(preset), int(preset));
     }
     m_toolBar->addWidget(m_volumePreset);
@@ -498,7 +506,8 @@ QImage ReadingWorkspace::makeThumbnail(const Volume& volume, const SeriesContext
                                                   std::size_t(volume.columns())),
                     std::span<std::uint8_t>(image.scanLine(y), std::size_t(volume.columns())), window);
     }
-    QImage small = image.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    QImage small =
+        image.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     std::memset(image.bits(), 0, std::size_t(image.sizeInBytes()));
     return small;
 }
@@ -524,8 +533,8 @@ void ReadingWorkspace::refreshMeasurementList()
     m_measurementList->clear();
     for (const Measurement& m : m_measurements->all()) {
         const QString name = m.label.isEmpty() ? measurementKindName(m.kind) : m.label;
-        auto* item = new QListWidgetItem(
-            QStringLiteral("%1: %2 (%3)").arg(name, measurementText(m), m.view), m_measurementList);
+        auto* item = new QListWidgetItem(QStringLiteral("%1: %2 (%3)").arg(name, measurementText(m), m.view),
+                                         m_measurementList);
         item->setData(Qt::UserRole, m.id);
         item->setFlags(item->flags() | Qt::ItemIsEditable);
         if (m.id == m_measurements->selected()) {
@@ -541,7 +550,7 @@ void ReadingWorkspace::editCrop()
     auto* form = new QFormLayout(&dialog);
     const std::array<double, 6> current = m_volumeView->cropFractions();
     std::array<QDoubleSpinBox*, 6> boxes{};
-    const QString names[6] = {tr("Right (R) side %"), tr("Left (L) side %"),     tr("Anterior (A) side %"),
+    const QString names[6] = {tr("Right (R) side %"),     tr("Left (L) side %"), tr("Anterior (A) side %"),
                               tr("Posterior (P) side %"), tr("Feet (F) side %"), tr("Head (H) side %")};
     for (std::size_t i = 0; i < 6; ++i) {
         boxes[i] = new QDoubleSpinBox(&dialog);
@@ -550,8 +559,8 @@ void ReadingWorkspace::editCrop()
         boxes[i]->setObjectName(QStringLiteral("crop%1").arg(i));
         form->addRow(names[i], boxes[i]);
     }
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Reset,
-                                         &dialog);
+    auto* buttons = new QDialogButtonBox(
+        QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Reset, &dialog);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     connect(buttons->button(QDialogButtonBox::Reset), &QPushButton::clicked, &dialog, [&boxes] {

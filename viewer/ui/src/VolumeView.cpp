@@ -3,14 +3,14 @@
 #include "dokuei/viewer/core/Volume.h"
 #include "dokuei/viewer/render/VolumeMapperPolicy.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QKeyEvent>
 #include <QPainter>
 
 #include <vtkCamera.h>
 #include <vtkRenderer.h>
-
-#include <algorithm>
-#include <cmath>
 
 namespace dokuei::viewer {
 
@@ -165,8 +165,7 @@ void VolumeView::paintOverlay(QPainter& painter)
         topLeft << tr("ID %1").arg(m_identity.patientId);
     }
     text(Qt::AlignTop | Qt::AlignLeft, topLeft.join(QLatin1Char('\n')), normal);
-    text(Qt::AlignBottom | Qt::AlignRight,
-         tr("3D %1 (%2)").arg(presetName(preset()), mapperName()), normal);
+    text(Qt::AlignBottom | Qt::AlignRight, tr("3D %1 (%2)").arg(presetName(preset()), mapperName()), normal);
     const SideLabels labels = sideLabels();
     QFont bold = font;
     bold.setBold(true);
@@ -182,7 +181,8 @@ void VolumeView::paintOverlay(QPainter& painter)
     text(Qt::AlignBottom | Qt::AlignHCenter, labels.bottom, orange);
     if (m_identity.lossy) {
         painter.setFont(font);
-        text(Qt::AlignBottom | Qt::AlignLeft, tr("LOSSY COMPRESSED: not the original pixels"), QColor(255, 70, 70));
+        text(Qt::AlignBottom | Qt::AlignLeft, tr("LOSSY COMPRESSED: not the original pixels"),
+             QColor(255, 70, 70));
     }
 }
 

@@ -40,7 +40,6 @@ template <typename Handler> void observe(vtkObject* subject, unsigned long event
     subject->AddObserver(event, command);
 }
 
-
 /// Draws its view's overlay; mouse events go through to the view.
 class OverlayWidget : public QWidget
 {
@@ -149,7 +148,8 @@ ViewAxes cameraScreenAxes(vtkCamera* camera)
     return {normalised(cross({dop[0], dop[1], dop[2]}, upVector)), normalised(scale(upVector, -1.0))};
 }
 
-void VtkViewWidget::paintOverlay(QPainter&) {}
+void VtkViewWidget::paintOverlay(QPainter&)
+{}
 
 void VtkViewWidget::requestFrame()
 {
@@ -158,7 +158,6 @@ void VtkViewWidget::requestFrame()
         m_overlay->update();
     }
 }
-
 
 void VtkViewWidget::resizeEvent(QResizeEvent* event)
 {

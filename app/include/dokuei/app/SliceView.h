@@ -2,12 +2,11 @@
 
 #include <dokuei/viewer/core/OrientationLabels.h>
 #include <dokuei/viewer/core/WindowLevel.h>
+#include <limits>
+#include <optional>
 
 #include <QPoint>
 #include <QWidget>
-
-#include <limits>
-#include <optional>
 
 namespace dokuei::viewer {
 class Volume;
@@ -17,12 +16,12 @@ class VolumeAssembler;
 namespace dokuei::app {
 
 /// A 2D view of one slice of the loaded volume as stored, with the DICOM linear VOI window (soft tissue
-/// W 400 / L 40 at first; presets on the number keys 1-8, the series' own on 9, right-button drag for window/level, I inverts) and
-/// orientation labels on all four sides from the direction cosines; the wheel and the arrow keys move through
-/// the slices. While a series loads it previews the instances decoded so
-/// far (in position order, from the assembler): the first is on screen as soon as it is decoded, and the
-/// slice being looked at stays in view when the finished volume replaces the preview. The reading tools
-/// proper (presets, MPR, overlays) are the next step.
+/// W 400 / L 40 at first; presets on the number keys 1-8, the series' own on 9, right-button drag for
+/// window/level, I inverts) and orientation labels on all four sides from the direction cosines; the wheel
+/// and the arrow keys move through the slices. While a series loads it previews the instances decoded so far
+/// (in position order, from the assembler): the first is on screen as soon as it is decoded, and the slice
+/// being looked at stays in view when the finished volume replaces the preview. The reading tools proper
+/// (presets, MPR, overlays) are the next step.
 class SliceView : public QWidget
 {
     Q_OBJECT

@@ -31,7 +31,8 @@ struct WorkstationPaths
     /// DOKUEI_HOME nor HOME nor the XDG variables give an absolute path.
     static Expected<WorkstationPaths> resolve(const QProcessEnvironment& environment);
     /// The same with another system directory in place of `/etc/dokuei` (for tests of the override rule).
-    static Expected<WorkstationPaths> resolve(const QProcessEnvironment& environment, const QString& systemDirectory);
+    static Expected<WorkstationPaths> resolve(const QProcessEnvironment& environment,
+                                              const QString& systemDirectory);
 
     /// The administrator's system directory, `/etc/dokuei`.
     static QString defaultSystemDirectory() { return QStringLiteral("/etc/dokuei"); }

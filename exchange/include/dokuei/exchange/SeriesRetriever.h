@@ -83,9 +83,9 @@ public:
     /// Stops at once: aborts requests, zeroes buffered bytes, no further handler call or signal.
     void cancel();
     /// Flow control for a consumer that falls behind (e.g. decoders): while paused, nothing more is read from
-    /// the replies (give them a bounded read buffer, QNetworkReply::setReadBufferSize, so that Qt stops reading
-    /// the socket too and TCP holds the server back). Resuming reads what is buffered. A reply that finishes
-    /// while paused is still read to its end (its remaining bytes are bounded by that buffer).
+    /// the replies (give them a bounded read buffer, QNetworkReply::setReadBufferSize, so that Qt stops
+    /// reading the socket too and TCP holds the server back). Resuming reads what is buffered. A reply that
+    /// finishes while paused is still read to its end (its remaining bytes are bounded by that buffer).
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
 

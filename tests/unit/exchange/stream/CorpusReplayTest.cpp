@@ -1,5 +1,5 @@
-// Replays the fuzzing seed corpus (tests/data/fuzz/corpus/multipart) through the fuzz harness itself (linked in)
-// and through the parser at fixed chunk sizes: no crash, and every file either parses or fails with an
+// Replays the fuzzing seed corpus (tests/data/fuzz/corpus/multipart) through the fuzz harness itself (linked
+// in) and through the parser at fixed chunk sizes: no crash, and every file either parses or fails with an
 // error. A seed is two chunking bytes (see tests/fuzz/fuzz_multipart.cpp) then a multipart body with
 // boundary "b".
 #include "dokuei/exchange/MultipartParser.h"

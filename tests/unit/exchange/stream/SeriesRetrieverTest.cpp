@@ -383,8 +383,8 @@ TEST(SeriesRetrieverStaticTest, SopUidFromPart10MetaHeader)
         QStringLiteral("3.4"));
 }
 
-// Flow control: while paused no instance reaches the handler (the rest waits in the bounded read buffer and in
-// TCP); resuming delivers the rest, each instance once, in order.
+// Flow control: while paused no instance reaches the handler (the rest waits in the bounded read buffer and
+// in TCP); resuming delivers the rest, each instance once, in order.
 TEST_F(SeriesRetrieverTest, PausedRetrievalDeliversNothingUntilResumed)
 {
     const QByteArray body = makeMultipart(m_instances, kBoundary);

@@ -67,8 +67,8 @@ public:
 
     Vec3 rowDirection() const { return m_rowDir; }    ///< first three values of Image Orientation
     Vec3 columnDirection() const { return m_colDir; } ///< last three values of Image Orientation
-    Vec3 sliceNormal() const;                           ///< rowDirection x columnDirection
-    Vec3 sliceStep() const { return m_step; }           ///< position(k+1) - position(k)
+    Vec3 sliceNormal() const;                         ///< rowDirection x columnDirection
+    Vec3 sliceStep() const { return m_step; }         ///< position(k+1) - position(k)
     Vec3 volumeCentre() const { return m_centre; }
 
     SliceGeometry sliceGeometry(int acquisitionIndex) const;

@@ -55,7 +55,7 @@ struct Identity
     std::string accessionNumber = "ACC0000001";
     std::string referringPhysician = "Sato^Hanako";
     std::string studyDescription = "胸部CT 単純";
-    std::string priority = "ROUTINE"; ///< Requested Procedure Priority: STAT, HIGH, ROUTINE, MEDIUM, LOW
+    std::string priority = "ROUTINE";   ///< Requested Procedure Priority: STAT, HIGH, ROUTINE, MEDIUM, LOW
     std::string studyDate = "20240115"; ///< YYYYMMDD
     std::string studyTime = "093000";   ///< HHMMSS
     std::string studyUid;               ///< empty: generated; otherwise every UID is derived from it
@@ -74,11 +74,11 @@ struct PhantomSpec
     double sliceThickness = 1.0;
     double sliceSpacing = 1.0; ///< mm between slice centres along the stack (table increment when tilted)
     PatientPosition position = PatientPosition::HFS;
-    double obliqueAngle = 0.0;                     ///< degrees, rotation of the image planes
+    double obliqueAngle = 0.0;                        ///< degrees, rotation of the image planes
     std::array<double, 3> obliqueAxis{1.0, 0.0, 0.0}; ///< patient LPS axis of that rotation
-    double gantryTilt = 0.0;                       ///< degrees, rotation about the patient's L axis
-    std::optional<int> missingSlice;               ///< 0-based acquisition index not written
-    int rescaleSlope = 1;                          ///< integer so that HU stay integer and bit-exact
+    double gantryTilt = 0.0;                          ///< degrees, rotation about the patient's L axis
+    std::optional<int> missingSlice;                  ///< 0-based acquisition index not written
+    int rescaleSlope = 1;                             ///< integer so that HU stay integer and bit-exact
     int rescaleIntercept = -1024;
     TransferSyntax transferSyntax = TransferSyntax::ExplicitLittle;
     bool enhanced = false; ///< one Enhanced CT multi-frame file instead of one CT image per slice

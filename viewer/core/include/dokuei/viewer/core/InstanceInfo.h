@@ -20,10 +20,10 @@ struct InstanceInfo
     QString patientName; ///< e.g. "Yamada^Taro=山田^太郎=やまだ^たろう"
     QString patientId;
     QString studyDescription;
-    QString patientSex;        ///< "M", "F", "O" or empty
-    QString patientBirthDate;  ///< DICOM DA (YYYYMMDD) or empty
-    QString patientAge;        ///< DICOM AS (e.g. "063Y") or empty
-    QString studyDate;         ///< DICOM DA or empty
+    QString patientSex;       ///< "M", "F", "O" or empty
+    QString patientBirthDate; ///< DICOM DA (YYYYMMDD) or empty
+    QString patientAge;       ///< DICOM AS (e.g. "063Y") or empty
+    QString studyDate;        ///< DICOM DA or empty
     QString seriesDescription;
     int seriesNumber = 0;
     /// Lossy Image Compression (0028,2110) says "01", or the transfer syntax is a lossy one: the viewer must

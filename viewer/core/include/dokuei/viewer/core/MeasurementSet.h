@@ -4,11 +4,11 @@
 #include "dokuei/viewer/core/Measurements.h"
 #include "dokuei/viewer/core/OrientationLabels.h"
 
-#include <QObject>
-#include <QString>
-
 #include <optional>
 #include <vector>
+
+#include <QObject>
+#include <QString>
 
 namespace dokuei::viewer {
 

@@ -34,22 +34,22 @@ void eraseIdentity(SeriesIdentity& identity);
 QString displayName(const QString& dicomName);
 /// "2026-11-22" from DA "20261122"; the input unchanged when it is not a valid DA.
 QString displayDate(const QString& da);
-/// Age as a reader expects it: from Patient's Age (AS "063Y" -> "63Y", "005M" -> "5M"), else computed in whole
-/// years from birth date at the study date; empty when neither is known.
+/// Age as a reader expects it: from Patient's Age (AS "063Y" -> "63Y", "005M" -> "5M"), else computed in
+/// whole years from birth date at the study date; empty when neither is known.
 QString displayAge(const SeriesIdentity& identity);
 
 /// The state of a 2D view that its corners report.
 struct ViewReadout
 {
-    QString plane;            ///< "Axial", "Coronal", ... (translated by the caller) or the stack name
-    int index = 0;            ///< 1-based slice or plane position
+    QString plane; ///< "Axial", "Coronal", ... (translated by the caller) or the stack name
+    int index = 0; ///< 1-based slice or plane position
     int count = 0;
-    double positionMm = 0;    ///< along the view normal (patient coordinates), as "Position"
-    double thicknessMm = 0;   ///< slice thickness, or slab thickness
-    QString slab;             ///< "MIP", "MinIP", "Average" or empty
+    double positionMm = 0;  ///< along the view normal (patient coordinates), as "Position"
+    double thicknessMm = 0; ///< slice thickness, or slab thickness
+    QString slab;           ///< "MIP", "MinIP", "Average" or empty
     Window window;
     bool inverted = false;
-    double zoom = 1;          ///< screen pixels per image pixel
+    double zoom = 1; ///< screen pixels per image pixel
 };
 
 /// The four corner annotations of a 2D view, one line per entry, user-facing text through

@@ -19,17 +19,17 @@ namespace dokuei::viewer {
 
 class Volume;
 
-/// Opens one series: WADO-RS streamed over the reading centre's mutual TLS connection (exchange), each instance
-/// handed to the worker pool as soon as its part is complete and decoded into the secure volume
+/// Opens one series: WADO-RS streamed over the reading centre's mutual TLS connection (exchange), each
+/// instance handed to the worker pool as soon as its part is complete and decoded into the secure volume
 /// (VolumeAssembler) while the rest still arrives. GUI-free: the reading window, the load benchmark and the
 /// loading tests all open series through it.
 ///
-/// Memory: instances received but not decoded yet are bounded (maxPendingBytes): above it the retrieval pauses
-/// (no reading from the connection; Qt's read buffer is bounded too, so TCP holds the server back) and resumes
-/// once the decoders have caught up. The volume is the only thing that grows with the series.
+/// Memory: instances received but not decoded yet are bounded (maxPendingBytes): above it the retrieval
+/// pauses (no reading from the connection; Qt's read buffer is bounded too, so TCP holds the server back) and
+/// resumes once the decoders have caught up. The volume is the only thing that grows with the series.
 ///
-/// Holds patient pixels, so it registers with the wipe registry: a lock cancels the transfer at once and zeroes
-/// what arrived. Lives on the thread of the network manager.
+/// Holds patient pixels, so it registers with the wipe registry: a lock cancels the transfer at once and
+/// zeroes what arrived. Lives on the thread of the network manager.
 class SeriesLoader : public QObject, public security::IWipeable
 {
     Q_OBJECT
@@ -37,8 +37,8 @@ class SeriesLoader : public QObject, public security::IWipeable
 public:
     struct Options
     {
-        /// Instances received but not decoded yet, in bytes, above which reading pauses (at least one instance
-        /// is always accepted).
+        /// Instances received but not decoded yet, in bytes, above which reading pauses (at least one
+        /// instance is always accepted).
         std::size_t maxPendingBytes = std::size_t{48} << 20;
         /// Qt's read buffer per reply (bounds what Qt holds while reading is paused).
         qint64 readBufferBytes = qint64{8} << 20;

@@ -24,8 +24,8 @@ struct AssemblerOptions
     /// (compressed, as they arrived) until close() and decoded afterwards.
     int expectedInstances = 0;
     int threads = 2;
-    /// Decode threads once the series turns out to be uncompressed (explicit/implicit little, big endian): its
-    /// "decoding" is a rescaling copy, and on a machine whose cores also carry the network (TLS, parsing)
+    /// Decode threads once the series turns out to be uncompressed (explicit/implicit little, big endian):
+    /// its "decoding" is a rescaling copy, and on a machine whose cores also carry the network (TLS, parsing)
     /// more threads only slow the download (measured here: ready 0.70 s with 2, 0.63 s with 1, 150 MB).
     int uncompressedThreads = 1;
     VolumeLimits limits;
@@ -108,8 +108,8 @@ public:
     /// instance in previewPositions() order, while holding the pixels (finalisation and wipe wait, decoding
     /// of other instances goes on). False, without calling, when k is out of range or the assembly has
     /// finished or was wiped. `view` must not keep the pointer nor copy the pixels outside secure memory.
-    bool withPreviewSlice(int k,
-                          const std::function<void(const InstanceInfo& info, const std::int16_t* pixels)>& view) const;
+    bool withPreviewSlice(
+        int k, const std::function<void(const InstanceInfo& info, const std::int16_t* pixels)>& view) const;
 
     QString wipeName() const override;
     std::size_t wipe() override;

@@ -8,12 +8,12 @@
 #include "dokuei/viewer/render/SliceScene.h"
 #include "dokuei/viewer/ui/VtkViewWidget.h"
 
-#include <QPointF>
-#include <QTimer>
-
 #include <memory>
 #include <optional>
 #include <vector>
+
+#include <QPointF>
+#include <QTimer>
 
 namespace dokuei::viewer {
 

@@ -5,11 +5,11 @@
 #include "dokuei/viewer/ui/ImageView.h"
 #include "dokuei/viewer/ui/VolumeView.h"
 
+#include <array>
+
 #include <QHash>
 #include <QImage>
 #include <QWidget>
-
-#include <array>
 
 class QAction;
 class QActionGroup;
@@ -23,10 +23,10 @@ namespace dokuei::viewer {
 
 enum class ReadingLayout
 {
-    Single,    ///< 1x1: the stack
-    OneByTwo,  ///< 1x2: the stack and the 3D view
-    TwoByTwo,  ///< 2x2: the stack, axial, coronal and sagittal MPR
-    MprAnd3D,  ///< MPR 3-up + 3D: axial, coronal, sagittal and the 3D view
+    Single,   ///< 1x1: the stack
+    OneByTwo, ///< 1x2: the stack and the 3D view
+    TwoByTwo, ///< 2x2: the stack, axial, coronal and sagittal MPR
+    MprAnd3D, ///< MPR 3-up + 3D: axial, coronal, sagittal and the 3D view
 };
 
 /// The reading area: the views in a layout, the tool bar (layouts, tools, window presets, slab, 3D preset,

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "dokuei/viewer/core/OrientationLabels.h"
+
 #include <QOpenGLWidget>
 #include <QString>
-
-#include "dokuei/viewer/core/OrientationLabels.h"
 
 class QPainter;
 
@@ -17,7 +17,8 @@ class vtkRenderer;
 namespace dokuei::viewer {
 
 /// The world directions (unit vectors) towards screen right and screen down of a camera: right = direction of
-/// projection x view up, down = -view up. For the scenes whose world is patient LPS this is what a view shows.
+/// projection x view up, down = -view up. For the scenes whose world is patient LPS this is what a view
+/// shows.
 ViewAxes cameraScreenAxes(vtkCamera* camera);
 
 /// A QOpenGLWidget that hosts a VTK render window in Qt's OpenGL context: VTK renders into its own
