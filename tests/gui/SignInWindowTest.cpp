@@ -18,6 +18,8 @@
 #include "dokuei/viewer/ui/ImageView.h"
 #include "dokuei/viewer/ui/ReadingWorkspace.h"
 
+#include <cstdio>
+
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
@@ -28,6 +30,8 @@
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QScreen>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -694,6 +698,53 @@ TEST_F(SignInWindowTest, AFailedRetrievalIsAuditedAsAFailedTransfer)
     EXPECT_EQ(record.patientId, patientId);
     EXPECT_EQ(record.studyUid, m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID")));
     EXPECT_TRUE(record.details.contains(QStringLiteral("failed"))) << record.details.toStdString();
+}
+
+TEST_F(SignInWindowTest, LockingNeverWaitsForAStalledReadingCentre)
+{
+    // A "reading centre" that accepts the connection and never answers, not even the TLS handshake.
+    QTcpServer stalled;
+    ASSERT_TRUE(stalled.listen(QHostAddress::LocalHost));
+    int connections = 0;
+    QObject::connect(&stalled, &QTcpServer::newConnection, [&] {
+        while (QTcpSocket* socket = stalled.nextPendingConnection()) {
+            socket->setParent(&stalled); // held open, never written to
+            ++connections;
+        }
+    });
+    // The same vault (dr.sato exists), the workstation configured for the stalled server.
+    m_workstation.reset();
+    m_config.readingCentreUrl =
+        QUrl(QStringLiteral("https://127.0.0.1:%1/dicom-web").arg(stalled.serverPort()));
+    auto workstation = app::Workstation::create(m_paths, m_config);
+    ASSERT_TRUE(workstation) << workstation.error().toString().toStdString();
+    m_workstation = std::move(*workstation);
+
+    signInThroughTheWindow();
+    // The study browser's QIDO-RS search is under way: connected, waiting for the server's first byte.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return connections > 0; }, 10000));
+    const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-1);
+
+    QElapsedTimer clock;
+    clock.start();
+    m_workstation->session().lock(Session::LockReason::Privacy);
+    const qint64 lockMs = clock.elapsed();
+    EXPECT_EQ(m_workstation->session().state(), Session::State::Locked);
+    EXPECT_TRUE(m_workstation->lockScreen()->isShown());
+    // A lock that waited for the reading centre would last the client's transfer timeout (15 s) or longer:
+    // the server has answered nothing, the search is still pending, and the lock is over.
+    EXPECT_LT(lockMs, 5000) << "the lock waited for the network";
+    auto records = m_workstation->auditTrail().records(before, QDateTime::currentDateTimeUtc().addSecs(1));
+    ASSERT_TRUE(records);
+    bool lockRecorded = false;
+    for (const auto& record : *records) {
+        EXPECT_NE(record.event, security::AuditEventId::Query)
+            << "the search must not have ended before the lock: the test would prove nothing";
+        lockRecorded |= record.event == security::AuditEventId::ApplicationActivity &&
+                        record.eventType == QStringLiteral("Lock");
+    }
+    EXPECT_TRUE(lockRecorded);
+    std::printf("lock with a stalled reading-centre request: %lld ms\n", static_cast<long long>(lockMs));
 }
 
 } // namespace
