@@ -47,6 +47,8 @@ QString rightName(Right right)
         return QStringLiteral("administer");
     case Right::ReadAudit:
         return QStringLiteral("read-audit");
+    case Right::Verify:
+        return QStringLiteral("verify");
     }
     return QStringLiteral("unknown");
 }
@@ -55,9 +57,11 @@ bool hasRight(Role role, Right right)
 {
     switch (role) {
     case Role::Radiologist:
-    case Role::SupervisingRadiologist:
-        // Reading roles; the supervising role gains approval of others' reports when reporting lands.
         return right == Right::View || right == Right::Draft || right == Right::Sign || right == Right::Send;
+    case Role::SupervisingRadiologist:
+        // A radiologist who also verifies (finalizes) the preliminary reports of others.
+        return right == Right::View || right == Right::Draft || right == Right::Sign ||
+               right == Right::Send || right == Right::Verify;
     case Role::Administrator:
         // Least privilege: administering accounts never requires patient data or the audit content.
         return right == Right::Administer;

@@ -34,12 +34,17 @@ TEST(Roles, ReadingRolesViewDraftSignSendOnly)
         EXPECT_FALSE(hasRight(role, Right::Administer));
         EXPECT_FALSE(hasRight(role, Right::ReadAudit));
     }
+    // Only the supervising role verifies (finalizes) another radiologist's preliminary report.
+    EXPECT_TRUE(hasRight(Role::SupervisingRadiologist, Right::Verify));
+    EXPECT_FALSE(hasRight(Role::Radiologist, Right::Verify));
+    EXPECT_EQ(rightName(Right::Verify), QStringLiteral("verify"));
 }
 
 TEST(Roles, AdministratorAdministersWithoutPatientData)
 {
     EXPECT_TRUE(hasRight(Role::Administrator, Right::Administer));
-    for (const Right right : {Right::View, Right::Draft, Right::Sign, Right::Send, Right::ReadAudit}) {
+    for (const Right right :
+         {Right::View, Right::Draft, Right::Sign, Right::Send, Right::ReadAudit, Right::Verify}) {
         EXPECT_FALSE(hasRight(Role::Administrator, right)) << rightName(right).toStdString();
     }
 }
@@ -47,7 +52,8 @@ TEST(Roles, AdministratorAdministersWithoutPatientData)
 TEST(Roles, AuditorReadsAuditOnly)
 {
     EXPECT_TRUE(hasRight(Role::Auditor, Right::ReadAudit));
-    for (const Right right : {Right::View, Right::Draft, Right::Sign, Right::Send, Right::Administer}) {
+    for (const Right right :
+         {Right::View, Right::Draft, Right::Sign, Right::Send, Right::Administer, Right::Verify}) {
         EXPECT_FALSE(hasRight(Role::Auditor, right)) << rightName(right).toStdString();
     }
 }

@@ -26,6 +26,7 @@ enum class Right
     Send,       ///< send a signed report back to the requesting facility
     Administer, ///< manage accounts and policy
     ReadAudit,  ///< read, verify and export the audit trail
+    Verify,     ///< finalize another radiologist's preliminary report (supervising radiologists)
 };
 
 /// Stable name used in the CLI, the vault and audit records: "radiologist", "supervising-radiologist",
@@ -38,7 +39,7 @@ std::optional<Role> roleFromName(const QString& name);
 /// Every role, in the order above.
 QList<Role> allRoles();
 
-/// Stable name of a right: "view", "draft", "sign", "send", "administer", "read-audit".
+/// Stable name of a right: "view", "draft", "sign", "send", "administer", "read-audit", "verify".
 QString rightName(Right right);
 
 /// Whether the role carries the right. Radiologist and supervising radiologist: view, draft, sign, send.
