@@ -501,6 +501,184 @@
     </message>
 </context>
 <context>
+    <name>dokuei::reporting::ReportEditor</name>
+    <message>
+        <source>Report template</source>
+        <translation>レポートテンプレート</translation>
+    </message>
+    <message>
+        <source>Insert measurement</source>
+        <translation>計測値を挿入</translation>
+    </message>
+    <message>
+        <source>No measurements in the viewer</source>
+        <translation>ビューアに計測がありません</translation>
+    </message>
+    <message>
+        <source>Key image</source>
+        <translation>キー画像</translation>
+    </message>
+    <message>
+        <source>Add the image on the active view, as seen, to the report</source>
+        <translation>アクティブなビューの画像を表示どおりにレポートへ追加します</translation>
+    </message>
+    <message>
+        <source>Phrases</source>
+        <translation>定型文</translation>
+    </message>
+    <message>
+        <source>Preliminary</source>
+        <translation>仮報告</translation>
+    </message>
+    <message>
+        <source>Mark the report preliminary, for verification by a supervising radiologist</source>
+        <translation>レポートを仮報告にします（指導医の確認待ち）</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>レポート</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>確定</translation>
+    </message>
+    <message>
+        <source>The draft could not be saved: %1</source>
+        <translation>下書きを保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>No report: open a study to write its report.</source>
+        <translation>レポートはありません: 検査を開くとレポートを書けます。</translation>
+    </message>
+    <message>
+        <source>%1  (ID %2)  %3 %4</source>
+        <translation>%1  （ID %2）  %3 %4</translation>
+    </message>
+    <message>
+        <source>Study %1  %2  Accession %3</source>
+        <translation>検査 %1  %2  受付番号 %3</translation>
+    </message>
+    <message>
+        <source>Requesting facility: %1</source>
+        <translation>依頼施設: %1</translation>
+    </message>
+    <message>
+        <source>Clinical question: %1</source>
+        <translation>臨床情報: %1</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Impression</source>
+        <translation>診断</translation>
+    </message>
+    <message>
+        <source>Recommendation</source>
+        <translation>推奨</translation>
+    </message>
+    <message>
+        <source>Insert with &quot;Insert measurement&quot; / &quot;Key image&quot; into the text</source>
+        <translation>「計測値を挿入」/「キー画像」で本文に挿入してください</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>下書き</translation>
+    </message>
+    <message>
+        <source>Final (read-only)</source>
+        <translation>確定（読み取り専用）</translation>
+    </message>
+    <message>
+        <source>not yet saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>saved %1</source>
+        <translation>%1 に保存済み</translation>
+    </message>
+    <message>
+        <source>saved</source>
+        <translation>保存済み</translation>
+    </message>
+    <message>
+        <source>Key image %1 (Se %2 Im %3)</source>
+        <translation>キー画像 %1（Se %2 Im %3）</translation>
+    </message>
+    <message>
+        <source>The report&apos;s template is not loaded.</source>
+        <translation>レポートのテンプレートが読み込まれていません。</translation>
+    </message>
+    <message>
+        <source>Report not complete</source>
+        <translation>レポートが未完成です</translation>
+    </message>
+    <message>
+        <source>Complete the report, or give the reason to finalize it as it is (the override is audited):</source>
+        <translation>レポートを完成させるか、このまま確定する理由を入力してください（この例外は監査記録に残ります）:</translation>
+    </message>
+    <message>
+        <source>No phrases yet</source>
+        <translation>定型文はまだありません</translation>
+    </message>
+    <message>
+        <source>Save the selected text as a phrase...</source>
+        <translation>選択したテキストを定型文として保存...</translation>
+    </message>
+    <message>
+        <source>Select the text to keep as a phrase first.</source>
+        <translation>先に定型文にするテキストを選択してください。</translation>
+    </message>
+    <message>
+        <source>Name of the phrase:</source>
+        <translation>定型文の名前:</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::reporting::ReportSession</name>
+    <message>
+        <source>Impression</source>
+        <translation>診断</translation>
+    </message>
+    <message>
+        <source>No report is open.</source>
+        <translation>開いているレポートがありません。</translation>
+    </message>
+    <message>
+        <source>A final report is not changed; an amendment is a new version of it.</source>
+        <translation>確定したレポートは変更できません。修正は新しい版として作成します。</translation>
+    </message>
+    <message>
+        <source>Your role may not write reports.</source>
+        <translation>あなたのロールにはレポートを書く権限がありません。</translation>
+    </message>
+    <message>
+        <source>Only a supervising radiologist may finalize another radiologist&apos;s preliminary report.</source>
+        <translation>他の読影医の仮報告を確定できるのは指導医だけです。</translation>
+    </message>
+    <message>
+        <source>The report is not complete:</source>
+        <translation>レポートが未完成です:</translation>
+    </message>
+    <message>
+        <source>Series &quot;%1&quot; was not opened: open it or give a reason.</source>
+        <translation>シリーズ「%1」が開かれていません: 開くか、理由を入力してください。</translation>
+    </message>
+    <message>
+        <source>Section &quot;%1&quot; is required.</source>
+        <translation>セクション「%1」は必須です。</translation>
+    </message>
+    <message>
+        <source>Field &quot;%1&quot; is required.</source>
+        <translation>項目「%1」は必須です。</translation>
+    </message>
+    <message>
+        <source>The impression is empty.</source>
+        <translation>診断が空です。</translation>
+    </message>
+</context>
+<context>
     <name>dokuei::security::SignInService</name>
     <message>
         <source>The user ID or password is not correct.</source>

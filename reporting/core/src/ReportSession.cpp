@@ -25,11 +25,6 @@ std::size_t eraseSection(SectionContent& s)
     return n;
 }
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("dokuei::reporting::ReportSession", text);
-}
-
 } // namespace
 
 ReportSession::ReportSession(security::WipeRegistry& registry, QObject* parent)
@@ -415,13 +410,13 @@ QString completenessMessage(const CompletenessProblem& problem)
 {
     switch (problem.kind) {
     case CompletenessProblem::Kind::SeriesNotOpened:
-        return tr("Series \"%1\" was not opened: open it or give a reason.").arg(problem.label);
+        return ReportSession::tr("Series \"%1\" was not opened: open it or give a reason.").arg(problem.label);
     case CompletenessProblem::Kind::RequiredSectionEmpty:
-        return tr("Section \"%1\" is required.").arg(problem.label);
+        return ReportSession::tr("Section \"%1\" is required.").arg(problem.label);
     case CompletenessProblem::Kind::RequiredFieldEmpty:
-        return tr("Field \"%1\" is required.").arg(problem.label);
+        return ReportSession::tr("Field \"%1\" is required.").arg(problem.label);
     case CompletenessProblem::Kind::ImpressionEmpty:
-        return tr("The impression is empty.");
+        return ReportSession::tr("The impression is empty.");
     }
     return {};
 }
