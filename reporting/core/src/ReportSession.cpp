@@ -410,7 +410,8 @@ QString completenessMessage(const CompletenessProblem& problem)
 {
     switch (problem.kind) {
     case CompletenessProblem::Kind::SeriesNotOpened:
-        return ReportSession::tr("Series \"%1\" was not opened: open it or give a reason.").arg(problem.label);
+        return ReportSession::tr("Series \"%1\" was not opened: open it or give a reason.")
+            .arg(problem.label);
     case CompletenessProblem::Kind::RequiredSectionEmpty:
         return ReportSession::tr("Section \"%1\" is required.").arg(problem.label);
     case CompletenessProblem::Kind::RequiredFieldEmpty:
