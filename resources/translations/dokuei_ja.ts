@@ -555,10 +555,6 @@
         <translation>%1  （ID %2）  %3 %4</translation>
     </message>
     <message>
-        <source>Study %1  %2  Accession %3</source>
-        <translation>検査 %1  %2  受付番号 %3</translation>
-    </message>
-    <message>
         <source>Requesting facility: %1</source>
         <translation>依頼施設: %1</translation>
     </message>
@@ -633,6 +629,14 @@
     <message>
         <source>Name of the phrase:</source>
         <translation>定型文の名前:</translation>
+    </message>
+    <message>
+        <source>Study</source>
+        <translation>検査</translation>
+    </message>
+    <message>
+        <source>Accession %1</source>
+        <translation>受付番号 %1</translation>
     </message>
 </context>
 <context>

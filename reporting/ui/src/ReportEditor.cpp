@@ -160,6 +160,7 @@ ReportEditor::ReportEditor(ReportSession& session, security::WipeRegistry& regis
 {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(4, 4, 4, 4);
+    setMinimumWidth(420);
     m_header = new QLabel(this);
     m_header->setObjectName(QStringLiteral("reportHeader"));
     m_header->setWordWrap(true);
@@ -198,6 +199,7 @@ ReportEditor::ReportEditor(ReportSession& session, security::WipeRegistry& regis
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
+    scroll->setMinimumHeight(320); // at least one section's fields and text visible
     m_body = new QWidget(scroll);
     m_bodyLayout = new QVBoxLayout(m_body);
     scroll->setWidget(m_body);
@@ -321,9 +323,16 @@ void ReportEditor::rebuild()
     const QString name =
         personName(!h.patientNameIdeographic.isEmpty() ? h.patientNameIdeographic : h.patientNameAlphabetic);
     header << tr("%1  (ID %2)  %3 %4").arg(name, h.patientId, h.patientSex, h.patientBirthDate).simplified();
-    header << tr("Study %1  %2  Accession %3")
-                  .arg(h.studyDate, h.studyDescription, h.accessionNumber)
-                  .simplified();
+    QStringList study{tr("Study")};
+    for (const QString& part : {h.studyDate, h.studyDescription}) {
+        if (!part.isEmpty()) {
+            study << part;
+        }
+    }
+    if (!h.accessionNumber.isEmpty()) {
+        study << tr("Accession %1").arg(h.accessionNumber);
+    }
+    header << study.join(QStringLiteral("  "));
     if (!h.requestingFacility.isEmpty()) {
         header << tr("Requesting facility: %1").arg(h.requestingFacility);
     }
