@@ -57,6 +57,7 @@ struct Workstation::Services
     Configuration config;
     std::unique_ptr<security::WipeRegistry> wipeRegistry;
     std::unique_ptr<security::Vault> systemVault;
+    std::unique_ptr<security::WipeRegistration> systemVaultWipe; ///< its page cache (audit records) at lock
     std::unique_ptr<security::AuditTrail> audit;
     std::unique_ptr<security::AccountStore> accounts;
     std::unique_ptr<security::UserKeyring> keyring;
@@ -104,6 +105,7 @@ Expected<std::unique_ptr<Workstation>> Workstation::create(const WorkstationPath
         return std::unexpected(vault.error());
     }
     s.systemVault = std::move(*vault);
+    s.systemVaultWipe = std::make_unique<security::WipeRegistration>(*s.wipeRegistry, s.systemVault.get());
     s.audit = std::make_unique<security::AuditTrail>(*s.systemVault);
     s.accounts = std::make_unique<security::AccountStore>(*s.systemVault, *s.audit);
     s.keyring = std::make_unique<security::UserKeyring>(*s.systemVault);

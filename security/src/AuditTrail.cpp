@@ -178,6 +178,14 @@ struct AuditTrail::Impl
 
     QString headFile() const { return headFilePath(vault.path()); }
 
+    /// Records carry patient IDs and study UIDs: once a use of the trail is done (and the caller's
+    /// transaction, if any, has ended), the vault lets go of the decrypted pages it read or wrote, so that
+    /// neither a lock nor a sign-out (whose own records are written after the wipe) leaves them in memory.
+    void releaseVaultMemory()
+    {
+        vault.afterCommit([&v = vault] { (void)v.releaseMemory(); });
+    }
+
     Expected<void> ensureReady()
     {
         if (hmacKey) {
@@ -373,9 +381,11 @@ struct AuditTrail::Impl
                 {sequence, hash, hmacSha256(*hmacKey, headMessage(sequence, hash))});
         });
         if (!written) {
+            releaseVaultMemory();
             return std::unexpected(written.error());
         }
         vault.afterCommit([this, sequence, hash]() { writeHeadFile(sequence, hash); });
+        releaseVaultMemory();
         return sequence;
     }
 
@@ -383,6 +393,7 @@ struct AuditTrail::Impl
     {
         auto rows =
             vault.query(QStringLiteral("SELECT %1 FROM audit_records ORDER BY sequence").arg(kColumns));
+        releaseVaultMemory();
         if (!rows) {
             return std::unexpected(rows.error());
         }
@@ -635,6 +646,7 @@ struct AuditTrail::Impl
             QStringLiteral("SELECT %1 FROM audit_records WHERE utc >= ? AND utc < ? ORDER BY sequence")
                 .arg(kColumns),
             {utcText(fromUtc), utcText(toUtc)});
+        releaseVaultMemory();
         if (!rows) {
             return std::unexpected(rows.error());
         }
@@ -851,6 +863,7 @@ Expected<QByteArray> AuditTrail::exportJson(const QDateTime& fromUtc, const QDat
         QStringLiteral("SELECT %1 FROM audit_records WHERE utc >= ? AND utc < ? ORDER BY sequence")
             .arg(kColumns),
         {utcText(fromUtc), utcText(toUtc)});
+    m_impl->releaseVaultMemory();
     if (!rows) {
         return std::unexpected(rows.error());
     }

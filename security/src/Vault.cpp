@@ -1,5 +1,7 @@
 #include "dokuei/security/Vault.h"
 
+#include "dokuei/security/SecureBuffer.h"
+
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -87,6 +89,15 @@ struct Vault::Impl
     int depth = 0;
     qint64 savepointCounter = 0;
     std::vector<std::function<void()>> afterCommit;
+    /// The key, for reopening the connection in releaseMemory() (SQLCipher's codec holds it as long
+    /// anyway): locked, never-dumped memory of its own.
+    SecureBuffer key;
+    /// lastInsertRowId() and changes() of the connection closed by the last releaseMemory(), valid until
+    /// the next statement.
+    bool released = false;
+    qint64 lastInsertRowIdBeforeRelease = 0;
+    qint64 changesBeforeRelease = 0;
+    qint64 releases = 0;
 
     Error error(int rc, const QString& what) const
     {
@@ -105,6 +116,13 @@ struct Vault::Impl
 
     Expected<void> checkThread() const
     {
+        if (!db) {
+            return fail(
+                ErrorCode::VaultFailure,
+                QStringLiteral("The vault \"%1\" could not be reopened after its memory was released: "
+                               "restart the application")
+                    .arg(path));
+        }
         if (std::this_thread::get_id() != owner) {
             return fail(
                 ErrorCode::VaultFailure,
@@ -234,6 +252,7 @@ struct Vault::Impl
         if (auto onThread = checkThread(); !onThread) {
             return std::unexpected(onThread.error());
         }
+        released = false;
         const QByteArray utf8 = sql.toUtf8();
         QList<QVariantList> rows;
         const char* tail = utf8.constData();
@@ -290,11 +309,76 @@ struct Vault::Impl
 
     Expected<void> plain(const char* sql)
     {
+        released = false;
         char* message = nullptr;
         const int rc = sqlite3_exec(db.get(), sql, nullptr, nullptr, &message);
         if (rc != SQLITE_OK) {
             sqlite3_free(message);
             return std::unexpected(error(rc, QString::fromLatin1(sql)));
+        }
+        return {};
+    }
+
+    /// Opens the connection on `path` with `key` and applies the vault's settings.
+    Expected<void> connect(const SecretKey& connectKey, bool isNew)
+    {
+        sqlite3* raw = nullptr;
+        const QByteArray name = QFile::encodeName(path);
+        const int rc =
+            sqlite3_open_v2(name.constData(), &raw,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, nullptr);
+        db.reset(raw);
+        if (rc != SQLITE_OK) {
+            auto failure = error(rc, QStringLiteral("opening"));
+            db.reset();
+            return std::unexpected(failure);
+        }
+        sqlite3_extended_result_codes(raw, 1);
+        {
+            const RawKeyText text(connectKey);
+            if (const int keyed = sqlite3_key(raw, text.data(), text.size()); keyed != SQLITE_OK) {
+                auto failure = error(keyed, QStringLiteral("setting the key"));
+                db.reset();
+                return std::unexpected(failure);
+            }
+        }
+        // Before the first read: a reopen (releaseMemory) waits for another process's write to finish.
+        sqlite3_busy_timeout(raw, 5000);
+        // The first read authenticates page 1: a wrong key and a damaged first page look the same to
+        // SQLCipher.
+        char* message = nullptr;
+        const int readable =
+            sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &message);
+        sqlite3_free(message);
+        if (readable != SQLITE_OK) {
+            const int primary = readable & 0xff;
+            if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
+                db.reset();
+                return fail(
+                    ErrorCode::VaultKeyInvalid,
+                    QStringLiteral("The key does not open the vault \"%1\": the key is wrong, the file is "
+                                   "not a dokuei vault, or its first page is damaged. Check that the right "
+                                   "key file belongs to this vault, or restore from a backup.")
+                        .arg(path));
+            }
+            auto failure = error(readable, QStringLiteral("reading the first page"));
+            db.reset();
+            return std::unexpected(failure);
+        }
+        // secure_delete: freed pages are overwritten (with ciphertext of zeros), temp_store: sorts and
+        // temporary tables never go to disk.
+        if (auto settings = plain("PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; "
+                                  "PRAGMA foreign_keys = ON;");
+            !settings) {
+            db.reset();
+            return settings;
+        }
+        if (isNew) {
+            // Writes page 1 now, so that the new file is a keyed vault from the start ('dkei').
+            if (auto initialised = plain("PRAGMA application_id = 1684761961"); !initialised) {
+                db.reset();
+                return initialised;
+            }
         }
         return {};
     }
@@ -326,52 +410,14 @@ Expected<std::unique_ptr<Vault>> Vault::open(const QString& path, const SecretKe
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->owner = std::this_thread::get_id();
-    sqlite3* raw = nullptr;
-    const QByteArray name = QFile::encodeName(path);
-    const int rc =
-        sqlite3_open_v2(name.constData(), &raw,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, nullptr);
-    impl->db.reset(raw);
-    if (rc != SQLITE_OK) {
-        return std::unexpected(impl->error(rc, QStringLiteral("opening")));
+    auto kept = SecureBuffer::allocate(SecretKey::kSize);
+    if (!kept) {
+        return std::unexpected(kept.error());
     }
-    sqlite3_extended_result_codes(raw, 1);
-    {
-        const RawKeyText text(key);
-        if (const int keyed = sqlite3_key(raw, text.data(), text.size()); keyed != SQLITE_OK) {
-            return std::unexpected(impl->error(keyed, QStringLiteral("setting the key")));
-        }
-    }
-    // The first read authenticates page 1: a wrong key and a damaged first page look the same to
-    // SQLCipher.
-    char* message = nullptr;
-    const int readable = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &message);
-    sqlite3_free(message);
-    if (readable != SQLITE_OK) {
-        const int primary = readable & 0xff;
-        if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
-            return fail(
-                ErrorCode::VaultKeyInvalid,
-                QStringLiteral("The key does not open the vault \"%1\": the key is wrong, the file is "
-                               "not a dokuei vault, or its first page is damaged. Check that the right "
-                               "key file belongs to this vault, or restore from a backup.")
-                    .arg(path));
-        }
-        return std::unexpected(impl->error(readable, QStringLiteral("reading the first page")));
-    }
-    sqlite3_busy_timeout(raw, 5000);
-    // secure_delete: freed pages are overwritten (with ciphertext of zeros), temp_store: sorts and
-    // temporary tables never go to disk.
-    if (auto settings = impl->plain("PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; "
-                                    "PRAGMA foreign_keys = ON;");
-        !settings) {
-        return std::unexpected(settings.error());
-    }
-    if (isNew) {
-        // Writes page 1 now, so that the new file is a keyed vault from the start ('dkei').
-        if (auto initialised = impl->plain("PRAGMA application_id = 1684761961"); !initialised) {
-            return std::unexpected(initialised.error());
-        }
+    impl->key = std::move(*kept);
+    std::memcpy(impl->key.data(), key.bytes().data(), SecretKey::kSize);
+    if (auto connected = impl->connect(key, isNew); !connected) {
+        return std::unexpected(connected.error());
     }
     return std::unique_ptr<Vault>(new Vault(std::move(impl)));
 }
@@ -392,11 +438,17 @@ Expected<QList<QVariantList>> Vault::query(const QString& sql, const QVariantLis
 
 qint64 Vault::lastInsertRowId() const
 {
+    if (m_impl->released || !m_impl->db) {
+        return m_impl->lastInsertRowIdBeforeRelease;
+    }
     return sqlite3_last_insert_rowid(m_impl->db.get());
 }
 
 qint64 Vault::changes() const
 {
+    if (m_impl->released || !m_impl->db) {
+        return m_impl->changesBeforeRelease;
+    }
     return sqlite3_changes(m_impl->db.get());
 }
 
@@ -508,6 +560,75 @@ Expected<void> Vault::exportTo(const QString& path, const SecretKey& key)
         return !exported ? exported : detached;
     }
     return {};
+}
+
+Expected<std::size_t> Vault::releaseMemory()
+{
+    Impl& impl = *m_impl;
+    if (auto onThread = impl.checkThread(); !onThread) {
+        return std::unexpected(onThread.error());
+    }
+    if (impl.depth > 0) {
+        return fail(ErrorCode::VaultFailure,
+                    QStringLiteral("Vault \"%1\": its memory cannot be released inside a transaction")
+                        .arg(impl.path));
+    }
+    if (sqlite3_next_stmt(impl.db.get(), nullptr) != nullptr) {
+        return fail(
+            ErrorCode::VaultFailure,
+            QStringLiteral("Vault \"%1\": a statement is still running, its memory cannot be released")
+                .arg(impl.path));
+    }
+    // What the connection holds: decrypted pages (the page cache), the schema and statements.
+    std::size_t held = 0;
+    for (const int what :
+         {SQLITE_DBSTATUS_CACHE_USED, SQLITE_DBSTATUS_SCHEMA_USED, SQLITE_DBSTATUS_STMT_USED}) {
+        int current = 0;
+        int highest = 0;
+        if (sqlite3_db_status(impl.db.get(), what, &current, &highest, 0) == SQLITE_OK && current > 0) {
+            held += static_cast<std::size_t>(current);
+        }
+    }
+    if (!impl.released) {
+        impl.lastInsertRowIdBeforeRelease = sqlite3_last_insert_rowid(impl.db.get());
+        impl.changesBeforeRelease = sqlite3_changes(impl.db.get());
+    }
+    // Closing frees all of it (glibc's free, which the zeroing free zeroes: SQLCipher 3.4.1 does not wipe
+    // SQLite's allocations itself, only its own key and page buffers); shrinking the cache alone would keep
+    // the page cache's bulk allocation, the codec's last decrypted page and the B-tree's cell buffer.
+    impl.db.reset();
+    auto key = SecretKey::fromBytes(QByteArrayView(reinterpret_cast<const char*>(impl.key.data()),
+                                                   static_cast<qsizetype>(impl.key.size())));
+    if (!key) {
+        return std::unexpected(key.error());
+    }
+    if (auto reopened = impl.connect(*key, false); !reopened) {
+        return std::unexpected(reopened.error());
+    }
+    impl.released = true;
+    ++impl.releases;
+    return held;
+}
+
+qint64 Vault::memoryReleases() const
+{
+    return m_impl->releases;
+}
+
+QString Vault::wipeName() const
+{
+    return QStringLiteral("vault page cache (%1)").arg(QFileInfo(m_impl->path).fileName());
+}
+
+std::size_t Vault::wipe()
+{
+    if (m_impl->depth > 0) {
+        // Inside a transaction (a wipe from a transaction's body): as soon as it ends.
+        afterCommit([this] { (void)releaseMemory(); });
+        return 0;
+    }
+    auto released = releaseMemory();
+    return released ? *released : 0;
 }
 
 QString Vault::cipherVersion() const

@@ -2,6 +2,7 @@
 
 #include "dokuei/common/Error.h"
 #include "dokuei/security/SecretKey.h"
+#include "dokuei/security/WipeRegistry.h"
 
 #include <functional>
 #include <memory>
@@ -19,7 +20,12 @@ namespace dokuei::security {
 /// VaultFailure). Parameters bind as QVariant: null, bool/int/qint64 (INTEGER), double (REAL), QString
 /// (TEXT, UTF-8), QByteArray (BLOB); any other type fails with InvalidArgument. Results come back as
 /// qint64, double, QString, QByteArray or a null QVariant.
-class Vault
+///
+/// Decrypted data in memory: the vault keeps no rows of its own (what query() returns is the caller's);
+/// the connection's page cache holds decrypted pages until releaseMemory(), which every holder of patient
+/// data in a vault calls once it is done (the audit trail after each use) and the wipe at lock and sign-out
+/// calls through IWipeable (register the vault with the WipeRegistry).
+class Vault : public IWipeable
 {
 public:
     /// Opens the vault at `path` with `key`, creating it (file mode 0600) when missing. Fails with
@@ -27,7 +33,7 @@ public:
     /// VaultCorrupt when a page fails authentication, and VaultFailure or IoFailure otherwise; each message
     /// names the path.
     static Expected<std::unique_ptr<Vault>> open(const QString& path, const SecretKey& key);
-    ~Vault();
+    ~Vault() override;
     Vault(const Vault&) = delete;
     Vault& operator=(const Vault&) = delete;
 
@@ -55,6 +61,21 @@ public:
     /// Writes a consistent copy of the whole database to a new file at `path` encrypted under `key`
     /// (SQLCipher's sqlcipher_export). Fails if `path` exists.
     Expected<void> exportTo(const QString& path, const SecretKey& key);
+
+    /// Releases every decrypted page and buffer the connection holds: closes it (SQLite frees its page
+    /// cache, schema, codec and B-tree buffers, which the zeroing free zeroes) and opens it again with the
+    /// same key. Returns the bytes the connection held (page cache, schema, statements). lastInsertRowId()
+    /// and changes() keep their values until the next statement. Fails with VaultFailure inside a
+    /// transaction, on another thread, or when the vault cannot be reopened (then every later call fails).
+    /// About a millisecond; run it after using patient data, not per row.
+    Expected<std::size_t> releaseMemory();
+    /// How many times releaseMemory() succeeded (for tests and diagnostics).
+    qint64 memoryReleases() const;
+
+    /// IWipeable: "vault page cache (<file name>)".
+    QString wipeName() const override;
+    /// releaseMemory(), or, inside a transaction, as soon as it ends (returning 0); 0 when it fails.
+    std::size_t wipe() override;
 
     /// `PRAGMA cipher_version` ("3.4.1" here).
     QString cipherVersion() const;
