@@ -530,31 +530,37 @@ Expected<ReportDocument> fromJson(QByteArrayView json)
     return r;
 }
 
-QString reportPlainText(const ReportDocument& report, const ReportTemplate& tmpl)
+QList<ReportTextBlock> reportTextBlocks(const ReportDocument& report, const ReportTemplate& tmpl)
 {
+    using Kind = ReportTextBlock::Kind;
     const auto& lang = report.language;
     const bool ja = lang == u"ja";
-    QStringList lines;
-    lines << tmpl.title.text(lang);
+    QList<ReportTextBlock> blocks;
+    auto add = [&](Kind kind, const QString& text, const QString& referenceId = {}) {
+        blocks << ReportTextBlock{kind, text, referenceId};
+    };
+    add(Kind::Title, tmpl.title.text(lang));
     const auto& h = report.header;
     const QString name =
         joinPerson(!h.patientNameIdeographic.isEmpty() ? h.patientNameIdeographic : h.patientNameAlphabetic);
-    lines << (ja ? QStringLiteral("患者: %1 (ID %2)") : QStringLiteral("Patient: %1 (ID %2)"))
-                 .arg(name, h.patientId);
-    lines << (ja ? QStringLiteral("検査: %1 %2 受付番号 %3") : QStringLiteral("Study: %1 %2 Accession %3"))
-                 .arg(h.studyDate, h.studyDescription, h.accessionNumber)
-                 .simplified();
+    add(Kind::HeaderLine, (ja ? QStringLiteral("患者: %1 (ID %2)") : QStringLiteral("Patient: %1 (ID %2)"))
+                              .arg(name, h.patientId));
+    add(Kind::HeaderLine,
+        (ja ? QStringLiteral("検査: %1 %2 受付番号 %3") : QStringLiteral("Study: %1 %2 Accession %3"))
+            .arg(h.studyDate, h.studyDescription, h.accessionNumber)
+            .simplified());
     if (!h.requestingFacility.isEmpty()) {
-        lines << (ja ? QStringLiteral("依頼施設: %1") : QStringLiteral("Requesting facility: %1"))
-                     .arg(h.requestingFacility);
+        add(Kind::HeaderLine,
+            (ja ? QStringLiteral("依頼施設: %1") : QStringLiteral("Requesting facility: %1"))
+                .arg(h.requestingFacility));
     }
     if (!h.clinicalQuestion.isEmpty()) {
-        lines << (ja ? QStringLiteral("臨床情報: %1") : QStringLiteral("Clinical question: %1"))
-                     .arg(h.clinicalQuestion);
+        add(Kind::HeaderLine, (ja ? QStringLiteral("臨床情報: %1") : QStringLiteral("Clinical question: %1"))
+                                  .arg(h.clinicalQuestion));
     }
     auto addSection = [&](const QString& title, const SectionContent* content,
                           const TemplateSection* section) {
-        lines << title;
+        add(Kind::SectionTitle, title);
         if (content == nullptr) {
             return;
         }
@@ -562,14 +568,15 @@ QString reportPlainText(const ReportDocument& report, const ReportTemplate& tmpl
             for (const auto& field : section->fields) {
                 for (const auto& value : content->fields) {
                     if (value.fieldId == field.id && !value.isEmpty()) {
-                        lines << QStringLiteral("%1: %2").arg(field.label.text(lang),
-                                                              fieldValueText(field, value, report));
+                        add(Kind::FieldLine,
+                            QStringLiteral("%1: %2").arg(field.label.text(lang),
+                                                         fieldValueText(field, value, report)));
                     }
                 }
             }
         }
         if (!content->text.isEmpty()) {
-            lines << content->text;
+            add(Kind::Text, content->text);
         }
     };
     for (const auto& section : tmpl.sections) {
@@ -579,6 +586,47 @@ QString reportPlainText(const ReportDocument& report, const ReportTemplate& tmpl
                report.section(QString::fromLatin1(kImpressionId)), nullptr);
     addSection(ja ? QStringLiteral("推奨") : QStringLiteral("Recommendation"),
                report.section(QString::fromLatin1(kRecommendationId)), nullptr);
+    if (!report.measurements.isEmpty()) {
+        add(Kind::SectionTitle, ja ? QStringLiteral("計測") : QStringLiteral("Measurements"));
+        for (const auto& m : report.measurements) {
+            const QString value = !m.text.isEmpty()
+                                      ? m.text
+                                      : QStringLiteral("%1 %2").arg(QString::number(m.value, 'g', 6), m.unit);
+            add(Kind::Measurement,
+                QStringLiteral("%1: %2").arg(m.label.isEmpty() ? m.id : m.label, value.trimmed()));
+        }
+    }
+    if (!report.keyImages.isEmpty()) {
+        add(Kind::SectionTitle, ja ? QStringLiteral("キー画像") : QStringLiteral("Key images"));
+        for (const auto& k : report.keyImages) {
+            QString caption = k.text.isEmpty() ? k.id : k.text;
+            if (!k.description.isEmpty()) {
+                caption += QStringLiteral(": ") + k.description;
+            }
+            add(Kind::KeyImage, caption, k.id);
+        }
+    }
+    // The reader: the ideographic group of the PN for a Japanese report when there is one.
+    const QStringList groups = report.author.personName.split(u'=');
+    const QString reader =
+        joinPerson(ja && groups.size() > 1 && !groups[1].isEmpty() ? groups[1] : groups.value(0));
+    QString readerLine = (ja ? QStringLiteral("読影医: %1") : QStringLiteral("Reader: %1")).arg(reader);
+    if (!report.author.organisation.isEmpty()) {
+        readerLine += QStringLiteral(" (%1)").arg(report.author.organisation);
+    }
+    if (report.modified.isValid()) {
+        readerLine += u' ' + report.modified.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    }
+    add(Kind::Reader, readerLine);
+    return blocks;
+}
+
+QString reportPlainText(const ReportDocument& report, const ReportTemplate& tmpl)
+{
+    QStringList lines;
+    for (const auto& block : reportTextBlocks(report, tmpl)) {
+        lines << block.text;
+    }
     return lines.join(u'\n');
 }
 

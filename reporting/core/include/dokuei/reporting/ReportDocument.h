@@ -187,9 +187,33 @@ ReportDocument newReport(const ReportTemplate& tmpl, const ReportHeader& header,
 QByteArray toJson(const ReportDocument& report);
 Expected<ReportDocument> fromJson(QByteArrayView json);
 
+/// One block of the report's text, in reading order, with what it is (the PDF styles and places blocks by
+/// kind; the plain text joins them with line breaks).
+struct ReportTextBlock
+{
+    enum class Kind
+    {
+        Title,        ///< the template's title
+        HeaderLine,   ///< patient, study, requesting facility, clinical question
+        SectionTitle, ///< a template section, the impression, the recommendation, measurements, key images
+        FieldLine,    ///< "label: value unit"
+        Text,         ///< a section's free text (may hold line breaks)
+        Measurement,  ///< one measurement: "L1: 12.3 mm, Se 3 Im 45"
+        KeyImage,     ///< the caption of one key image (`referenceId` names it; the PDF draws it above)
+        Reader,       ///< who wrote it and when
+    };
+    Kind kind = Kind::Text;
+    QString text;
+    QString referenceId; ///< KeyImage: the KeyImageReference id
+    bool operator==(const ReportTextBlock&) const = default;
+};
+QList<ReportTextBlock> reportTextBlocks(const ReportDocument& report, const ReportTemplate& tmpl);
+
 /// The report's text as a reader sees it, in the report's language: title, header lines, each section
-/// title and text (its fields as "label: value unit"), impression, recommendation. The PDF's text layer
-/// must give back exactly this (after Unicode NFC and whitespace normalisation).
+/// title and text (its fields as "label: value unit"), impression, recommendation, the measurements, the
+/// key images' captions and the reader with the date (local time): reportTextBlocks joined by line breaks.
+/// The PDF's body gives back exactly this (after Unicode NFC and whitespace normalisation: see
+/// ReportPdf.h).
 QString reportPlainText(const ReportDocument& report, const ReportTemplate& tmpl);
 
 } // namespace dokuei::reporting
