@@ -27,23 +27,26 @@ Expected<QByteArray> makeEncapsulatedPdf(const QByteArray& pdf, const ReportDocu
                                          const ReportTemplate& tmpl, const SrIdentity& identity)
 {
     if (!pdf.startsWith("%PDF-")) {
-        return fail(ErrorCode::InvalidArgument, tr("The document to encapsulate is not a PDF."));
+        return fail(ErrorCode::InvalidArgument,
+                    ReportExport::tr("The document to encapsulate is not a PDF."));
     }
     if (pdf.size() >= kMaxPdfBytes) {
-        return fail(ErrorCode::InvalidArgument, tr("The PDF is too large for a DICOM Encapsulated PDF."));
+        return fail(ErrorCode::InvalidArgument,
+                    ReportExport::tr("The PDF is too large for a DICOM Encapsulated PDF."));
     }
     const auto& h = report.header;
     if (!isValidUid(h.studyUid)) {
         return fail(
             ErrorCode::InvalidArgument,
-            tr("The report's study has no valid Study Instance UID (\"%1\"): the Encapsulated PDF cannot "
-               "be made.")
+            ReportExport::tr(
+                "The report's study has no valid Study Instance UID (\"%1\"): the Encapsulated PDF cannot "
+                "be made.")
                 .arg(cleanLine(h.studyUid, 80)));
     }
     if (!isValidUid(identity.seriesInstanceUid) || !isValidUid(identity.sopInstanceUid) ||
         identity.seriesInstanceUid == identity.sopInstanceUid) {
         return fail(ErrorCode::InvalidArgument,
-                    tr("The Encapsulated PDF needs a new series and instance UID."));
+                    ReportExport::tr("The Encapsulated PDF needs a new series and instance UID."));
     }
     const QString& lang = report.language;
     const bool ja = lang != u"en";
@@ -141,7 +144,8 @@ Expected<QByteArray> makeEncapsulatedPdf(const QByteArray& pdf, const ReportDocu
     }
     if (!problem.isEmpty()) {
         return fail(ErrorCode::InvalidArgument,
-                    tr("The report's %1 is not a valid DICOM value: the Encapsulated PDF cannot be made.")
+                    ReportExport::tr(
+                        "The report's %1 is not a valid DICOM value: the Encapsulated PDF cannot be made.")
                         .arg(problem));
     }
     return writePart10(file);

@@ -133,9 +133,9 @@ Expected<QByteArray> writePart10(DcmFileFormat& file)
     } while (status == EC_StreamNotifyClient);
     file.transferEnd();
     if (status.bad()) {
-        return fail(
-            ErrorCode::IoFailure,
-            tr("The DICOM file could not be written in memory: %1").arg(QString::fromUtf8(status.text())));
+        return fail(ErrorCode::IoFailure,
+                    ReportExport::tr("The DICOM file could not be written in memory: %1")
+                        .arg(QString::fromUtf8(status.text())));
     }
     return out;
 }

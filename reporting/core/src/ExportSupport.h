@@ -12,13 +12,17 @@
 
 class DcmFileFormat;
 
-namespace dokuei::reporting::exportsupport {
+namespace dokuei::reporting {
 
-/// A user-facing message of the exports (context "dokuei::reporting::ReportExport").
-inline QString tr(const char* text)
+/// The translation context of the exports' messages (lupdate finds ReportExport::tr).
+class ReportExport
 {
-    return QCoreApplication::translate("dokuei::reporting::ReportExport", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(dokuei::reporting::ReportExport)
+};
+
+} // namespace dokuei::reporting
+
+namespace dokuei::reporting::exportsupport {
 
 /// `text` with unpaired surrogates and noncharacters replaced by U+FFFD and control characters dropped
 /// except tab and line feed (CR LF and CR become LF).

@@ -430,7 +430,7 @@ Expected<QByteArray> renderReportPdf(const ReportDocument& report, const ReportT
         cairo_pdf_surface_create_for_stream(appendToByteArray, &pdf, kPdfPageWidth, kPdfPageHeight));
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
         return fail(ErrorCode::IoFailure,
-                    tr("The PDF could not be started: %1")
+                    ReportExport::tr("The PDF could not be started: %1")
                         .arg(QString::fromUtf8(cairo_status_to_string(cairo_surface_status(surface.get())))));
     }
     const QString& lang = report.language;
@@ -451,8 +451,9 @@ Expected<QByteArray> renderReportPdf(const ReportDocument& report, const ReportT
     if (family.compare(options.fontFamily, Qt::CaseInsensitive) != 0) {
         return fail(
             ErrorCode::DependencyMissing,
-            tr("The font \"%1\" for the report's PDF is not installed (fontconfig offers \"%2\"); install "
-               "the package fonts-noto-cjk.")
+            ReportExport::tr(
+                "The font \"%1\" for the report's PDF is not installed (fontconfig offers \"%2\"); install "
+                "the package fonts-noto-cjk.")
                 .arg(options.fontFamily, family));
     }
 
@@ -497,9 +498,8 @@ Expected<QByteArray> renderReportPdf(const ReportDocument& report, const ReportT
     const cairo_status_t status = cairo_surface_status(surface.get());
     surface.reset();
     if (status != CAIRO_STATUS_SUCCESS) {
-        return fail(
-            ErrorCode::IoFailure,
-            tr("The PDF could not be written: %1").arg(QString::fromUtf8(cairo_status_to_string(status))));
+        return fail(ErrorCode::IoFailure, ReportExport::tr("The PDF could not be written: %1")
+                                              .arg(QString::fromUtf8(cairo_status_to_string(status))));
     }
     return pdf;
 }

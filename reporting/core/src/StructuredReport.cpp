@@ -274,12 +274,14 @@ Expected<QByteArray> makeStructuredReport(const ReportDocument& report, const Re
     const auto& h = report.header;
     if (!isValidUid(h.studyUid)) {
         return fail(ErrorCode::InvalidArgument,
-                    tr("The report's study has no valid Study Instance UID (\"%1\"): the SR cannot be made.")
+                    ReportExport::tr(
+                        "The report's study has no valid Study Instance UID (\"%1\"): the SR cannot be made.")
                         .arg(cleanLine(h.studyUid, 80)));
     }
     if (!isValidUid(identity.seriesInstanceUid) || !isValidUid(identity.sopInstanceUid) ||
         identity.seriesInstanceUid == identity.sopInstanceUid) {
-        return fail(ErrorCode::InvalidArgument, tr("The SR needs a new series and instance UID."));
+        return fail(ErrorCode::InvalidArgument,
+                    ReportExport::tr("The SR needs a new series and instance UID."));
     }
     const QString& lang = report.language;
     const bool ja = lang != u"en";
@@ -318,9 +320,9 @@ Expected<QByteArray> makeStructuredReport(const ReportDocument& report, const Re
                                                                   : DSRTypes::PF_Preliminary),
         "Preliminary Flag");
     if (!headerProblem.isEmpty()) {
-        return fail(
-            ErrorCode::InvalidArgument,
-            tr("The report's %1 is not a valid DICOM value: the SR cannot be made.").arg(headerProblem));
+        return fail(ErrorCode::InvalidArgument,
+                    ReportExport::tr("The report's %1 is not a valid DICOM value: the SR cannot be made.")
+                        .arg(headerProblem));
     }
 
     auto& tree = doc.getTree();
@@ -357,7 +359,8 @@ Expected<QByteArray> makeStructuredReport(const ReportDocument& report, const Re
             b.check(b.item().setStringValue(ofs(author), OFFalse), "observer name");
         }
     } else {
-        return fail(ErrorCode::InvalidArgument, tr("The report has no author: the SR cannot be made."));
+        return fail(ErrorCode::InvalidArgument,
+                    ReportExport::tr("The report has no author: the SR cannot be made."));
     }
     const QString organisation = cleanLine(report.author.organisation, 1000);
     if (!organisation.isEmpty()) {
@@ -520,11 +523,12 @@ Expected<QByteArray> makeStructuredReport(const ReportDocument& report, const Re
     b.close();
     if (!b.ok()) {
         return fail(ErrorCode::InvalidArgument,
-                    tr("The report's %1 cannot be written into the SR.").arg(b.problem));
+                    ReportExport::tr("The report's %1 cannot be written into the SR.").arg(b.problem));
     }
     tree.gotoRoot();
     if (tree.getCurrentContentItem().setTemplateIdentification("2000", "DCMR").bad()) {
-        return fail(ErrorCode::InvalidArgument, tr("The SR's template identification was refused."));
+        return fail(ErrorCode::InvalidArgument,
+                    ReportExport::tr("The SR's template identification was refused."));
     }
     if (report.state == ReportState::Final) {
         doc.completeDocument();
@@ -533,7 +537,7 @@ Expected<QByteArray> makeStructuredReport(const ReportDocument& report, const Re
     DcmDataset& dataset = *file.getDataset();
     if (const OFCondition status = doc.write(dataset); status.bad()) {
         return fail(ErrorCode::InvalidArgument,
-                    tr("DCMTK refused the SR: %1").arg(QString::fromUtf8(status.text())));
+                    ReportExport::tr("DCMTK refused the SR: %1").arg(QString::fromUtf8(status.text())));
     }
     // The identity's own series and instance (DSRDocument generated its own).
     dataset.putAndInsertString(DCM_SeriesInstanceUID, identity.seriesInstanceUid.toLatin1().constData());
