@@ -1,180 +1,253 @@
 #include "dokuei/app/MainWindow.h"
 
 #include "dokuei/app/PatientBanner.h"
-#include "dokuei/app/SliceView.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/common/BuildInfo.h"
+#include "dokuei/viewer/core/ReadingSession.h"
 #include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/viewer/core/VolumeAssembler.h"
-#include "dokuei/viewer/render/TestVolume.h"
-#include "dokuei/viewer/render/VolumeMapperPolicy.h"
-#include "dokuei/viewer/render/VolumeScene.h"
 #include "dokuei/viewer/ui/ReadingWorkspace.h"
-#include "dokuei/viewer/ui/VtkViewWidget.h"
+#include "dokuei/viewer/ui/SliceView.h"
+#include "dokuei/viewer/ui/VolumeView.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QDockWidget>
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
 
-#include <vtkImageData.h>
-#include <vtkRenderer.h>
-
 namespace dokuei::app {
 namespace {
-constexpr int kTestVolumeSize = 128;
+
+QString bannerName(const exchange::PersonName& name)
+{
+    QStringList groups;
+    for (const QString& group : {name.ideographic, name.alphabetic}) {
+        if (!group.isEmpty()) {
+            groups << QString(group).replace(QLatin1Char('^'), QLatin1Char(' '));
+        }
+    }
+    return groups.join(QStringLiteral(" / "));
 }
 
+} // namespace
+
 MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
-    : QMainWindow(parent), m_view(new viewer::VtkViewWidget(this)),
-      m_scene(std::make_unique<viewer::VolumeScene>()), m_rendererLabel(new QLabel(this)),
-      m_userLabel(new QLabel(this)), m_patientBanner(new PatientBanner(wipeRegistry, this))
+    : QMainWindow(parent), m_rendererLabel(new QLabel(this)), m_userLabel(new QLabel(this)),
+      m_patientBanner(new PatientBanner(wipeRegistry, this))
 {
     setWindowTitle(tr("dokuei — CT reading workstation"));
     setObjectName(QStringLiteral("MainWindow"));
-    m_view->setObjectName(QStringLiteral("VolumeView"));
     m_studyBrowser = new StudyBrowser(wipeRegistry, this);
-    // Registered before the loader: the wipe clears the views (and their textures) before the voxels go.
+    // Registered before the session's loader: the wipe clears the views (and their textures) before the
+    // voxels go.
     m_workspace = new viewer::ReadingWorkspace(wipeRegistry, this);
-    m_seriesLoader = new viewer::SeriesLoader(wipeRegistry, this);
-    m_sliceView = new SliceView(this);
+    m_sliceView = new viewer::SliceView(this);
+    m_readingPage = new QStackedWidget(this);
+    m_readingPage->setObjectName(QStringLiteral("readingPage"));
+    m_readingPage->addWidget(m_workspace);
+    m_readingPage->addWidget(m_sliceView);
     m_tabs = new QTabWidget(this);
-    // The generated test volume until a series is opened; then the loading preview, then the reading views.
-    m_tabs->addTab(m_view, tr("Volume (test)"));
-    m_tabs->addTab(m_sliceView, tr("Loading"));
-    m_tabs->addTab(m_workspace, tr("Reading"));
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    // The study list first: the window opens on it. The reading view previews a series while it loads,
+    // then reads it.
+    m_tabs->addTab(m_studyBrowser, tr("Studies"));
+    m_tabs->addTab(m_readingPage, tr("Reading"));
+    m_tabs->setCurrentWidget(m_studyBrowser);
     connect(m_workspace, &viewer::ReadingWorkspace::seriesRequested, this,
-            [this](const QString&, const QString& series) { m_studyBrowser->openSeriesByUid(series); });
+            [this](const QString& study, const QString& series) {
+                if (m_session) {
+                    m_session->openSeries(series, study);
+                }
+            });
+
+    m_wipedNotice = new QFrame(this);
+    m_wipedNotice->setObjectName(QStringLiteral("wipedNotice"));
+    m_wipedNotice->setStyleSheet(QStringLiteral(
+        "#wipedNotice { background: #fff4ce; color: #3a2f00; border-bottom: 1px solid #c9a800; }"));
+    m_wipedText = new QLabel(m_wipedNotice);
+    m_wipedText->setObjectName(QStringLiteral("wipedText"));
+    m_wipedText->setWordWrap(true);
+    m_reopenButton = new QPushButton(m_wipedNotice);
+    m_reopenButton->setObjectName(QStringLiteral("reopenLastSeries"));
+    auto* noticeLayout = new QHBoxLayout(m_wipedNotice);
+    noticeLayout->addWidget(m_wipedText, 1);
+    noticeLayout->addWidget(m_reopenButton);
+    m_wipedNotice->hide();
+    connect(m_reopenButton, &QPushButton::clicked, this, [this] {
+        if (m_session) {
+            m_wipedNotice->hide();
+            statusBar()->showMessage(tr("Reopening series %1...").arg(m_session->lastSeriesNumber()));
+            m_session->reopenLastSeries();
+        }
+    });
+
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
+    layout->addWidget(m_wipedNotice);
     layout->addWidget(m_patientBanner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
-    auto* dock = new QDockWidget(tr("Studies"), this);
-    dock->setObjectName(QStringLiteral("StudiesDock"));
-    dock->setWidget(m_studyBrowser);
-    dock->setFeatures(QDockWidget::DockWidgetMovable);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
 
-    connect(m_studyBrowser, &StudyBrowser::openSeries, this,
-            [this](const QString& study, const QString& series, int instances, const QString& patient,
-                   const QString& patientId, const QString& description) {
-                if (!m_client) {
-                    return;
-                }
-                m_sliceView->setVolume(nullptr);
-                m_workspace->clearSeries();
-                m_patientBanner->showPatient(patient, patientId, description);
-                statusBar()->showMessage(tr("Loading series..."));
-                // Clears the previous series (a retrieval still running is reported as cancelled).
-                m_replacing = true;
-                m_seriesLoader->start(*m_client, study, series, instances);
-                m_replacing = false;
-                m_loadingStudy = study;
-                m_loadingSeries = series;
-                m_loadingPatientId = patientId;
-                m_receivedInstances = 0;
-                m_retrieving = true;
-                emit seriesOpened(patientId, study, series, instances);
-                m_sliceView->setPreview(m_seriesLoader->assembler());
-            });
-    connect(m_seriesLoader, &viewer::SeriesLoader::previewUpdated, this, [this](int decoded) {
-        if (decoded == 1) {
-            m_tabs->setCurrentWidget(m_sliceView); // the first image is on screen as soon as it is decoded
-        }
-        m_sliceView->previewUpdated();
-    });
-    connect(m_seriesLoader, &viewer::SeriesLoader::progress, this,
-            [this](int instances, qint64 bytes, double rate) {
-                m_receivedInstances = instances;
-                statusBar()->showMessage(tr("Loading: %1 images, %2 MB, %3 MB/s")
-                                             .arg(instances)
-                                             .arg(static_cast<double>(bytes) / 1e6, 0, 'f', 1)
-                                             .arg(rate / 1e6, 0, 'f', 1));
-            });
-    connect(m_seriesLoader, &viewer::SeriesLoader::ready, this, [this] {
-        const auto infos = m_seriesLoader->assembler()->sliceInfos();
-        std::optional<viewer::Window> seriesWindow;
-        if (!infos.empty() && infos[infos.size() / 2].hasWindow) {
-            seriesWindow =
-                viewer::Window{infos[infos.size() / 2].windowCentre, infos[infos.size() / 2].windowWidth};
-        }
-        viewer::SeriesContext context;
-        if (!infos.empty()) {
-            const viewer::InstanceInfo& middle = infos[infos.size() / 2];
-            context.identity = viewer::identityOf(middle);
-            context.sliceThicknessMm = middle.sliceThickness;
-            for (const viewer::InstanceInfo& info : infos) {
-                context.identity.lossy = context.identity.lossy || info.lossyCompressed;
-            }
-        }
-        context.seriesWindow = seriesWindow;
-        m_sliceView->setPreview(nullptr);
-        m_sliceView->setVolume(nullptr);
-        m_workspace->showSeries(m_seriesLoader->volume(), context, m_loadingStudy, m_loadingSeries);
-        viewer::eraseIdentity(context.identity);
-        m_tabs->setCurrentWidget(m_workspace);
-        statusBar()->showMessage(tr("Series loaded"), 5000);
-        if (m_retrieving) {
-            m_retrieving = false;
-            emit seriesRetrieved(m_loadingPatientId, m_loadingStudy, m_loadingSeries,
-                                 static_cast<int>(infos.size()), true, {});
-        }
-    });
-    connect(m_seriesLoader, &viewer::SeriesLoader::cleared, this, [this] {
-        // Wiped (lock, sign-out) or replaced by the next series: a retrieval cut short ends as cancelled.
-        if (m_retrieving) {
-            m_retrieving = false;
-            emit seriesRetrieved(m_loadingPatientId, m_loadingStudy, m_loadingSeries, m_receivedInstances,
-                                 false,
-                                 m_replacing ? QStringLiteral("cancelled: another series was opened")
-                                             : QStringLiteral("cancelled: wiped at lock or sign-out"));
-        }
-        m_loadingPatientId.clear();
-        m_workspace->clearSeries();
-        m_sliceView->setPreview(nullptr);
-        m_sliceView->setVolume(nullptr);
-    });
-    connect(m_seriesLoader, &viewer::SeriesLoader::failed, this, [this](const QString& message) {
-        statusBar()->showMessage(tr("Loading failed: %1").arg(message));
-        if (m_retrieving) {
-            m_retrieving = false;
-            emit seriesRetrieved(m_loadingPatientId, m_loadingStudy, m_loadingSeries, m_receivedInstances,
-                                 false, message);
-        }
-    });
-    connect(m_seriesLoader, &viewer::SeriesLoader::instanceFailed, this, [this](const QString& message) {
-        statusBar()->showMessage(tr("An image could not be loaded: %1").arg(message), 10000);
-    });
     m_userLabel->setObjectName(QStringLiteral("userLabel"));
+    m_rendererLabel->setObjectName(QStringLiteral("rendererLabel"));
     statusBar()->addPermanentWidget(m_userLabel);
     statusBar()->addPermanentWidget(m_rendererLabel);
-    statusBar()->showMessage(tr("Test volume (no patient data)"));
     createActions();
-
-    auto volume = viewer::makeTestVolume(kTestVolumeSize);
-    m_scene->setVolume(volume);
-    m_view->addRenderer(m_scene->renderer());
-
-    connect(m_view, &viewer::VtkViewWidget::glInitialized, this, &MainWindow::onGlInitialized);
-    connect(m_view, &viewer::VtkViewWidget::interactionChanged, this,
-            [this](bool interacting) { m_scene->setInteracting(interacting); });
-    resize(1024, 768);
+    // The renderer is known once the 3D view first draws (its mapper is chosen then).
+    viewer::VolumeView* volumeView = m_workspace->volumeView();
+    connect(volumeView, &viewer::VtkViewWidget::glInitialized, this,
+            [this, volumeView](const QString& renderer, const QString& version) {
+                m_rendererLabel->setText(
+                    tr("%1 · OpenGL %2 · %3")
+                        .arg(renderer, version.section(QLatin1Char(' '), 0, 0), volumeView->mapperName()));
+            });
+    resize(1280, 800);
 }
 
 MainWindow::~MainWindow() = default;
 
-QString MainWindow::volumeMapperName() const
+QWidget* MainWindow::studiesPage() const
 {
-    return QString::fromLatin1(viewer::volumeMapperName(m_scene->mapperKind()));
+    return m_studyBrowser;
+}
+
+QWidget* MainWindow::readingPage() const
+{
+    return m_readingPage;
+}
+
+viewer::SeriesLoader* MainWindow::seriesLoader() const
+{
+    return m_session ? &m_session->loader() : nullptr;
+}
+
+void MainWindow::setReadingSession(viewer::ReadingSession* session)
+{
+    if (m_session) {
+        disconnect(m_session, nullptr, this, nullptr);
+    }
+    m_session = session;
+    m_studyBrowser->setSession(session);
+    m_wipedNotice->hide();
+    if (!session) {
+        m_sliceView->setPreview(nullptr);
+        m_sliceView->setVolume(nullptr);
+        m_workspace->clearSeries();
+        m_tabs->setCurrentWidget(m_studyBrowser);
+        return;
+    }
+    connectSession();
+    m_tabs->setCurrentWidget(m_studyBrowser);
+}
+
+void MainWindow::connectSession()
+{
+    using viewer::ReadingSession;
+    ReadingSession* session = m_session;
+    // The session is destroyed at sign-out after setReadingSession(nullptr); until then it outlives these.
+    connect(session, &ReadingSession::seriesOpened, this, &MainWindow::onSeriesOpened);
+    connect(session, &ReadingSession::seriesPreviewUpdated, this, [this](int decoded) {
+        if (!m_session || m_session->loader().volume()) {
+            return;
+        }
+        if (decoded == 1) {
+            // The first image is on screen as soon as it is decoded.
+            m_sliceView->setPreview(m_session->loader().assembler());
+            m_readingPage->setCurrentWidget(m_sliceView);
+            m_tabs->setCurrentWidget(m_readingPage);
+        }
+        m_sliceView->previewUpdated();
+    });
+    connect(session, &ReadingSession::seriesLoadProgress, this,
+            [this](int instances, int expected, qint64 bytes, double rate) {
+                statusBar()->showMessage(tr("Loading: %1 images, %2 MB, %3 MB/s")
+                                             .arg(instances)
+                                             .arg(static_cast<double>(bytes) / 1e6, 0, 'f', 1)
+                                             .arg(rate / 1e6, 0, 'f', 1));
+                m_studyBrowser->showStatus(
+                    expected > 0 ? tr("Loading series: %1 of %2 images").arg(instances).arg(expected)
+                                 : tr("Loading series: %1 images").arg(instances));
+            });
+    connect(session, &ReadingSession::seriesReady, this, &MainWindow::onSeriesReady);
+    connect(session, &ReadingSession::seriesCleared, this, [this] {
+        m_workspace->clearSeries();
+        m_sliceView->setPreview(nullptr);
+        m_sliceView->setVolume(nullptr);
+    });
+    connect(session, &ReadingSession::seriesFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Loading failed: %1").arg(message));
+        m_studyBrowser->showStatus(tr("Loading failed: %1").arg(message));
+    });
+    connect(session, &ReadingSession::instanceFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("An image could not be loaded: %1").arg(message), 10000);
+    });
+    connect(session, &ReadingSession::wiped, this, &MainWindow::onWiped);
+}
+
+void MainWindow::onSeriesOpened()
+{
+    const exchange::StudyRecord* study = m_session ? m_session->currentStudy() : nullptr;
+    const exchange::SeriesRecord* series = m_session ? m_session->currentSeries() : nullptr;
+    if (!study || !series) {
+        return;
+    }
+    m_wipedNotice->hide();
+    m_sliceView->setPreview(nullptr);
+    m_sliceView->setVolume(nullptr);
+    m_workspace->clearSeries();
+    m_patientBanner->showPatient(bannerName(study->patientName), study->patientId, series->description);
+    statusBar()->showMessage(tr("Loading series..."));
+    m_studyBrowser->showStatus(tr("Loading series %1...").arg(series->number));
+}
+
+void MainWindow::onSeriesReady()
+{
+    const exchange::StudyRecord* study = m_session ? m_session->currentStudy() : nullptr;
+    const exchange::SeriesRecord* series = m_session ? m_session->currentSeries() : nullptr;
+    viewer::Volume* volume = m_session ? m_session->loader().volume() : nullptr;
+    if (!study || !series || !volume) {
+        return;
+    }
+    viewer::SeriesContext context = m_session->loadedSeriesContext();
+    m_sliceView->setPreview(nullptr);
+    m_sliceView->setVolume(nullptr);
+    m_workspace->showSeries(volume, context, study->studyUid, series->seriesUid);
+    viewer::eraseIdentity(context.identity);
+    m_readingPage->setCurrentWidget(m_workspace);
+    m_tabs->setCurrentWidget(m_readingPage);
+    statusBar()->showMessage(tr("Series loaded"), 5000);
+    m_studyBrowser->showStatus(
+        tr("Series %1 loaded: %n images", nullptr, volume->slices()).arg(series->number));
+}
+
+void MainWindow::onWiped()
+{
+    // Everything shown went with the wipe; the window opens on the study list again after the unlock.
+    m_sliceView->setPreview(nullptr);
+    m_sliceView->setVolume(nullptr);
+    m_workspace->clearSeries();
+    m_readingPage->setCurrentWidget(m_workspace);
+    m_tabs->setCurrentWidget(m_studyBrowser);
+    statusBar()->clearMessage();
+    if (m_session && m_session->canReopenLastSeries()) {
+        m_wipedText->setText(
+            tr("For privacy, the images were wiped from memory when the session was locked."));
+        m_reopenButton->setText(m_session->lastSeriesNumber() >= 0
+                                    ? tr("Reopen series %1").arg(m_session->lastSeriesNumber())
+                                    : tr("Reopen the last series"));
+        m_wipedNotice->show();
+    }
 }
 
 void MainWindow::createActions()
@@ -191,43 +264,17 @@ void MainWindow::createActions()
         fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
     quit->setObjectName(QStringLiteral("actionQuit"));
 
-    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
-    QAction* resetView = viewMenu->addAction(tr("&Reset view"), QKeySequence(Qt::Key_R), this, [this] {
-        m_scene->renderer()->ResetCamera();
-        m_view->update();
-    });
-    resetView->setObjectName(QStringLiteral("actionResetView"));
-
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About dokuei"), this, &MainWindow::showAbout);
 
     QToolBar* toolBar = addToolBar(tr("Main"));
     toolBar->setObjectName(QStringLiteral("MainToolBar"));
     toolBar->addAction(m_lockAction);
-    toolBar->addAction(resetView);
-}
-
-void MainWindow::setReadingCentre(exchange::DicomWebClient* client)
-{
-    m_client = client;
-    m_studyBrowser->setClient(client);
-    if (client) {
-        m_studyBrowser->refresh();
-    }
 }
 
 void MainWindow::setSignedInUser(const QString& userId, const QString& role)
 {
     m_userLabel->setText(userId.isEmpty() ? QString() : tr("%1 (%2)").arg(userId, role));
-}
-
-void MainWindow::onGlInitialized(const QString& renderer, const QString& version)
-{
-    const QByteArray requested = qgetenv("DOKUEI_VOLUME_MAPPER");
-    m_scene->setMapperKind(viewer::chooseVolumeMapper(renderer.toStdString(), requested.toStdString()));
-    m_rendererLabel->setText(
-        tr("%1 · OpenGL %2 · %3").arg(renderer, version.section(QLatin1Char(' '), 0, 0), volumeMapperName()));
-    m_view->update();
 }
 
 void MainWindow::showAbout()

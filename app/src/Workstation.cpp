@@ -5,7 +5,6 @@
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/SignInForm.h"
-#include "dokuei/app/StudyBrowser.h"
 #include "dokuei/security/AccountStore.h"
 #include "dokuei/security/AuditTrail.h"
 #include "dokuei/security/CardPresenceMonitor.h"
@@ -18,6 +17,7 @@
 #include "dokuei/security/UserKeyring.h"
 #include "dokuei/security/Vault.h"
 #include "dokuei/security/WipeRegistry.h"
+#include "dokuei/viewer/core/ReadingSession.h"
 
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
@@ -72,6 +72,8 @@ struct Workstation::Services
     std::unique_ptr<security::CardPresenceMonitor> cardMonitor;
     std::optional<security::SecretKey> userDataKey;
     QString role;
+    /// The reading of this session (studies, series, the load), shown by the main window.
+    std::unique_ptr<viewer::ReadingSession> reading;
 
     std::unique_ptr<LoginWindow> loginWindow;
     std::unique_ptr<MainWindow> mainWindow;
@@ -175,10 +177,6 @@ Expected<std::unique_ptr<Workstation>> Workstation::create(const WorkstationPath
             [self] { self->m_services->session->lock(Session::LockReason::Privacy); });
     connect(s.mainWindow.get(), &MainWindow::signOutRequested, self,
             [self] { self->m_services->session->end(Session::EndReason::SignOut); });
-    // Patient access is audited here, not in the widgets: they only say what happened.
-    connect(s.mainWindow->studyBrowser(), &StudyBrowser::queried, self, &Workstation::auditQuery);
-    connect(s.mainWindow.get(), &MainWindow::seriesOpened, self, &Workstation::auditSeriesOpened);
-    connect(s.mainWindow.get(), &MainWindow::seriesRetrieved, self, &Workstation::auditSeriesRetrieved);
 
     s.cardStatusTimer.setInterval(1000);
     connect(&s.cardStatusTimer, &QTimer::timeout, self, &Workstation::refreshCardStatus);
@@ -231,6 +229,11 @@ MainWindow* Workstation::mainWindow() const
 LockScreen* Workstation::lockScreen() const
 {
     return m_services->lockScreen.get();
+}
+
+viewer::ReadingSession* Workstation::readingSession() const
+{
+    return m_services->reading.get();
 }
 
 bool Workstation::eventFilter(QObject* watched, QEvent* event)
@@ -373,6 +376,11 @@ void Workstation::beginSession(SignInService::Success success)
     s.session->begin(identity, success.sessionId);
     auditActivity(QStringLiteral("SessionStart"), QStringLiteral("session started"));
 
+    // The reading of this session: patient access is audited here (IReadingAudit), never in the widgets.
+    s.mainWindow->setReadingSession(nullptr);
+    s.reading = std::make_unique<viewer::ReadingSession>(*s.wipeRegistry, this);
+    s.mainWindow->setReadingSession(s.reading.get());
+
     s.loginWindow->hide();
     s.mainWindow->setSignedInUser(identity.userId, s.role);
     showReadingWindow();
@@ -406,10 +414,12 @@ void Workstation::onLocked(int reason)
     const auto lockReason = static_cast<Session::LockReason>(reason);
     // The session already wiped every registered PHI holder; drop the session's keys and card session too.
     s.userDataKey.reset();
+    if (s.reading) {
+        s.reading->setReadingCentre(nullptr);
+    }
     if (s.readingCentre) {
         s.readingCentre->clearClientCredentials();
     }
-    s.mainWindow->setReadingCentre(nullptr);
     if (s.card) {
         s.card->logout();
     }
@@ -512,12 +522,17 @@ void Workstation::connectReadingCentre(QByteArray& pin)
     auto credentials = exchange::CardClientKey::load(settings, *s.card, pin);
     pin.fill('\0');
     if (!credentials) {
-        s.mainWindow->setReadingCentre(nullptr);
+        if (s.reading) {
+            s.reading->setReadingCentre(nullptr);
+        }
         auditActivity(QStringLiteral("ReadingCentreUnavailable"), credentials.error().message);
         return;
     }
     s.readingCentre->setClientCredentials(*credentials);
-    s.mainWindow->setReadingCentre(s.readingCentre.get());
+    if (s.reading) {
+        s.reading->setReadingCentre(s.readingCentre.get());
+        s.reading->refreshStudies();
+    }
 }
 
 void Workstation::onEnded(int reason)
@@ -530,10 +545,15 @@ void Workstation::onEnded(int reason)
     }
     s.card.reset();
     s.userDataKey.reset();
+    if (s.reading) {
+        s.reading->setReadingCentre(nullptr);
+    }
     if (s.readingCentre) {
         s.readingCentre->clearClientCredentials();
     }
-    s.mainWindow->setReadingCentre(nullptr);
+    // The session's reading goes with it (already wiped by the session's end).
+    s.mainWindow->setReadingSession(nullptr);
+    s.reading.reset();
     s.mainWindow->setSignedInUser({}, {});
     if (endReason == Session::EndReason::ApplicationExit) {
         return;

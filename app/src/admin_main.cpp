@@ -82,6 +82,7 @@ QString usage()
         "  policy ...       password and session policy: show|set\n"
         "  audit ...        audit trail: verify|report|export\n"
         "  vault ...        encrypted vault: backup|restore\n"
+        "  template ...     report templates: check FILE|list\n"
         "  help             this text\n"
         "Secrets are read from standard input, one per line, never from arguments.\n"
         "Rights: dokuei-admin has no sign-in of its own. The administrator control is the operating-system\n"
@@ -123,6 +124,7 @@ int checkConfig()
     out(QStringLiteral("reading_centre/crl_file=%1").arg(config->readingCentreCrlFile));
     out(QStringLiteral("pkcs11/module=%1").arg(config->pkcs11Module));
     out(QStringLiteral("ui/language=%1").arg(config->language));
+    out(QStringLiteral("reporting/template_dir=%1").arg(config->templateDirectory));
     out(QStringLiteral("configuration is valid"));
     return 0;
 }
@@ -158,6 +160,7 @@ int main(int argc, char** argv)
         {QStringLiteral("policy"), &dokuei::admin::runPolicyCommand},
         {QStringLiteral("audit"), &dokuei::admin::runAuditCommand},
         {QStringLiteral("vault"), &dokuei::admin::runVaultCommand},
+        {QStringLiteral("template"), &dokuei::admin::runTemplateCommand},
     };
     for (const auto& [name, run] : groups) {
         if (args.first() != name) {

@@ -111,6 +111,16 @@ Expected<Configuration> Configuration::load(const WorkstationPaths& paths)
                         .arg(languageSource, language));
     }
     config.language = language;
+
+    // Templates decide what every report of the workstation contains: the administrator's alone.
+    const QString templates = system.value(QStringLiteral("reporting/template_dir")).toString().trimmed();
+    if (!templates.isEmpty() && !QDir::isAbsolutePath(templates)) {
+        return fail(ErrorCode::ConfigurationInvalid,
+                    QStringLiteral("%1: reporting/template_dir must be an absolute path, got \"%2\"")
+                        .arg(system.fileName(), templates));
+    }
+    config.templateDirectory =
+        templates.isEmpty() ? paths.systemDir + QStringLiteral("/templates") : QDir::cleanPath(templates);
     return config;
 }
 

@@ -336,7 +336,8 @@ void DicomWebClient::searchStudies(const QUrlQuery& query,
                                    std::function<void(WebExpected<QList<StudyRecord>>)> done)
 {
     QUrlQuery q = query;
-    for (const char* field : {"00081030", "00080061", "00080080", "00201206", "00201208", "00080050"})
+    for (const char* field : {"00081030", "00080061", "00080080", "00201206", "00201208", "00080050",
+                              "00100030", "00100040", "00080090", "00401002"})
         q.addQueryItem(QStringLiteral("includefield"), QString::fromLatin1(field));
     get(QStringLiteral("/studies"), q, kDicomJson, [done = std::move(done)](WebExpected<QByteArray> body) {
         if (!body)

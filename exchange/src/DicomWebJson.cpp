@@ -211,6 +211,10 @@ WebExpected<QList<StudyRecord>> DicomWebJson::parseStudies(const QByteArray& jso
         DOKUEI_TRY(inst, first(d, "00080080"));
         DOKUEI_TRY(nseries, integer(d, "00201206"));
         DOKUEI_TRY(ninst, integer(d, "00201208"));
+        DOKUEI_TRY(birth, first(d, "00100030"));
+        DOKUEI_TRY(sex, first(d, "00100040"));
+        DOKUEI_TRY(referring, personName(d, "00080090"));
+        DOKUEI_TRY(reason, first(d, "00401002"));
         r.studyUid = *uid;
         r.patientName = *name;
         r.patientId = *pid;
@@ -222,6 +226,10 @@ WebExpected<QList<StudyRecord>> DicomWebJson::parseStudies(const QByteArray& jso
         r.institution = *inst;
         r.seriesCount = *nseries;
         r.instanceCount = *ninst;
+        r.patientBirthDate = *birth;
+        r.patientSex = *sex;
+        r.referringPhysician = *referring;
+        r.reasonForRequest = *reason;
         return r;
     });
 }

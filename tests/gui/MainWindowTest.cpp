@@ -1,7 +1,7 @@
 #include "dokuei/app/MainWindow.h"
 
-#include "ImageStatistics.h"
 #include "dokuei/app/PatientBanner.h"
+#include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/Translations.h"
 #include "dokuei/security/WipeRegistry.h"
 #include "dokuei/viewer/ui/ReadingWorkspace.h"
@@ -10,54 +10,55 @@
 #include <QAction>
 #include <QApplication>
 #include <QMenuBar>
+#include <QStatusBar>
+#include <QTabWidget>
 #include <QTest>
 #include <QTranslator>
+#include <QTreeWidget>
 
 #include <gtest/gtest.h>
 
 namespace {
 
-// The view's background colour set by VolumeScene (0.05, 0.06, 0.08).
-const QColor kBackground(13, 15, 20);
+/// The titles of the window's tabs.
+QStringList tabTitles(const dokuei::app::MainWindow& window)
+{
+    QStringList titles;
+    for (int i = 0; i < window.tabs()->count(); ++i) {
+        titles << window.tabs()->tabText(i);
+    }
+    return titles;
+}
 
-TEST(MainWindow, ShowsTheVtkViewWithRenderedVolume)
+TEST(MainWindow, OpensOnTheStudyListWithNoTestTab)
 {
     dokuei::security::WipeRegistry registry;
     dokuei::app::MainWindow window(registry);
     window.show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
-    auto* view = window.view();
-    ASSERT_NE(view, nullptr);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return view->framesRendered() > 0; }, 30000))
-        << "the VTK view never rendered a frame";
-    EXPECT_FALSE(view->glRenderer().isEmpty());
-
-    const QImage frame = view->grabFramebuffer();
-    ASSERT_FALSE(frame.isNull());
-    EXPECT_GE(frame.width(), 300);
-    // The bone shell of the test volume covers a good part of the view; the rest is the dark background.
-    const double volumePixels = dokuei::test::fractionUnlike(frame, kBackground);
-    EXPECT_GT(volumePixels, 0.05) << "too few non-background pixels: the volume was not drawn";
-    EXPECT_LT(volumePixels, 0.95) << "almost no background pixels: the view is not showing the scene";
-    // A corner is background: VTK really drew the scene (not a cleared or garbage buffer).
-    const QColor corner = frame.pixelColor(2, 2);
-    EXPECT_NEAR(corner.red(), kBackground.red(), 3);
-    EXPECT_NEAR(corner.green(), kBackground.green(), 3);
-    EXPECT_NEAR(corner.blue(), kBackground.blue(), 3);
-}
-
-TEST(MainWindow, ChoosesTheCpuMapperOnSoftwareOpenGl)
-{
-    qunsetenv("DOKUEI_VOLUME_MAPPER");
-    dokuei::security::WipeRegistry registry;
-    dokuei::app::MainWindow window(registry);
-    window.show();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return window.view()->framesRendered() > 0; }, 30000));
-    if (window.view()->glRenderer().contains(QStringLiteral("llvmpipe"))) {
-        EXPECT_EQ(window.volumeMapperName(), QStringLiteral("CPU ray casting"));
-    } else {
-        EXPECT_EQ(window.volumeMapperName(), QStringLiteral("GPU ray casting"));
+    EXPECT_EQ(tabTitles(window), (QStringList{QStringLiteral("Studies"), QStringLiteral("Reading")}))
+        << "no test-volume tab and no loading tab: "
+        << tabTitles(window).join(QLatin1Char(',')).toStdString();
+    EXPECT_EQ(window.tabs()->currentWidget(), window.studiesPage()) << "the window opens on the study list";
+    EXPECT_TRUE(window.studyBrowser()->isVisible());
+    EXPECT_FALSE(window.wipedNotice()->isVisible());
+    EXPECT_EQ(window.seriesLoader(), nullptr) << "no reading session: nothing can load";
+    // The study list's columns, translated (English here).
+    QTreeWidget* tree = window.studyBrowser()->tree();
+    QStringList headers;
+    for (int i = 0; i < tree->columnCount(); ++i) {
+        headers << tree->headerItem()->text(i);
     }
+    EXPECT_EQ(headers, (QStringList{QStringLiteral("Patient / series"), QStringLiteral("Date"),
+                                    QStringLiteral("Description"), QStringLiteral("Accession"),
+                                    QStringLiteral("Requesting facility"), QStringLiteral("Modality"),
+                                    QStringLiteral("Series"), QStringLiteral("Images")}));
+    EXPECT_TRUE(tree->isSortingEnabled());
+    // Nothing of a test volume anywhere in the product's window.
+    for (QWidget* widget : window.findChildren<QWidget*>()) {
+        EXPECT_NE(widget->objectName(), QStringLiteral("VolumeView")) << "the test volume view is gone";
+    }
+    EXPECT_FALSE(window.statusBar()->currentMessage().contains(QStringLiteral("Test volume")));
 }
 
 TEST(MainWindow, SpeaksJapanese)
@@ -116,9 +117,9 @@ TEST(MainWindow, PatientBannerIsWipedWithTheRegistry)
                                         QStringLiteral("CT chest"));
     EXPECT_TRUE(window.patientBanner()->text().contains(QStringLiteral("山田")));
     const auto report = registry.wipeAll();
-    // The banner, the study browser, the reading views, their measurements and the series loader hold
-    // patient data.
-    EXPECT_EQ(report.components, 5);
+    // The banner, the study browser, the reading views and their measurements hold patient data (the
+    // series loader belongs to the reading session, built per signed-in session).
+    EXPECT_EQ(report.components, 4);
     EXPECT_TRUE(report.names.contains(QStringLiteral("reading views")));
     EXPECT_TRUE(report.names.contains(QStringLiteral("measurements")));
     EXPECT_TRUE(report.names.contains(QStringLiteral("patient banner")));

@@ -89,12 +89,56 @@ struct MarkerForms
     PhiMarker pixelHu;   // the same pixels as int16 HU (little endian), as the volume holds them
     PhiMarker nameUtf8;  // the family name and the DICOM PN component separator
     PhiMarker nameUtf16; // the family name as a QString holds it
+    // The patient ID (random, given to the phantom): the audit records, the study list, the banner.
+    PhiMarker patientIdUtf8;
+    PhiMarker patientIdUtf16;
     // Only with narrow pixels (see makeMarkerForms): the marker row as the 2D views' slice texture holds it
     // under `textureWindow`. Empty otherwise.
     PhiMarker textureRgba; // VTK's RGBA texture data: grey, grey, grey, 255 per pixel (+ the air pixel)
     PhiMarker textureGrey; // the same greys one byte per pixel (a luminance texture, if any)
     viewer::Window textureWindow;
 };
+
+/// `prefix` then `randomChars` random capitals and digits (ASCII, so also its UTF-8).
+PhiMarker asciiMarker(QByteArrayView prefix, std::size_t randomChars,
+                      const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+{
+    const std::size_t alphabetChars = std::strlen(alphabet);
+    const auto prefixChars = static_cast<std::size_t>(prefix.size());
+    SecureBuffer random = mustAllocate(randomChars);
+    security::testing::fillRandom(random.data(), random.size());
+    SecureBuffer text = mustAllocate(prefixChars + randomChars);
+    std::memcpy(text.data(), prefix.data(), prefixChars);
+    for (std::size_t i = 0; i < randomChars; ++i) {
+        text.data()[prefixChars + i] =
+            std::byte(alphabet[std::to_integer<unsigned>(random.data()[i]) % alphabetChars]);
+    }
+    random.release();
+    return PhiMarker::fromClear(std::move(text));
+}
+
+/// An ASCII marker as a QString holds it (UTF-16, host order).
+PhiMarker utf16Of(const PhiMarker& ascii)
+{
+    SecureBuffer text = ascii.reveal();
+    SecureBuffer utf16 = mustAllocate(text.size() * 2);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto unit = static_cast<char16_t>(std::to_integer<unsigned>(text.data()[i]));
+        std::memcpy(utf16.data() + 2 * i, &unit, 2);
+    }
+    text.release();
+    return PhiMarker::fromClear(std::move(utf16));
+}
+
+/// An ASCII marker as a QString (ordinary heap: the caller's copy, to drop with secureErase()).
+QString asQString(const PhiMarker& ascii)
+{
+    SecureBuffer text = ascii.reveal();
+    QString out =
+        QString::fromLatin1(reinterpret_cast<const char*>(text.data()), static_cast<qsizetype>(text.size()));
+    text.release();
+    return out;
+}
 
 /// `narrowPixels`: every second marker character (the high byte of each little-endian pixel) is one and the
 /// same random character, so the marker's HU lie within 75 HU (the alphabet's low bytes '0'..'z') and a
@@ -145,6 +189,8 @@ MarkerForms makeMarkerForms(bool narrowPixels = false)
     forms.pixelHu = PhiMarker::fromClear(std::move(hu));
     forms.nameUtf8 = PhiMarker::fromClear(std::move(utf8));
     forms.nameUtf16 = PhiMarker::fromClear(std::move(utf16));
+    forms.patientIdUtf8 = asciiMarker(QByteArrayView("PID"), 21);
+    forms.patientIdUtf16 = utf16Of(forms.patientIdUtf8);
     if (narrowPixels) {
         // vtkImageMapper3D::MakeTextureData (VTK 9.1) turns a one-component int16 slice into RGBA bytes,
         // row by row as stored, each pixel (g, g, g, 255) with g = clamp((hu - (level - window/2)) * 255 /
@@ -234,6 +280,63 @@ std::string where(const FormHits& hits)
     return hits.regions.join(QStringLiteral(", ")).toStdString();
 }
 
+/// The Study Instance UID of the study read, masked, in UTF-8 (DICOM, JSON, the audit records' pages) and
+/// UTF-16 (QString). Made from the test's own QString, which the test then erases.
+struct StudyUidForms
+{
+    PhiMarker utf8;
+    PhiMarker utf16;
+};
+
+StudyUidForms studyUidForms(const QString& studyUid)
+{
+    const QByteArray latin1 = studyUid.toLatin1();
+    SecureBuffer text = mustAllocate(static_cast<std::size_t>(latin1.size()));
+    std::memcpy(text.data(), latin1.constData(), static_cast<std::size_t>(latin1.size()));
+    PhiMarker utf8 = PhiMarker::fromClear(std::move(text));
+    PhiMarker utf16 = utf16Of(utf8);
+    return {std::move(utf8), std::move(utf16)};
+}
+
+/// The identifiers of the study read: the patient ID and the study UID, each in UTF-8 and UTF-16.
+struct IdentifierHits
+{
+    FormHits patientIdUtf8;
+    FormHits patientIdUtf16;
+    FormHits studyUidUtf8;
+    FormHits studyUidUtf16;
+
+    long long patientId() const { return patientIdUtf8.hits + patientIdUtf16.hits; }
+    long long studyUid() const { return studyUidUtf8.hits + studyUidUtf16.hits; }
+};
+
+IdentifierHits scanIdentifiers(const MarkerForms& forms, const StudyUidForms& uid)
+{
+    security::testing::scrubStack();
+    return {scanFor(forms.patientIdUtf8), scanFor(forms.patientIdUtf16), scanFor(uid.utf8),
+            scanFor(uid.utf16)};
+}
+
+void printIdentifiers(const char* when, const IdentifierHits& hits)
+{
+    std::printf(
+        "%s: patient ID UTF-8=%lld [%s] UTF-16=%lld [%s]; study UID UTF-8=%lld [%s] UTF-16=%lld [%s]\n", when,
+        hits.patientIdUtf8.hits, where(hits.patientIdUtf8).c_str(), hits.patientIdUtf16.hits,
+        where(hits.patientIdUtf16).c_str(), hits.studyUidUtf8.hits, where(hits.studyUidUtf8).c_str(),
+        hits.studyUidUtf16.hits, where(hits.studyUidUtf16).c_str());
+    std::fflush(stdout);
+}
+
+/// None of the identifiers is left (a failed scan, -1, fails too).
+void expectNoIdentifier(const char* when, const IdentifierHits& hits)
+{
+    EXPECT_EQ(hits.patientIdUtf8.hits, 0) << when << ": patient ID (UTF-8) in " << where(hits.patientIdUtf8);
+    EXPECT_EQ(hits.patientIdUtf16.hits, 0)
+        << when << ": patient ID (UTF-16) in " << where(hits.patientIdUtf16);
+    EXPECT_EQ(hits.studyUidUtf8.hits, 0) << when << ": study UID (UTF-8) in " << where(hits.studyUidUtf8);
+    EXPECT_EQ(hits.studyUidUtf16.hits, 0) << when << ": study UID (UTF-16) in " << where(hits.studyUidUtf16);
+}
+
 class MemoryWipeGuiTest : public gui_test::WorkstationTestFixture
 {
 protected:
@@ -260,6 +363,8 @@ protected:
                                                  static_cast<qsizetype>(text.size())),
                              QStringLiteral("--study-uid"),
                              studyUid,
+                             QStringLiteral("--patient-id"),
+                             asQString(forms.patientIdUtf8),
                              QStringLiteral("--out"),
                              out,
                              QStringLiteral("--quiet")};
@@ -358,13 +463,15 @@ protected:
 TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
 {
     const MarkerForms forms = makeMarkerForms();
-    const QString studyUid = storeMarkerSeries(forms);
+    QString studyUid = storeMarkerSeries(forms);
     ASSERT_FALSE(studyUid.isEmpty());
+    const StudyUidForms uid = studyUidForms(studyUid);
     const AllHits stored = scanAll(forms);
     // Nothing of the marker is in this process yet: every hit below was made by the application.
     EXPECT_EQ(stored.pixelRaw.hits + stored.pixelHu.hits + stored.nameUtf8.hits + stored.nameUtf16.hits, 0)
         << "pixel raw: " << where(stored.pixelRaw) << "; HU: " << where(stored.pixelHu)
         << "; UTF-8: " << where(stored.nameUtf8) << "; UTF-16: " << where(stored.nameUtf16);
+    EXPECT_EQ(scanIdentifiers(forms, uid).patientId(), 0) << "the test itself holds the patient ID";
 
     signIn();
     AllHits inFlight;
@@ -374,15 +481,40 @@ TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
         [&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 30000))
         << "the series is loaded";
     ASSERT_FALSE(m_workstation->mainWindow()->patientBanner()->text().isEmpty());
+    // From here on the test holds the study UID only masked: every copy the scans find is the application's.
+    security::secureErase(studyUid);
 
     const AllHits before = scanAll(forms);
+    const IdentifierHits idsBefore = scanIdentifiers(forms, uid);
     m_workstation->mainWindow()->lockAction()->trigger();
     ASSERT_EQ(m_workstation->session().state(), Session::State::Locked);
     // The wipe is synchronous: nothing is left when the lock returns...
     const AllHits atLock = scanAll(forms);
+    const IdentifierHits idsAtLock = scanIdentifiers(forms, uid);
     // ... nor once the lock screen is up and the event loop ran on (late replies, deferred deletions).
     QTest::qWait(200);
     const AllHits after = scanAll(forms);
+    const IdentifierHits idsAfter = scanIdentifiers(forms, uid);
+    // Signing out of the locked session (its "Logout" audit record is written after the wipe).
+    m_workstation->session().end(Session::EndReason::SignOut);
+    ASSERT_EQ(m_workstation->session().state(), Session::State::SignedOut);
+    QTest::qWait(200);
+    const AllHits signedOut = scanAll(forms);
+    const IdentifierHits idsSignedOut = scanIdentifiers(forms, uid);
+    printIdentifiers("study open, before the lock", idsBefore);
+    printIdentifiers("right after the lock", idsAtLock);
+    printIdentifiers("200 ms after the lock", idsAfter);
+    printIdentifiers("after signing out of the locked session", idsSignedOut);
+    EXPECT_GT(idsBefore.patientId(), 0) << "the patient ID is not found while the study is open";
+    EXPECT_GT(idsBefore.studyUid(), 0) << "the study UID is not found while the study is open";
+    expectNoIdentifier("right after the lock", idsAtLock);
+    expectNoIdentifier("200 ms after the lock", idsAfter);
+    expectNoIdentifier("after sign-out", idsSignedOut);
+    EXPECT_EQ(signedOut.pixelRaw.hits + signedOut.pixelHu.hits + signedOut.nameUtf8.hits +
+                  signedOut.nameUtf16.hits,
+              0)
+        << "after sign-out: pixel raw [" << where(signedOut.pixelRaw) << "] HU [" << where(signedOut.pixelHu)
+        << "] UTF-8 [" << where(signedOut.nameUtf8) << "] UTF-16 [" << where(signedOut.nameUtf16) << "]";
     EXPECT_EQ(atLock.pixelRaw.hits + atLock.pixelHu.hits + atLock.nameUtf8.hits + atLock.nameUtf16.hits, 0)
         << "right after the lock: pixel raw [" << where(atLock.pixelRaw) << "] HU [" << where(atLock.pixelHu)
         << "] UTF-8 [" << where(atLock.nameUtf8) << "] UTF-16 [" << where(atLock.nameUtf16) << "]";
@@ -409,6 +541,43 @@ TEST_F(MemoryWipeGuiTest, LockLeavesNoCopyOfALoadedSeriesPixelsOrPatientName)
     EXPECT_EQ(after.pixelHu.hits, 0) << where(after.pixelHu);
     EXPECT_EQ(after.nameUtf8.hits, 0) << where(after.nameUtf8);
     EXPECT_EQ(after.nameUtf16.hits, 0) << where(after.nameUtf16);
+}
+
+// Signing out of an active session (no lock first) leaves neither the patient's identifiers nor the
+// series: the wipe, then the "Logout" audit record, whose page holds the session's earlier records.
+TEST_F(MemoryWipeGuiTest, SignOutLeavesNoPatientIdOrStudyUid)
+{
+    const MarkerForms forms = makeMarkerForms();
+    QString studyUid = storeMarkerSeries(forms);
+    ASSERT_FALSE(studyUid.isEmpty());
+    const StudyUidForms uid = studyUidForms(studyUid);
+    signIn();
+    openSeries(studyUid);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return m_workstation->mainWindow()->seriesLoader()->volume() != nullptr; }, 30000))
+        << "the series is loaded";
+    security::secureErase(studyUid);
+    const IdentifierHits before = scanIdentifiers(forms, uid);
+    emit m_workstation->mainWindow()->signOutRequested();
+    ASSERT_EQ(m_workstation->session().state(), Session::State::SignedOut);
+    const IdentifierHits atSignOut = scanIdentifiers(forms, uid);
+    const AllHits seriesAtSignOut = scanAll(forms);
+    QTest::qWait(200);
+    const IdentifierHits after = scanIdentifiers(forms, uid);
+    const AllHits seriesAfter = scanAll(forms);
+    printIdentifiers("study open, before signing out", before);
+    printIdentifiers("right after signing out", atSignOut);
+    printIdentifiers("200 ms after signing out", after);
+    EXPECT_GT(before.patientId(), 0) << "the patient ID is not found while the study is open";
+    EXPECT_GT(before.studyUid(), 0) << "the study UID is not found while the study is open";
+    expectNoIdentifier("right after signing out", atSignOut);
+    expectNoIdentifier("200 ms after signing out", after);
+    for (const AllHits* hits : {&seriesAtSignOut, &seriesAfter}) {
+        EXPECT_EQ(hits->pixelRaw.hits, 0) << where(hits->pixelRaw);
+        EXPECT_EQ(hits->pixelHu.hits, 0) << where(hits->pixelHu);
+        EXPECT_EQ(hits->nameUtf8.hits, 0) << where(hits->nameUtf8);
+        EXPECT_EQ(hits->nameUtf16.hits, 0) << where(hits->nameUtf16);
+    }
 }
 
 // The seat is locked while the series is still arriving (the lock comes from the event loop, as the
@@ -668,12 +837,16 @@ TEST_F(MemoryWipeGuiTest, ViewingEveryLayoutThenLockLeavesNoCopy)
     // No patient datum among the lock screen's texts: the name (the marker) and the phantom's patient ID.
     SecureBuffer name = forms.nameUtf16.reveal();
     const QStringView nameView(reinterpret_cast<const char16_t*>(name.data()), qsizetype(name.size() / 2));
+    SecureBuffer patientId = forms.patientIdUtf16.reveal();
+    const QStringView patientIdView(reinterpret_cast<const char16_t*>(patientId.data()),
+                                    qsizetype(patientId.size() / 2));
     for (QWidget* lockWindow : lockWindows) {
         for (const QString& text : visibleTexts(lockWindow)) {
             EXPECT_FALSE(text.contains(nameView)) << "the lock screen shows the patient name";
-            EXPECT_FALSE(text.contains(QLatin1String("PH0000001"))) << "the lock screen shows the patient ID";
+            EXPECT_FALSE(text.contains(patientIdView)) << "the lock screen shows the patient ID";
         }
     }
+    patientId.release();
     name.release();
 }
 

@@ -5,18 +5,20 @@
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/PatientBanner.h"
 #include "dokuei/app/SignInForm.h"
-#include "dokuei/app/SliceView.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/Workstation.h"
+#include "dokuei/exchange/SeriesRetriever.h"
 #include "dokuei/security/AccountStore.h"
 #include "dokuei/security/AuditTrail.h"
 #include "dokuei/security/CertificateInfo.h"
 #include "dokuei/security/Roles.h"
 #include "dokuei/security/Session.h"
+#include "dokuei/viewer/core/ReadingSession.h"
 #include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/viewer/core/Volume.h"
 #include "dokuei/viewer/ui/ImageView.h"
 #include "dokuei/viewer/ui/ReadingWorkspace.h"
+#include "dokuei/viewer/ui/SliceView.h"
 
 #include <cstdio>
 
@@ -29,7 +31,10 @@
 #include <QLineEdit>
 #include <QMouseEvent>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScreen>
+#include <QSet>
+#include <QTabWidget>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -300,7 +305,7 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     studyItem->setExpanded(true);
     ASSERT_TRUE(QTest::qWaitFor([&] { return studyItem->childCount() > 0; }, 20000));
     QTreeWidgetItem* seriesItem = studyItem->child(0);
-    app::SliceView* view = m_workstation->mainWindow()->sliceView();
+    viewer::SliceView* view = m_workstation->mainWindow()->sliceView();
     auto brightPixels = [](const QImage& image) {
         int bright = 0;
         for (int y = 0; y < image.height(); y += 4) {
@@ -426,6 +431,99 @@ TEST_F(SignInWindowTest, OpensASeriesFromTheReadingCentreAndLockWipesIt)
     // After signing in and reading, the vaults are SQLCipher's: plain SQLite is never loaded.
     EXPECT_TRUE(libraryMapped(QStringLiteral("libsqlcipher.so")));
     EXPECT_FALSE(libraryMapped(QStringLiteral("libsqlite3.so")));
+}
+
+TEST_F(SignInWindowTest, StudyListShowsStudiesAndSeriesAndTheLastSeriesReopensAfterUnlock)
+{
+    signInThroughTheWindow();
+    app::MainWindow* window = m_workstation->mainWindow();
+    // The window opens on the study list; no test tab, no loading tab.
+    QStringList tabs;
+    for (int i = 0; i < window->tabs()->count(); ++i) {
+        tabs << window->tabs()->tabText(i);
+    }
+    EXPECT_EQ(tabs, (QStringList{QStringLiteral("Studies"), QStringLiteral("Reading")}));
+    EXPECT_EQ(window->tabs()->currentWidget(), window->studiesPage());
+
+    // The study row: date, description, accession, requesting facility, modality, series and image counts,
+    // as the reading centre sent them (QIDO-RS).
+    QTreeWidgetItem* studyItem = waitForChestStudy();
+    ASSERT_NE(studyItem, nullptr) << visibleText().toStdString();
+    viewer::ReadingSession* reading = m_workstation->readingSession();
+    ASSERT_NE(reading, nullptr);
+    const QString studyUid = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID"));
+    const exchange::StudyRecord* record = reading->study(studyUid);
+    ASSERT_NE(record, nullptr);
+    using Browser = app::StudyBrowser;
+    const QString instances = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_INSTANCES"));
+    EXPECT_TRUE(QRegularExpression(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"))
+                    .match(studyItem->text(Browser::DateColumn))
+                    .hasMatch())
+        << studyItem->text(Browser::DateColumn).toStdString();
+    EXPECT_FALSE(studyItem->text(Browser::DescriptionColumn).isEmpty());
+    EXPECT_EQ(studyItem->text(Browser::DescriptionColumn), record->description);
+    EXPECT_FALSE(studyItem->text(Browser::AccessionColumn).isEmpty());
+    EXPECT_EQ(studyItem->text(Browser::AccessionColumn), record->accessionNumber);
+    EXPECT_FALSE(studyItem->text(Browser::FacilityColumn).isEmpty())
+        << "requesting facility (InstitutionName)";
+    EXPECT_EQ(studyItem->text(Browser::FacilityColumn), record->institution);
+    EXPECT_TRUE(studyItem->text(Browser::ModalityColumn).contains(QStringLiteral("CT")));
+    EXPECT_GE(studyItem->text(Browser::SeriesColumn).toInt(), 1);
+    EXPECT_GE(studyItem->text(Browser::ImagesColumn).toInt(), instances.toInt());
+    // The header facts a report needs come with the study record.
+    EXPECT_FALSE(record->patientId.isEmpty());
+    EXPECT_FALSE(record->patientName.isEmpty());
+    EXPECT_FALSE(record->patientBirthDate.isEmpty());
+    EXPECT_FALSE(record->patientSex.isEmpty());
+
+    // The series rows: number, description, modality, image count.
+    studyItem->setExpanded(true);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return studyItem->childCount() > 0; }, 20000));
+    QTreeWidgetItem* seriesItem = studyItem->child(0);
+    const exchange::SeriesRecord series = reading->seriesOf(studyUid).value(0);
+    EXPECT_EQ(seriesItem->text(Browser::PatientColumn), QStringLiteral("Series %1").arg(series.number));
+    EXPECT_FALSE(seriesItem->text(Browser::DescriptionColumn).isEmpty());
+    EXPECT_EQ(seriesItem->text(Browser::ModalityColumn), QStringLiteral("CT"));
+    EXPECT_EQ(seriesItem->text(Browser::ImagesColumn), QStringLiteral("%1 images").arg(instances));
+
+    // Opened: the product's load is given the series' SOP Instance UIDs (per-instance resume).
+    emit studyTree()->itemDoubleClicked(seriesItem, 0);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->seriesLoader()->volume() != nullptr; }, 60000))
+        << visibleText().toStdString();
+    const QStringList expected = window->seriesLoader()->expectedSopUids();
+    EXPECT_EQ(expected.size(), instances.toInt());
+    EXPECT_EQ(QSet<QString>(expected.begin(), expected.end()).size(), expected.size())
+        << "each instance once";
+    EXPECT_EQ(window->seriesLoader()->retriever()->instancesDelivered(), instances.toInt());
+    ASSERT_NE(reading->currentStudy(), nullptr);
+    EXPECT_EQ(reading->currentStudy()->studyUid, studyUid);
+    EXPECT_EQ(reading->openedSeries(), QStringList{series.seriesUid});
+    EXPECT_EQ(window->tabs()->currentWidget(), window->readingPage());
+    EXPECT_FALSE(window->wipedNotice()->isVisible());
+
+    // Lock (the images are wiped), unlock: the window says so and reopens the series in one action.
+    window->lockAction()->trigger();
+    ASSERT_EQ(m_workstation->session().state(), Session::State::Locked);
+    EXPECT_EQ(window->seriesLoader()->volume(), nullptr);
+    EXPECT_EQ(reading->currentStudy(), nullptr) << "the study record is wiped";
+    fill(m_workstation->lockScreen()->form(), QStringLiteral("dr.sato"), kSato,
+         m_env.user(QStringLiteral("dr.sato")).pin);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return m_workstation->session().state() == Session::State::Active; }, 20000))
+        << visibleText().toStdString();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
+    EXPECT_TRUE(window->wipedNotice()->isVisible());
+    EXPECT_TRUE(visibleText().contains(QStringLiteral("images were wiped"))) << visibleText().toStdString();
+    EXPECT_EQ(window->reopenButton()->text(), QStringLiteral("Reopen series %1").arg(series.number));
+    QTest::mouseClick(window->reopenButton(), Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->seriesLoader()->volume() != nullptr; }, 60000))
+        << "the last series is loaded again: " << visibleText().toStdString();
+    ASSERT_NE(reading->currentSeries(), nullptr);
+    EXPECT_EQ(reading->currentSeries()->seriesUid, series.seriesUid);
+    EXPECT_EQ(window->seriesLoader()->expectedSopUids().size(), instances.toInt());
+    EXPECT_FALSE(window->wipedNotice()->isVisible());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->readingWorkspace()->hasSeries(); }, 10000));
+    EXPECT_EQ(window->tabs()->currentWidget(), window->readingPage());
 }
 
 TEST_F(SignInWindowTest, PrivacyLockByShortcutAndByToolBarButton)

@@ -1,4 +1,4 @@
-#include "dokuei/viewer/render/TestVolume.h"
+#include "TestVolume.h"
 #include "dokuei/viewer/render/VolumeScene.h"
 
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@ using dokuei::viewer::VolumeMapperKind;
 double renderedFraction(VolumeMapperKind kind)
 {
     dokuei::viewer::VolumeScene scene(kind);
-    auto volume = dokuei::viewer::makeTestVolume(64);
+    auto volume = dokuei::test::makeTestVolume(64);
     scene.setVolume(volume);
 
     vtkNew<vtkRenderWindow> window;
@@ -60,7 +60,7 @@ TEST(VolumeScene, GpuRayCastDrawsTheVolume)
 TEST(VolumeScene, EmptyVolumeDrawsOnlyBackground)
 {
     dokuei::viewer::VolumeScene scene(VolumeMapperKind::CpuRayCast);
-    auto volume = dokuei::viewer::makeTestVolume(32);
+    auto volume = dokuei::test::makeTestVolume(32);
     volume->GetPointData(); // keep geometry, blank the content: all air
     std::fill_n(static_cast<short*>(volume->GetScalarPointer()), 32 * 32 * 32, static_cast<short>(-1000));
     scene.setVolume(volume);

@@ -1,4 +1,4 @@
-#include "dokuei/viewer/render/TestVolume.h"
+#include "TestVolume.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <vtkImageData.h>
 
-namespace dokuei::viewer {
+namespace dokuei::test {
 namespace {
 
 double smoothStep(double edge0, double edge1, double x)
@@ -68,4 +68,4 @@ vtkSmartPointer<vtkImageData> makeTestVolume(int size)
     return image;
 }
 
-} // namespace dokuei::viewer
+} // namespace dokuei::test

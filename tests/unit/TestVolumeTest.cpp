@@ -1,4 +1,4 @@
-#include "dokuei/viewer/render/TestVolume.h"
+#include "TestVolume.h"
 
 #include <gtest/gtest.h>
 #include <vtkImageData.h>
@@ -19,7 +19,7 @@ short valueAt(vtkImageData* image, double x, double y, double z)
 
 TEST(TestVolume, HasCtClassesWhereExpected)
 {
-    auto image = dokuei::viewer::makeTestVolume(64);
+    auto image = dokuei::test::makeTestVolume(64);
     int dims[3];
     image->GetDimensions(dims);
     EXPECT_EQ(dims[0], 64);
@@ -32,7 +32,7 @@ TEST(TestVolume, HasCtClassesWhereExpected)
 
 TEST(TestVolume, OrientationRodOnlyInTheUpperHalf)
 {
-    auto image = dokuei::viewer::makeTestVolume(64);
+    auto image = dokuei::test::makeTestVolume(64);
     const double x = 0.30 * 64;
     const double y = -0.30 * 64;
     EXPECT_EQ(valueAt(image, x, y, 10.0), 1500);

@@ -37,9 +37,10 @@ inline QString administratorRole()
 
 /// Exit codes: 0 success, 1 the operation failed (message on err), 2 usage error.
 /// Each group prints its own usage for `<group> help` or an unknown sub-command.
-int runUserCommand(const QStringList& args, AdminContext& context);   ///< user add|list|disable|...
-int runPolicyCommand(const QStringList& args, AdminContext& context); ///< policy show|set
-int runAuditCommand(const QStringList& args, AdminContext& context);  ///< audit verify|report|export
-int runVaultCommand(const QStringList& args, AdminContext& context);  ///< vault backup|restore
+int runUserCommand(const QStringList& args, AdminContext& context);     ///< user add|list|disable|...
+int runPolicyCommand(const QStringList& args, AdminContext& context);   ///< policy show|set
+int runAuditCommand(const QStringList& args, AdminContext& context);    ///< audit verify|report|export
+int runVaultCommand(const QStringList& args, AdminContext& context);    ///< vault backup|restore
+int runTemplateCommand(const QStringList& args, AdminContext& context); ///< template check|list
 
 } // namespace dokuei::admin

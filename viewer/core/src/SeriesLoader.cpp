@@ -27,12 +27,14 @@ SeriesLoader::~SeriesLoader()
 }
 
 void SeriesLoader::start(exchange::DicomWebClient& client, const QString& studyUid, const QString& seriesUid,
-                         int instances)
+                         int instances, const QStringList& expectedSopUids)
 {
     wipe();
     m_pauses = 0;
+    m_expectedSopUids = expectedSopUids;
     AssemblerOptions options;
-    options.expectedInstances = std::max(0, instances);
+    options.expectedInstances =
+        expectedSopUids.isEmpty() ? std::max(0, instances) : static_cast<int>(expectedSopUids.size());
     options.threads = m_options.threads;
     options.limits = m_options.limits;
     m_assembler = std::make_unique<VolumeAssembler>(options);
@@ -91,7 +93,7 @@ void SeriesLoader::start(exchange::DicomWebClient& client, const QString& studyU
             emit failed(m_assembler->failure()->message);
         }
     });
-    m_retriever->start(studyUid, seriesUid);
+    m_retriever->start(studyUid, seriesUid, m_expectedSopUids);
 }
 
 void SeriesLoader::onInstance(QByteArray& bytes)
@@ -151,6 +153,7 @@ std::size_t SeriesLoader::wipe()
         bytes = m_assembler->wipe();
     }
     m_ready = false;
+    m_expectedSopUids.clear();
     m_retriever.reset();
     m_assembler.reset();
     if (hadVolume) {

@@ -1,4 +1,4 @@
-#include "dokuei/app/SliceView.h"
+#include "dokuei/viewer/ui/SliceView.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include <QPainter>
 #include <QWheelEvent>
 
-namespace dokuei::app {
+namespace dokuei::viewer {
 
 SliceView::SliceView(QWidget* parent) : QWidget(parent)
 {
@@ -256,4 +256,4 @@ void SliceView::keyPressEvent(QKeyEvent* event)
     }
 }
 
-} // namespace dokuei::app
+} // namespace dokuei::viewer

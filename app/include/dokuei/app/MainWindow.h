@@ -1,37 +1,34 @@
 #pragma once
 
-#include <memory>
-
 #include <QMainWindow>
 
 class QAction;
 class QLabel;
+class QPushButton;
+class QStackedWidget;
 class QTabWidget;
 
 namespace dokuei::security {
 class WipeRegistry;
 }
 
-namespace dokuei::exchange {
-class DicomWebClient;
-}
-
 namespace dokuei::viewer {
+class ReadingSession;
 class ReadingWorkspace;
 class SeriesLoader;
-class VolumeScene;
-class VtkViewWidget;
+class SliceView;
 } // namespace dokuei::viewer
 
 namespace dokuei::app {
 
 class PatientBanner;
-class SliceView;
 class StudyBrowser;
 
-/// The reading window: the study browser, the patient banner, and the reading workspace (2D, MPR, 3D,
-/// measurements) once a series is loaded; while it loads, the preview of the images decoded so far. Before
-/// any series it shows a generated test volume (no patient data), proving that Qt 6 and VTK render here.
+/// The reading window: it opens on the study list (the reading session's studies and series); a series opened
+/// there is previewed in the reading view as its first images are decoded, then read in the reading
+/// workspace (2D, MPR, 3D, measurements). It shows the reading session and passes on what the user asks for;
+/// the session (built by the composition root) queries the reading centre and loads. After an unlock it says
+/// that the images were wiped and offers to reopen the last series in one action.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -40,60 +37,55 @@ public:
     explicit MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    viewer::VtkViewWidget* view() const { return m_view; }
+    /// The reading to show (not owned; null: signed out).
+    void setReadingSession(viewer::ReadingSession* session);
+    viewer::ReadingSession* readingSession() const { return m_session; }
+
     PatientBanner* patientBanner() const { return m_patientBanner; }
     QAction* lockAction() const { return m_lockAction; }
     StudyBrowser* studyBrowser() const { return m_studyBrowser; }
-    viewer::SeriesLoader* seriesLoader() const { return m_seriesLoader; }
-    /// The loading preview (first decoded images while a series arrives).
-    SliceView* sliceView() const { return m_sliceView; }
+    /// The reading session's loader (null without a session).
+    viewer::SeriesLoader* seriesLoader() const;
+    /// The loading preview (first decoded images while a series arrives), in the reading view.
+    viewer::SliceView* sliceView() const { return m_sliceView; }
     /// The reading views, layouts, tools and measurements (the series once it is loaded).
     viewer::ReadingWorkspace* readingWorkspace() const { return m_workspace; }
-    /// The reading centre to browse and load from (null: none configured, or signed out).
-    void setReadingCentre(exchange::DicomWebClient* client);
+    /// The study list tab and the reading tab.
+    QTabWidget* tabs() const { return m_tabs; }
+    QWidget* studiesPage() const;
+    QWidget* readingPage() const;
+    /// The notice after an unlock ("the images were wiped ...") and its one-action reopen button.
+    QWidget* wipedNotice() const { return m_wipedNotice; }
+    QPushButton* reopenButton() const { return m_reopenButton; }
     /// Shows who is signed in (ID and role) in the status bar; empty when nobody is.
     void setSignedInUser(const QString& userId, const QString& role);
-    /// "GPU ray casting" / "CPU ray casting" once the renderer is known.
-    QString volumeMapperName() const;
 
 signals:
     /// The instant privacy lock (toolbar button or Ctrl+Alt+L).
     void lockRequested();
     void signOutRequested();
-    /// A series was opened from the study list and its retrieval starts (the access record, 110103).
-    void seriesOpened(const QString& patientId, const QString& studyUid, const QString& seriesUid,
-                      int instances);
-    /// The retrieval of the series opened last ended (the transfer record, 110104): on success every
-    /// instance arrived and the volume is ready (`instances` = images in it); otherwise it failed, or was
-    /// cancelled by a lock, a sign-out or another series, after `instances` received images (`problem`).
-    void seriesRetrieved(const QString& patientId, const QString& studyUid, const QString& seriesUid,
-                         int instances, bool success, const QString& problem);
 
 private:
     void createActions();
-    void onGlInitialized(const QString& renderer, const QString& version);
     void showAbout();
+    void connectSession();
+    void onSeriesOpened();
+    void onSeriesReady();
+    void onWiped();
 
-    viewer::VtkViewWidget* m_view = nullptr;
-    std::unique_ptr<viewer::VolumeScene> m_scene;
     QLabel* m_rendererLabel = nullptr;
     QLabel* m_userLabel = nullptr;
     PatientBanner* m_patientBanner = nullptr;
     QAction* m_lockAction = nullptr;
     StudyBrowser* m_studyBrowser = nullptr;
-    viewer::SeriesLoader* m_seriesLoader = nullptr;
-    SliceView* m_sliceView = nullptr;
+    viewer::SliceView* m_sliceView = nullptr;
     viewer::ReadingWorkspace* m_workspace = nullptr;
-    QString m_loadingStudy;
-    QString m_loadingSeries;
-    QString m_loadingPatientId;
-    int m_receivedInstances = 0;
-    /// A retrieval was started and its end (seriesRetrieved) not reported yet.
-    bool m_retrieving = false;
-    /// The loader is being restarted for another series (its clearing cancels the previous retrieval).
-    bool m_replacing = false;
+    QStackedWidget* m_readingPage = nullptr;
     QTabWidget* m_tabs = nullptr;
-    exchange::DicomWebClient* m_client = nullptr;
+    QWidget* m_wipedNotice = nullptr;
+    QLabel* m_wipedText = nullptr;
+    QPushButton* m_reopenButton = nullptr;
+    viewer::ReadingSession* m_session = nullptr; ///< not owned
 };
 
 } // namespace dokuei::app

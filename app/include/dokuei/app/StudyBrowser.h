@@ -9,49 +9,60 @@ class QPushButton;
 class QTreeWidget;
 class QTreeWidgetItem;
 
-namespace dokuei::exchange {
-class DicomWebClient;
+namespace dokuei::viewer {
+class ReadingSession;
 }
 
 namespace dokuei::app {
 
-/// The reading centre's studies and their series (QIDO-RS), until the worklist step: double-click a series
-/// to open it. It shows patient names, so it registers with the wipe registry and is cleared on lock.
+/// The study list: the reading session's studies with date, description, accession, requesting facility,
+/// modality, series and image counts (sortable columns); expanding a study lists its series (number,
+/// description, modality, images; the ones opened in bold); double-clicking a series opens it. It only shows
+/// the session and calls its intents: the session queries the reading centre. It shows patient names, so it
+/// registers with the wipe registry and is cleared on lock.
 class StudyBrowser : public QWidget, public security::IWipeable
 {
     Q_OBJECT
 
 public:
+    /// The columns of the study list.
+    enum Column
+    {
+        PatientColumn,
+        DateColumn,
+        DescriptionColumn,
+        AccessionColumn,
+        FacilityColumn,
+        ModalityColumn,
+        SeriesColumn,
+        ImagesColumn,
+        ColumnCount,
+    };
+
     StudyBrowser(security::WipeRegistry& registry, QWidget* parent = nullptr);
     ~StudyBrowser() override;
 
-    /// The client to query (null: no reading centre configured or signed out).
-    void setClient(exchange::DicomWebClient* client);
-    /// Queries the studies again.
-    void refresh();
-    /// Emits openSeries for a series already listed (e.g. its thumbnail was activated); false when the
+    /// The session to show (not owned; null: signed out).
+    void setSession(viewer::ReadingSession* session);
+    /// Asks the session to open a series already listed (e.g. its thumbnail was activated); false when the
     /// series is not in the list.
     bool openSeriesByUid(const QString& seriesUid);
+    /// A line under the list (search and loading progress).
+    void showStatus(const QString& text);
+    QString statusText() const;
+    QTreeWidget* tree() const { return m_tree; }
 
     QString wipeName() const override;
     std::size_t wipe() override;
 
-signals:
-    void openSeries(const QString& studyUid, const QString& seriesUid, int instances, const QString& patient,
-                    const QString& patientId, const QString& description);
-    /// A search of the reading centre (QIDO-RS) was answered and shown, for the query record (110112):
-    /// what was searched (never a patient's name), how many matched (-1: the search failed, `problem` says
-    /// why), and for a search of one study's series its patient ID and study UID.
-    void queried(const QString& filterDescription, int resultCount, const QString& patientId,
-                 const QString& studyUid, const QString& problem);
-
 private:
-    void emitOpen(QTreeWidgetItem* seriesItem);
-    void loadSeries(QTreeWidgetItem* studyItem);
+    void showStudies();
+    void showSeries(const QString& studyUid);
+    void markOpened();
+    void updateAvailability();
+    QTreeWidgetItem* studyItem(const QString& studyUid) const;
 
-    exchange::DicomWebClient* m_client = nullptr;
-    /// Counts wipes: an answer to a search started before the last wipe (lock) is dropped, never shown.
-    quint64 m_generation = 0;
+    viewer::ReadingSession* m_session = nullptr; ///< not owned
     QTreeWidget* m_tree;
     QPushButton* m_refresh;
     QLabel* m_status;

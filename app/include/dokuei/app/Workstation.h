@@ -4,6 +4,7 @@
 #include "dokuei/common/Error.h"
 #include "dokuei/common/WorkstationPaths.h"
 #include "dokuei/security/SignInService.h"
+#include "dokuei/viewer/core/IReadingAudit.h"
 
 #include <memory>
 
@@ -26,6 +27,10 @@ class Vault;
 class WipeRegistry;
 } // namespace dokuei::security
 
+namespace dokuei::viewer {
+class ReadingSession;
+}
+
 namespace dokuei::app {
 
 class LockScreen;
@@ -34,9 +39,11 @@ class LoginWindow;
 class MainWindow;
 
 /// The composition root of the dokuei executable: builds every service once (vault, audit trail,
-/// accounts, smart card module, certificate verifier, wipe registry, session) and drives the windows
-/// through the session's states: sign-in -> reading window -> lock screen -> reading window | sign-in.
-class Workstation : public QObject
+/// accounts, smart card module, certificate verifier, wipe registry, session), and per signed-in session the
+/// reading (viewer::ReadingSession: studies, series, loading) that the reading window shows; drives the
+/// windows through the session's states: sign-in -> reading window -> lock screen -> reading window |
+/// sign-in. Records the reading's patient access in the audit trail (IReadingAudit).
+class Workstation : public QObject, public viewer::IReadingAudit
 {
     Q_OBJECT
 
@@ -58,6 +65,17 @@ public:
     LoginWindow* loginWindow() const;
     MainWindow* mainWindow() const;
     LockScreen* lockScreen() const;
+    /// The reading of the signed-in session (null while nobody is signed in).
+    viewer::ReadingSession* readingSession() const;
+
+    /// Patient access (guideline: who accessed which patient's data, when): 110112 queries, 110103 a
+    /// series opened, 110104 a series retrieved, with the session's user, role, card and session ID.
+    void auditQuery(const QString& filterDescription, int resultCount, const QString& patientId,
+                    const QString& studyUid, const QString& problem) override;
+    void auditSeriesOpened(const QString& patientId, const QString& studyUid, const QString& seriesUid,
+                           int instances) override;
+    void auditSeriesRetrieved(const QString& patientId, const QString& studyUid, const QString& seriesUid,
+                              int instances, bool success, const QString& problem) override;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -85,14 +103,6 @@ private:
     void onEnded(int reason);
     void refreshCardStatus();
     void auditActivity(const QString& eventType, const QString& details);
-    /// Patient access (guideline: who accessed which patient's data, when): 110112 queries, 110103 a
-    /// series opened, 110104 a series retrieved, with the session's user, role, card and session ID.
-    void auditQuery(const QString& filterDescription, int resultCount, const QString& patientId,
-                    const QString& studyUid, const QString& problem);
-    void auditSeriesOpened(const QString& patientId, const QString& studyUid, const QString& seriesUid,
-                           int instances);
-    void auditSeriesRetrieved(const QString& patientId, const QString& studyUid, const QString& seriesUid,
-                              int instances, bool success, const QString& problem);
     void auditSessionEnd(int reason, const security::SessionSummary& summary);
 
     struct Services;

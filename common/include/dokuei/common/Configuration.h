@@ -20,6 +20,8 @@ namespace dokuei {
 ///   smart_card/trust_anchors PEM file with the CA(s) that issue physicians' card certificates (HPKI)
 ///   smart_card/crl_file      PEM CRL(s) of those CAs (required when trust_anchors is set)
 ///   ui/language              "ja", "en" or empty for the system locale
+///   reporting/template_dir   absolute path of the administrator's report templates (read from the system
+///                            file only; default `<systemDir>/templates`; it need not exist)
 /// Passwords and PINs are never part of the configuration.
 struct Configuration
 {
@@ -30,6 +32,8 @@ struct Configuration
     QString cardTrustAnchorFile;
     QString cardCrlFile;
     QString language;
+    /// The administrator's report template directory, loaded after the shipped templates.
+    QString templateDirectory;
 
     /// Reads and validates both files (missing files are fine: defaults apply). Fails naming the file and
     /// key of the first invalid value.

@@ -29,8 +29,12 @@ struct StudyRecord
     QString description;
     QString accessionNumber;
     QStringList modalities;
-    QString institution;
-    int seriesCount = -1; ///< -1 when not sent
+    QString institution;      ///< Institution Name: the requesting facility
+    QString patientBirthDate; ///< YYYYMMDD as sent
+    QString patientSex;       ///< M, F, O or empty
+    PersonName referringPhysician;
+    QString reasonForRequest; ///< Reason for the Requested Procedure (0040,1002): the clinical question
+    int seriesCount = -1;     ///< -1 when not sent
     int instanceCount = -1;
 };
 

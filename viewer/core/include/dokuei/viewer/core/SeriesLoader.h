@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 
 namespace dokuei::exchange {
@@ -52,9 +53,13 @@ public:
     ~SeriesLoader() override;
 
     /// Starts loading (wiping any previous series). `instances` from QIDO-RS (0 = unknown: the instances are
-    /// then decoded only once all have arrived, and there is no preview).
+    /// then decoded only once all have arrived, and there is no preview). `expectedSopUids`, the series' SOP
+    /// Instance UIDs from QIDO-RS (searchInstances), let the retriever resume a broken transfer instance by
+    /// instance and check completeness; when given, their count is the instance count.
     void start(exchange::DicomWebClient& client, const QString& studyUid, const QString& seriesUid,
-               int instances);
+               int instances, const QStringList& expectedSopUids = {});
+    /// The SOP Instance UIDs the running (or last) retrieval was started with (empty: none were known).
+    const QStringList& expectedSopUids() const { return m_expectedSopUids; }
     void cancel();
     /// The loaded volume (null while loading, after a failure or after a wipe).
     Volume* volume() const;
@@ -89,6 +94,7 @@ private:
     std::unique_ptr<exchange::SeriesRetriever> m_retriever;
     std::unique_ptr<VolumeAssembler> m_assembler;
     QTimer m_resume;
+    QStringList m_expectedSopUids;
     bool m_ready = false;
     int m_pauses = 0;
     security::WipeRegistration m_registration;

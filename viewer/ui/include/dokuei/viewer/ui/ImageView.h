@@ -3,6 +3,7 @@
 #include "dokuei/viewer/core/MeasurementSet.h"
 #include "dokuei/viewer/core/OrientationLabels.h"
 #include "dokuei/viewer/core/OverlayText.h"
+#include "dokuei/viewer/core/SeriesContext.h"
 #include "dokuei/viewer/core/WindowLevel.h"
 #include "dokuei/viewer/render/PlaneScene.h"
 #include "dokuei/viewer/render/SliceScene.h"
@@ -43,14 +44,6 @@ enum class ReadingTool
     Ellipse,
     Freehand,
     Probe,
-};
-
-/// The series-wide facts a view annotates with.
-struct SeriesContext
-{
-    SeriesIdentity identity;
-    std::optional<Window> seriesWindow;
-    double sliceThicknessMm = 0;
 };
 
 /// A reference line drawn in an MPR view: where another view's plane cuts this one.

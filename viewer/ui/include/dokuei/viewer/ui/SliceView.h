@@ -9,11 +9,9 @@
 #include <QWidget>
 
 namespace dokuei::viewer {
+
 class Volume;
 class VolumeAssembler;
-} // namespace dokuei::viewer
-
-namespace dokuei::app {
 
 /// A 2D view of one slice of the loaded volume as stored, with the DICOM linear VOI window (soft tissue
 /// W 400 / L 40 at first; presets on the number keys 1-8, the series' own on 9, right-button drag for
@@ -21,7 +19,7 @@ namespace dokuei::app {
 /// and the arrow keys move through the slices. While a series loads it previews the instances decoded so far
 /// (in position order, from the assembler): the first is on screen as soon as it is decoded, and the slice
 /// being looked at stays in view when the finished volume replaces the preview. The reading tools proper
-/// (presets, MPR, overlays) are the next step.
+/// (MPR, overlays, measurements) are in the ReadingWorkspace, which takes over once the volume is ready.
 class SliceView : public QWidget
 {
     Q_OBJECT
@@ -73,4 +71,4 @@ private:
     void drawOverlay(QPainter& painter, const viewer::ViewAxes& axes, const QString& corner);
 };
 
-} // namespace dokuei::app
+} // namespace dokuei::viewer
