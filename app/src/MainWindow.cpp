@@ -3,6 +3,7 @@
 #include "dokuei/app/PatientBanner.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/common/BuildInfo.h"
+#include "dokuei/reporting/ui/ReportEditor.h"
 #include "dokuei/viewer/core/ReadingSession.h"
 #include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/viewer/core/VolumeAssembler.h"
@@ -10,14 +11,18 @@
 #include "dokuei/viewer/ui/SliceView.h"
 #include "dokuei/viewer/ui/VolumeView.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -42,7 +47,7 @@ QString bannerName(const exchange::PersonName& name)
 
 MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
     : QMainWindow(parent), m_rendererLabel(new QLabel(this)), m_userLabel(new QLabel(this)),
-      m_patientBanner(new PatientBanner(wipeRegistry, this))
+      m_patientBanner(new PatientBanner(wipeRegistry, this)), m_wipeRegistry(wipeRegistry)
 {
     setWindowTitle(tr("dokuei — CT reading workstation"));
     setObjectName(QStringLiteral("MainWindow"));
@@ -60,7 +65,13 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
     // The study list first: the window opens on it. The reading view previews a series while it loads,
     // then reads it.
     m_tabs->addTab(m_studyBrowser, tr("Studies"));
-    m_tabs->addTab(m_readingPage, tr("Reading"));
+    // The report is written beside the images: the editor goes to the right of the reading view.
+    m_readingSplitter = new QSplitter(Qt::Horizontal, this);
+    m_readingSplitter->setObjectName(QStringLiteral("readingSplitter"));
+    m_readingSplitter->setChildrenCollapsible(false);
+    m_readingSplitter->addWidget(m_readingPage);
+    m_readingSplitter->setStretchFactor(0, 3);
+    m_tabs->addTab(m_readingSplitter, tr("Reading"));
     m_tabs->setCurrentWidget(m_studyBrowser);
     connect(m_workspace, &viewer::ReadingWorkspace::seriesRequested, this,
             [this](const QString& study, const QString& series) {
@@ -90,11 +101,35 @@ MainWindow::MainWindow(security::WipeRegistry& wipeRegistry, QWidget* parent)
         }
     });
 
+    m_unfinishedNotice = new QFrame(this);
+    m_unfinishedNotice->setObjectName(QStringLiteral("unfinishedNotice"));
+    m_unfinishedNotice->setStyleSheet(QStringLiteral(
+        "#unfinishedNotice { background: #e3f0ff; color: #0b2a4a; border-bottom: 1px solid #6d9ed6; }"));
+    m_unfinishedText = new QLabel(m_unfinishedNotice);
+    m_unfinishedText->setWordWrap(true);
+    m_unfinishedBox = new QComboBox(m_unfinishedNotice);
+    m_unfinishedBox->setObjectName(QStringLiteral("unfinishedReports"));
+    m_resumeButton = new QPushButton(tr("Resume report"), m_unfinishedNotice);
+    m_resumeButton->setObjectName(QStringLiteral("resumeReport"));
+    auto* unfinishedLayout = new QHBoxLayout(m_unfinishedNotice);
+    unfinishedLayout->addWidget(m_unfinishedText, 1);
+    unfinishedLayout->addWidget(m_unfinishedBox);
+    unfinishedLayout->addWidget(m_resumeButton);
+    m_unfinishedNotice->hide();
+    connect(m_resumeButton, &QPushButton::clicked, this, [this] {
+        const QString reportId = m_unfinishedBox->currentData().toString();
+        if (!reportId.isEmpty() && m_resume) {
+            m_unfinishedNotice->hide();
+            m_resume(reportId);
+        }
+    });
+
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_wipedNotice);
+    layout->addWidget(m_unfinishedNotice);
     layout->addWidget(m_patientBanner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
@@ -124,7 +159,51 @@ QWidget* MainWindow::studiesPage() const
 
 QWidget* MainWindow::readingPage() const
 {
-    return m_readingPage;
+    return m_readingSplitter;
+}
+
+void MainWindow::showReadingPage()
+{
+    m_tabs->setCurrentWidget(m_readingSplitter);
+}
+
+void MainWindow::setReportSession(reporting::ReportSession* report,
+                                  const QList<reporting::ReportTemplate>& templates,
+                                  reporting::ReportReferenceProvider* references)
+{
+    delete m_reportEditor;
+    m_reportEditor = nullptr;
+    if (!report) {
+        offerUnfinishedReports({}, {});
+        return;
+    }
+    // Registered for wipe after the report session: the session saves the draft, then the editor clears
+    // its fields, undo stacks and the clipboard.
+    m_reportEditor = new reporting::ReportEditor(*report, m_wipeRegistry, m_readingSplitter);
+    m_reportEditor->setObjectName(QStringLiteral("reportEditor"));
+    m_reportEditor->setTemplates(templates);
+    m_reportEditor->setReferenceProvider(references);
+    m_readingSplitter->addWidget(m_reportEditor);
+    m_readingSplitter->setStretchFactor(1, 2);
+    const int total = std::max(width(), 1200);
+    m_readingSplitter->setSizes({total * 3 / 5, total * 2 / 5});
+}
+
+void MainWindow::offerUnfinishedReports(const QList<std::pair<QString, QString>>& reports,
+                                        std::function<void(const QString&)> resume)
+{
+    m_unfinishedBox->clear();
+    m_resume = std::move(resume);
+    if (reports.isEmpty()) {
+        m_unfinishedNotice->hide();
+        return;
+    }
+    for (const auto& [reportId, label] : reports) {
+        m_unfinishedBox->addItem(label, reportId);
+    }
+    m_unfinishedText->setText(
+        tr("You have %n unfinished report(s), saved in your encrypted vault.", nullptr, int(reports.size())));
+    m_unfinishedNotice->show();
 }
 
 viewer::SeriesLoader* MainWindow::seriesLoader() const
@@ -165,7 +244,7 @@ void MainWindow::connectSession()
             // The first image is on screen as soon as it is decoded.
             m_sliceView->setPreview(m_session->loader().assembler());
             m_readingPage->setCurrentWidget(m_sliceView);
-            m_tabs->setCurrentWidget(m_readingPage);
+            m_tabs->setCurrentWidget(m_readingSplitter);
         }
         m_sliceView->previewUpdated();
     });
@@ -225,7 +304,7 @@ void MainWindow::onSeriesReady()
     m_workspace->showSeries(volume, context, study->studyUid, series->seriesUid);
     viewer::eraseIdentity(context.identity);
     m_readingPage->setCurrentWidget(m_workspace);
-    m_tabs->setCurrentWidget(m_readingPage);
+    m_tabs->setCurrentWidget(m_readingSplitter);
     statusBar()->showMessage(tr("Series loaded"), 5000);
     m_studyBrowser->showStatus(
         tr("Series %1 loaded: %n images", nullptr, volume->slices()).arg(series->number));

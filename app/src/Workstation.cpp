@@ -5,6 +5,13 @@
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
 #include "dokuei/app/SignInForm.h"
+#include "dokuei/app/StudyReport.h"
+#include "dokuei/app/Translations.h"
+#include "dokuei/app/WorkspaceReferences.h"
+#include "dokuei/reporting/DraftStore.h"
+#include "dokuei/reporting/ReportSession.h"
+#include "dokuei/reporting/TemplateLibrary.h"
+#include "dokuei/reporting/ui/ReportEditor.h"
 #include "dokuei/security/AccountStore.h"
 #include "dokuei/security/AuditTrail.h"
 #include "dokuei/security/CardPresenceMonitor.h"
@@ -18,6 +25,7 @@
 #include "dokuei/security/Vault.h"
 #include "dokuei/security/WipeRegistry.h"
 #include "dokuei/viewer/core/ReadingSession.h"
+#include "dokuei/viewer/ui/ReadingWorkspace.h"
 
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
@@ -25,7 +33,9 @@
 #include <QApplication>
 #include <QEvent>
 #include <QGuiApplication>
+#include <QLocale>
 #include <QScreen>
+#include <QStatusBar>
 
 namespace dokuei::app {
 
@@ -74,6 +84,16 @@ struct Workstation::Services
     QString role;
     /// The reading of this session (studies, series, the load), shown by the main window.
     std::unique_ptr<viewer::ReadingSession> reading;
+    /// The report templates (shipped, then the administrator's), loaded once at start-up.
+    reporting::TemplateLibrary templates;
+    /// The user's own vault (drafts, phrases): open while the session is unlocked, closed at lock and
+    /// sign-out after the report session saved into it (its decrypted pages go with the connection).
+    std::unique_ptr<security::Vault> userVault;
+    std::unique_ptr<reporting::DraftStore> drafts;
+    /// The report of this session, its link to the reading and the viewer's side of its references.
+    std::unique_ptr<reporting::ReportSession> report;
+    std::unique_ptr<StudyReport> studyReport;
+    std::unique_ptr<WorkspaceReferences> references;
 
     std::unique_ptr<LoginWindow> loginWindow;
     std::unique_ptr<MainWindow> mainWindow;
@@ -156,6 +176,12 @@ Expected<std::unique_ptr<Workstation>> Workstation::create(const WorkstationPath
         s.readingCentre = std::make_unique<exchange::DicomWebClient>(*policy, settings);
     }
 
+    s.templates =
+        reporting::TemplateLibrary::load({reporting::shippedTemplateDirectory(), config.templateDirectory});
+    for (const reporting::TemplateProblem& problem : s.templates.problems()) {
+        qWarning("report template refused: %s", qUtf8Printable(problem.toString()));
+    }
+
     s.session = std::make_unique<Session>(*s.wipeRegistry);
     Workstation* self = workstation.get();
     connect(s.session.get(), &Session::aboutToLock, self,
@@ -234,6 +260,16 @@ LockScreen* Workstation::lockScreen() const
 viewer::ReadingSession* Workstation::readingSession() const
 {
     return m_services->reading.get();
+}
+
+reporting::ReportSession* Workstation::reportSession() const
+{
+    return m_services->report.get();
+}
+
+const reporting::TemplateLibrary& Workstation::templates() const
+{
+    return m_services->templates;
 }
 
 bool Workstation::eventFilter(QObject* watched, QEvent* event)
@@ -380,6 +416,7 @@ void Workstation::beginSession(SignInService::Success success)
     s.mainWindow->setReadingSession(nullptr);
     s.reading = std::make_unique<viewer::ReadingSession>(*s.wipeRegistry, this);
     s.mainWindow->setReadingSession(s.reading.get());
+    beginReporting(success.account.id, success.account.displayName, success.account.role);
 
     s.loginWindow->hide();
     s.mainWindow->setSignedInUser(identity.userId, s.role);
@@ -412,7 +449,9 @@ void Workstation::onLocked(int reason)
 {
     Services& s = *m_services;
     const auto lockReason = static_cast<Session::LockReason>(reason);
-    // The session already wiped every registered PHI holder; drop the session's keys and card session too.
+    // The session already wiped every registered PHI holder (the report session saved its draft into the
+    // user vault first); close that vault and drop the session's keys and card session too.
+    closeUserVault();
     s.userDataKey.reset();
     if (s.reading) {
         s.reading->setReadingCentre(nullptr);
@@ -502,6 +541,10 @@ void Workstation::submitLockScreen()
     s.card = std::move(result->card);
     s.userDataKey.emplace(std::move(result->dataKey));
     s.session->unlock(); // audited by the sign-in service ("Unlock" with the session's ID)
+    // The draft that was open at the lock comes back from the vault.
+    if (openUserVault() && s.report && s.report->restore()) {
+        auditActivity(QStringLiteral("ReportDraftRestored"), QStringLiteral("report restored after unlock"));
+    }
     showReadingWindow();
     connectReadingCentre(pin);
 }
@@ -551,7 +594,12 @@ void Workstation::onEnded(int reason)
     if (s.readingCentre) {
         s.readingCentre->clearClientCredentials();
     }
-    // The session's reading goes with it (already wiped by the session's end).
+    // The session's reading and report go with it (already wiped by the session's end, the draft saved).
+    s.mainWindow->setReportSession(nullptr, {}, nullptr);
+    s.studyReport.reset();
+    s.references.reset();
+    closeUserVault();
+    s.report.reset();
     s.mainWindow->setReadingSession(nullptr);
     s.reading.reset();
     s.mainWindow->setSignedInUser({}, {});
@@ -563,6 +611,115 @@ void Workstation::onEnded(int reason)
         s.lockScreen->hide();
         s.loginWindow->show();
     }
+}
+
+bool Workstation::openUserVault()
+{
+    Services& s = *m_services;
+    if (s.userVault) {
+        return true;
+    }
+    if (!s.userDataKey || !s.report) {
+        return false;
+    }
+    auto vault = security::openUserVault(s.paths, s.session->identity().userId, *s.userDataKey);
+    if (!vault) {
+        // Without the vault there is nowhere to keep a draft: the editor stays empty, the reason is audited.
+        auditActivity(QStringLiteral("ReportVaultUnavailable"), vault.error().message);
+        s.mainWindow->statusBar()->showMessage(
+            tr("Reports cannot be written: your encrypted vault could not be opened (%1).")
+                .arg(vault.error().message));
+        return false;
+    }
+    s.userVault = std::move(*vault);
+    s.drafts = std::make_unique<reporting::DraftStore>(*s.userVault);
+    s.report->setStore(s.drafts.get());
+    return true;
+}
+
+void Workstation::closeUserVault()
+{
+    Services& s = *m_services;
+    if (s.report) {
+        s.report->setStore(nullptr);
+    }
+    s.drafts.reset();
+    s.userVault.reset();
+}
+
+void Workstation::beginReporting(const QString& userId, const QString& displayName, security::Role role)
+{
+    Services& s = *m_services;
+    s.mainWindow->setReportSession(nullptr, {}, nullptr);
+    s.studyReport.reset();
+    s.references.reset();
+    closeUserVault();
+    // Registered for wipe after the reading: at lock it saves the draft into the user vault, then zeroes.
+    s.report = std::make_unique<reporting::ReportSession>(*s.wipeRegistry);
+    s.report->setAuthor({userId, displayName, s.config.reportingOrganisation, security::roleName(role)},
+                        role);
+    s.report->setAuditor([this](const reporting::ReportAuditEvent& event) {
+        security::AuditRecord record =
+            sessionRecord(*m_services->session, security::AuditEventId::ApplicationActivity, event.eventType);
+        record.patientId = event.patientId;
+        record.studyUid = event.studyUid;
+        record.details = event.details;
+        (void)m_services->audit->record(record);
+    });
+    connect(s.report.get(), &reporting::ReportSession::saveFailed, this, [this](const QString& message) {
+        m_services->mainWindow->statusBar()->showMessage(tr("The draft could not be saved: %1").arg(message));
+        auditActivity(QStringLiteral("ReportSaveFailed"), message);
+    });
+    openUserVault();
+    s.studyReport =
+        std::make_unique<StudyReport>(*s.reading, *s.report, s.templates, resolveLanguage(s.config.language));
+    connect(s.studyReport.get(), &StudyReport::openFailed, this, [this](const QString& message) {
+        m_services->mainWindow->statusBar()->showMessage(message, 10000);
+    });
+    MainWindow* window = s.mainWindow.get();
+    s.references = std::make_unique<WorkspaceReferences>(*s.reading, *window->readingWorkspace(),
+                                                         [window] { window->showReadingPage(); });
+    window->setReportSession(s.report.get(), s.templates.templates(), s.references.get());
+    offerUnfinishedReports();
+}
+
+void Workstation::offerUnfinishedReports()
+{
+    Services& s = *m_services;
+    if (!s.drafts) {
+        return;
+    }
+    auto unfinished = s.drafts->unfinished();
+    if (!unfinished) {
+        auditActivity(QStringLiteral("ReportSaveFailed"), unfinished.error().message);
+        return;
+    }
+    QList<std::pair<QString, QString>> offers;
+    for (const reporting::DraftSummary& draft : *unfinished) {
+        const QString state =
+            draft.state == reporting::ReportState::Preliminary ? tr("preliminary") : tr("draft");
+        offers.append({draft.reportId,
+                       tr("Patient %1 — %2, saved %3")
+                           .arg(draft.patientId, state,
+                                QLocale().toString(draft.modified.toLocalTime(), QLocale::ShortFormat))});
+    }
+    s.mainWindow->offerUnfinishedReports(offers, [this](const QString& reportId) {
+        Services& services = *m_services;
+        if (!services.report || !services.drafts) {
+            return;
+        }
+        if (auto opened = services.report->openStored(reportId); !opened) {
+            services.mainWindow->statusBar()->showMessage(
+                tr("The report could not be opened: %1").arg(opened.error().message), 10000);
+            return;
+        }
+        // The images of its study: opened once the reading centre lists it.
+        const QString studyUid = services.report->document().header.studyUid;
+        if (services.reading->study(studyUid)) {
+            services.reading->openStudy(studyUid);
+        }
+        services.mainWindow->showReadingPage();
+    });
 }
 
 void Workstation::auditSessionEnd(int reason, const security::SessionSummary& summary)

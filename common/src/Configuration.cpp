@@ -121,6 +121,9 @@ Expected<Configuration> Configuration::load(const WorkstationPaths& paths)
     }
     config.templateDirectory =
         templates.isEmpty() ? paths.systemDir + QStringLiteral("/templates") : QDir::cleanPath(templates);
+    // The organisation that reports (the SR's observer context, the PDF's header): the administrator's.
+    config.reportingOrganisation =
+        system.value(QStringLiteral("reporting/organisation")).toString().trimmed().left(64);
     return config;
 }
 

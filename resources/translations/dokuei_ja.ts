@@ -69,24 +69,12 @@
         <translation>dokuei — CT 読影ワークステーション</translation>
     </message>
     <message>
-        <source>Test volume (no patient data)</source>
-        <translation>テストボリューム（患者データなし）</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
         <translation>終了(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>表示(&amp;V)</translation>
-    </message>
-    <message>
-        <source>&amp;Reset view</source>
-        <translation>表示をリセット(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -129,10 +117,6 @@
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <source>Volume (test)</source>
-        <translation>ボリューム（テスト）</translation>
-    </message>
-    <message>
         <source>Studies</source>
         <translation>検査</translation>
     </message>
@@ -157,12 +141,52 @@
         <translation>画像を読み込めませんでした: %1</translation>
     </message>
     <message>
-        <source>Loading</source>
-        <translation>読み込み中</translation>
-    </message>
-    <message>
         <source>Reading</source>
         <translation>読影</translation>
+    </message>
+    <message>
+        <source>Reopening series %1...</source>
+        <translation>シリーズ %1 を再表示しています...</translation>
+    </message>
+    <message>
+        <source>Resume report</source>
+        <translation>レポートを再開</translation>
+    </message>
+    <message numerus="yes">
+        <source>You have %n unfinished report(s), saved in your encrypted vault.</source>
+        <translation>
+            <numerusform>未完了のレポートが %n 件あります（暗号化保管庫に保存済み）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading series: %1 of %2 images</source>
+        <translation>シリーズを読み込み中: %1 / %2 画像</translation>
+    </message>
+    <message>
+        <source>Loading series: %1 images</source>
+        <translation>シリーズを読み込み中: %1 画像</translation>
+    </message>
+    <message>
+        <source>Loading series %1...</source>
+        <translation>シリーズ %1 を読み込み中...</translation>
+    </message>
+    <message numerus="yes">
+        <source>Series %1 loaded: %n images</source>
+        <translation>
+            <numerusform>シリーズ %1 を読み込みました: %n 画像</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>For privacy, the images were wiped from memory when the session was locked.</source>
+        <translation>プライバシー保護のため、ロック時に画像はメモリから消去されました。</translation>
+    </message>
+    <message>
+        <source>Reopen series %1</source>
+        <translation>シリーズ %1 を再表示</translation>
+    </message>
+    <message>
+        <source>Reopen the last series</source>
+        <translation>最後のシリーズを再表示</translation>
     </message>
 </context>
 <context>
@@ -299,17 +323,6 @@
     </message>
 </context>
 <context>
-    <name>dokuei::app::SliceView</name>
-    <message>
-        <source>%1 / %2   W %3 L %4</source>
-        <translation>%1 / %2   W %3 L %4</translation>
-    </message>
-    <message>
-        <source>Loading: %1 / %2 images decoded   W %3 L %4</source>
-        <translation>読み込み中: %1 / %2 枚デコード済み   W %3 L %4</translation>
-    </message>
-</context>
-<context>
     <name>dokuei::app::StudyBrowser</name>
     <message>
         <source>Refresh</source>
@@ -350,8 +363,68 @@
         </translation>
     </message>
     <message>
+        <source>Accession</source>
+        <translation>受付番号</translation>
+    </message>
+    <message>
+        <source>Requesting facility</source>
+        <translation>依頼施設</translation>
+    </message>
+    <message>
+        <source>Modality</source>
+        <translation>モダリティ</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>シリーズ</translation>
+    </message>
+    <message>
+        <source>Series %1</source>
+        <translation>シリーズ %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n images</source>
+        <translation>
+            <numerusform>%n 画像</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::StudyReport</name>
+    <message>
+        <source>No report template is installed for %1 studies.</source>
+        <translation>%1 検査用のレポートテンプレートがインストールされていません。</translation>
+    </message>
+    <message>
+        <source>The report could not be opened: %1</source>
+        <translation>レポートを開けませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Series %1</source>
+        <translation>シリーズ %1</translation>
+    </message>
+    <message>
         <source>Series %1 (%2)</source>
         <translation>シリーズ %1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::app::WorkspaceReferences</name>
+    <message>
+        <source>%1°</source>
+        <translation>%1°</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1 mm</translation>
+    </message>
+    <message>
+        <source>%1 HU</source>
+        <translation>%1 HU</translation>
+    </message>
+    <message>
+        <source>%1, Se %2 Im %3</source>
+        <translation>%1、Se %2 Im %3</translation>
     </message>
 </context>
 <context>
@@ -391,6 +464,30 @@
     <message>
         <source>This account has no right to read images on this workstation (role: %1). Sign in with a radiologist&apos;s account; accounts and policy are managed with dokuei-admin.</source>
         <translation>このアカウントには、この端末で画像を読影する権限がありません（ロール: %1）。読影医のアカウントでサインインしてください。アカウントとポリシーの管理は dokuei-admin で行います。</translation>
+    </message>
+    <message>
+        <source>Reports cannot be written: your encrypted vault could not be opened (%1).</source>
+        <translation>レポートを作成できません: 暗号化保管庫を開けませんでした（%1）。</translation>
+    </message>
+    <message>
+        <source>The draft could not be saved: %1</source>
+        <translation>下書きを保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>preliminary</source>
+        <translation>仮報告</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>下書き</translation>
+    </message>
+    <message>
+        <source>Patient %1 — %2, saved %3</source>
+        <translation>患者 %1 — %2、%3 保存</translation>
+    </message>
+    <message>
+        <source>The report could not be opened: %1</source>
+        <translation>レポートを開けませんでした: %1</translation>
     </message>
 </context>
 <context>
@@ -640,6 +737,73 @@
     </message>
 </context>
 <context>
+    <name>dokuei::reporting::ReportExport</name>
+    <message>
+        <source>The document to encapsulate is not a PDF.</source>
+        <translation>格納する文書が PDF ではありません。</translation>
+    </message>
+    <message>
+        <source>The PDF is too large for a DICOM Encapsulated PDF.</source>
+        <translation>PDF が大きすぎて DICOM Encapsulated PDF にできません。</translation>
+    </message>
+    <message>
+        <source>The report&apos;s study has no valid Study Instance UID (&quot;%1&quot;): the Encapsulated PDF cannot be made.</source>
+        <translation>レポートの検査に有効な Study Instance UID がありません（&quot;%1&quot;）: Encapsulated PDF を作成できません。</translation>
+    </message>
+    <message>
+        <source>The Encapsulated PDF needs a new series and instance UID.</source>
+        <translation>Encapsulated PDF には新しいシリーズ UID とインスタンス UID が必要です。</translation>
+    </message>
+    <message>
+        <source>The report&apos;s %1 is not a valid DICOM value: the Encapsulated PDF cannot be made.</source>
+        <translation>レポートの %1 は DICOM の値として無効です: Encapsulated PDF を作成できません。</translation>
+    </message>
+    <message>
+        <source>The DICOM file could not be written in memory: %1</source>
+        <translation>DICOM ファイルをメモリ上に書き出せませんでした: %1</translation>
+    </message>
+    <message>
+        <source>The PDF could not be started: %1</source>
+        <translation>PDF の作成を開始できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>The font &quot;%1&quot; for the report&apos;s PDF is not installed (fontconfig offers &quot;%2&quot;); install the package fonts-noto-cjk.</source>
+        <translation>レポート PDF 用のフォント &quot;%1&quot; がインストールされていません（fontconfig の候補は &quot;%2&quot;）。パッケージ fonts-noto-cjk をインストールしてください。</translation>
+    </message>
+    <message>
+        <source>The PDF could not be written: %1</source>
+        <translation>PDF を書き出せませんでした: %1</translation>
+    </message>
+    <message>
+        <source>The report&apos;s study has no valid Study Instance UID (&quot;%1&quot;): the SR cannot be made.</source>
+        <translation>レポートの検査に有効な Study Instance UID がありません（&quot;%1&quot;）: SR を作成できません。</translation>
+    </message>
+    <message>
+        <source>The SR needs a new series and instance UID.</source>
+        <translation>SR には新しいシリーズ UID とインスタンス UID が必要です。</translation>
+    </message>
+    <message>
+        <source>The report&apos;s %1 is not a valid DICOM value: the SR cannot be made.</source>
+        <translation>レポートの %1 は DICOM の値として無効です: SR を作成できません。</translation>
+    </message>
+    <message>
+        <source>The report has no author: the SR cannot be made.</source>
+        <translation>レポートに作成者がありません: SR を作成できません。</translation>
+    </message>
+    <message>
+        <source>The report&apos;s %1 cannot be written into the SR.</source>
+        <translation>レポートの %1 を SR に書き込めません。</translation>
+    </message>
+    <message>
+        <source>The SR&apos;s template identification was refused.</source>
+        <translation>SR のテンプレート識別が拒否されました。</translation>
+    </message>
+    <message>
+        <source>DCMTK refused the SR: %1</source>
+        <translation>DCMTK が SR を拒否しました: %1</translation>
+    </message>
+</context>
+<context>
     <name>dokuei::reporting::ReportSession</name>
     <message>
         <source>Impression</source>
@@ -680,6 +844,305 @@
     <message>
         <source>The impression is empty.</source>
         <translation>診断が空です。</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::reporting::TemplateLibrary</name>
+    <message>
+        <source>expected a value (a string in &quot;quotes&quot;, a number, true, false, null, an object or an array)</source>
+        <translation>値が必要です（&quot;引用符&quot; で囲んだ文字列、数値、true、false、null、オブジェクトまたは配列）</translation>
+    </message>
+    <message>
+        <source>more than %1 values: this is not a report template</source>
+        <translation>値が %1 個を超えています: レポートテンプレートではありません</translation>
+    </message>
+    <message>
+        <source>\u must be followed by four hexadecimal digits</source>
+        <translation>\u の後には 16 進数 4 桁が必要です</translation>
+    </message>
+    <message>
+        <source>unknown escape \%1 in a string</source>
+        <translation>文字列中に不明なエスケープ \%1 があります</translation>
+    </message>
+    <message>
+        <source>a string must not run over the end of the line (write \n for a line break)</source>
+        <translation>文字列を行末で折り返すことはできません（改行は \n と書きます）</translation>
+    </message>
+    <message>
+        <source>control character in a string</source>
+        <translation>文字列に制御文字があります</translation>
+    </message>
+    <message>
+        <source>the string is not closed with &quot;</source>
+        <translation>文字列が &quot; で閉じられていません</translation>
+    </message>
+    <message>
+        <source>not valid UTF-8: save the file as UTF-8 (Shift_JIS and other encodings are not accepted)</source>
+        <translation>UTF-8 として無効です: ファイルを UTF-8 で保存してください（Shift_JIS などの文字コードは使えません）</translation>
+    </message>
+    <message>
+        <source>a number is cut short</source>
+        <translation>数値が途中で切れています</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>数値ではありません</translation>
+    </message>
+    <message>
+        <source>a number needs digits after the decimal point</source>
+        <translation>小数点の後に数字が必要です</translation>
+    </message>
+    <message>
+        <source>a number needs digits in its exponent</source>
+        <translation>指数部に数字が必要です</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>ファイルが空です</translation>
+    </message>
+    <message>
+        <source>the file ends before every { and [ is closed</source>
+        <translation>すべての { と [ が閉じられる前にファイルが終わっています</translation>
+    </message>
+    <message>
+        <source>text after the end of the template&apos;s object</source>
+        <translation>テンプレートのオブジェクトの後に余分なテキストがあります</translation>
+    </message>
+    <message>
+        <source>expected : after the key</source>
+        <translation>キーの後に : が必要です</translation>
+    </message>
+    <message>
+        <source>a comma before } (remove the last comma)</source>
+        <translation>} の前にカンマがあります（最後のカンマを削除してください）</translation>
+    </message>
+    <message>
+        <source>expected a key in &quot;quotes&quot;</source>
+        <translation>&quot;引用符&quot; で囲んだキーが必要です</translation>
+    </message>
+    <message>
+        <source>the key &quot;%1&quot; appears twice in this object</source>
+        <translation>キー &quot;%1&quot; がこのオブジェクトに 2 回現れます</translation>
+    </message>
+    <message>
+        <source>expected , or } after the value</source>
+        <translation>値の後に , または } が必要です</translation>
+    </message>
+    <message>
+        <source>expected , or ] after the value</source>
+        <translation>値の後に , または ] が必要です</translation>
+    </message>
+    <message>
+        <source>a comma before ] (remove the last comma)</source>
+        <translation>] の前にカンマがあります（最後のカンマを削除してください）</translation>
+    </message>
+    <message>
+        <source>nested deeper than %1 levels</source>
+        <translation>入れ子が %1 段より深くなっています</translation>
+    </message>
+    <message>
+        <source>text outside &quot;quotes&quot; (only JSON values are allowed)</source>
+        <translation>&quot;引用符&quot; の外にテキストがあります（JSON の値のみ使えます）</translation>
+    </message>
+    <message>
+        <source>the directory cannot be read</source>
+        <translation>ディレクトリを読み取れません</translation>
+    </message>
+    <message>
+        <source>more than %1 template files: only the first %1 (by name) are read</source>
+        <translation>テンプレートファイルが %1 個を超えています: 名前順で最初の %1 個だけを読み込みます</translation>
+    </message>
+    <message>
+        <source>the template id &quot;%1&quot; is already used by %2; this file is not loaded (give a changed copy a new id)</source>
+        <translation>テンプレート ID &quot;%1&quot; は %2 で既に使われています。このファイルは読み込みません（変更したコピーには新しい ID を付けてください）</translation>
+    </message>
+    <message>
+        <source>unknown key &quot;%1&quot; (allowed here: %2)</source>
+        <translation>不明なキー &quot;%1&quot;（ここで使えるキー: %2）</translation>
+    </message>
+    <message>
+        <source>required, but missing</source>
+        <translation>必須ですがありません</translation>
+    </message>
+    <message>
+        <source>longer than %1 characters</source>
+        <translation>%1 文字より長くなっています</translation>
+    </message>
+    <message>
+        <source>contains a control or replacement character</source>
+        <translation>制御文字または置換文字が含まれています</translation>
+    </message>
+    <message>
+        <source>no line breaks allowed here</source>
+        <translation>ここでは改行を使えません</translation>
+    </message>
+    <message>
+        <source>must be a string, not %1</source>
+        <translation>%1 ではなく文字列でなければなりません</translation>
+    </message>
+    <message>
+        <source>must not be empty</source>
+        <translation>空にできません</translation>
+    </message>
+    <message>
+        <source>must be true or false, not %1</source>
+        <translation>%1 ではなく true または false でなければなりません</translation>
+    </message>
+    <message>
+        <source>must be a finite number, not %1</source>
+        <translation>%1 ではなく有限の数値でなければなりません</translation>
+    </message>
+    <message>
+        <source>must be an object {…}, not %1</source>
+        <translation>%1 ではなくオブジェクト {…} でなければなりません</translation>
+    </message>
+    <message>
+        <source>must be an array […], not %1</source>
+        <translation>%1 ではなく配列 […] でなければなりません</translation>
+    </message>
+    <message>
+        <source>more than %1 items</source>
+        <translation>項目が %1 個を超えています</translation>
+    </message>
+    <message>
+        <source>must be a non-empty string</source>
+        <translation>空でない文字列でなければなりません</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not %2</source>
+        <translation>&quot;%1&quot; は %2 ではありません</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is listed twice</source>
+        <translation>&quot;%1&quot; が 2 回記載されています</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an id: use 1 to 64 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
+        <translation>&quot;%1&quot; は ID として使えません: 英小文字・数字・&apos;.&apos;・&apos;_&apos;・&apos;-&apos; を 1〜64 文字で、英字か数字で始めてください</translation>
+    </message>
+    <message>
+        <source>the Japanese text is missing</source>
+        <translation>日本語のテキストがありません</translation>
+    </message>
+    <message>
+        <source>the English text is missing</source>
+        <translation>英語のテキストがありません</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a coding scheme designator (&quot;SCT&quot;, &quot;LN&quot;, &quot;DCM&quot;, &quot;RADLEX&quot;, &quot;99DOKUEI&quot;)</source>
+        <translation>&quot;%1&quot; はコード体系の指定子ではありません（&quot;SCT&quot;、&quot;LN&quot;、&quot;DCM&quot;、&quot;RADLEX&quot;、&quot;99DOKUEI&quot;）</translation>
+    </message>
+    <message>
+        <source>the field id &quot;%1&quot; is used twice in this template</source>
+        <translation>項目 ID &quot;%1&quot; がこのテンプレートで 2 回使われています</translation>
+    </message>
+    <message>
+        <source>unknown field type &quot;%1&quot; (text, choice, number, measurement or keyImage)</source>
+        <translation>不明な項目の型 &quot;%1&quot;（text、choice、number、measurement、keyImage のいずれか）</translation>
+    </message>
+    <message>
+        <source>a number field needs its UCUM unit (&quot;mm&quot;, &quot;[hnsf&apos;U]&quot;, &quot;cm3&quot;)</source>
+        <translation>数値項目には UCUM 単位が必要です（&quot;mm&quot;、&quot;[hnsf&apos;U]&quot;、&quot;cm3&quot;）</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a UCUM unit code (no spaces; &quot;mm&quot;, &quot;cm3&quot;)</source>
+        <translation>&quot;%1&quot; は UCUM 単位コードではありません（空白なし。&quot;mm&quot;、&quot;cm3&quot;）</translation>
+    </message>
+    <message>
+        <source>only a number field has a unit</source>
+        <translation>単位を持てるのは数値項目だけです</translation>
+    </message>
+    <message>
+        <source>only a number field has a range</source>
+        <translation>範囲を持てるのは数値項目だけです</translation>
+    </message>
+    <message>
+        <source>the maximum is less than the minimum</source>
+        <translation>最大値が最小値より小さくなっています</translation>
+    </message>
+    <message>
+        <source>only a choice field has choices</source>
+        <translation>選択肢を持てるのは選択項目だけです</translation>
+    </message>
+    <message>
+        <source>a choice must be an object {code, scheme, ja, en}</source>
+        <translation>選択肢はオブジェクト {code, scheme, ja, en} でなければなりません</translation>
+    </message>
+    <message>
+        <source>the choice %1 is listed twice</source>
+        <translation>選択肢 %1 が 2 回記載されています</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is reserved: every report has an impression and a recommendation of its own</source>
+        <translation>&quot;%1&quot; は予約されています: どのレポートにも固有の診断（印象）と推奨があります</translation>
+    </message>
+    <message>
+        <source>a field must be an object {id, type, label, concept, …}</source>
+        <translation>項目はオブジェクト {id, type, label, concept, …} でなければなりません</translation>
+    </message>
+    <message>
+        <source>a DICOM modality (&quot;CT&quot;, upper case)</source>
+        <translation>DICOM のモダリティ（&quot;CT&quot;、大文字）</translation>
+    </message>
+    <message>
+        <source>a DICOM Body Part Examined term (&quot;CHEST&quot;, upper case)</source>
+        <translation>DICOM の Body Part Examined の用語（&quot;CHEST&quot;、大文字）</translation>
+    </message>
+    <message>
+        <source>a section must be an object {id, title, concept, …}</source>
+        <translation>セクションはオブジェクト {id, title, concept, …} でなければなりません</translation>
+    </message>
+    <message>
+        <source>the section id &quot;%1&quot; is used twice in this template</source>
+        <translation>セクション ID &quot;%1&quot; がこのテンプレートで 2 回使われています</translation>
+    </message>
+    <message>
+        <source>null</source>
+        <translation>null</translation>
+    </message>
+    <message>
+        <source>true/false</source>
+        <translation>true/false</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>数値</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>文字列</translation>
+    </message>
+    <message>
+        <source>an array</source>
+        <translation>配列</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>オブジェクト</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>何もない値</translation>
+    </message>
+    <message>
+        <source>larger than %1 KiB: this is not a report template</source>
+        <translation>%1 KiB を超えています: レポートテンプレートではありません</translation>
+    </message>
+    <message>
+        <source>JSON syntax: %1</source>
+        <translation>JSON の構文: %1</translation>
+    </message>
+    <message>
+        <source>a template is one JSON object {…}</source>
+        <translation>テンプレートは 1 つの JSON オブジェクト {…} です</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>ファイルがありません</translation>
+    </message>
+    <message>
+        <source>cannot be read: %1</source>
+        <translation>読み取れません: %1</translation>
     </message>
 </context>
 <context>
@@ -895,6 +1358,17 @@
     </message>
 </context>
 <context>
+    <name>dokuei::viewer::ReadingSession</name>
+    <message>
+        <source>The reading centre does not list this series (any more).</source>
+        <translation>このシリーズは読影センターの一覧にありません（削除された可能性があります）。</translation>
+    </message>
+    <message>
+        <source>The series read before the lock is no longer listed by the reading centre.</source>
+        <translation>ロック前に読影していたシリーズは、読影センターの一覧にもうありません。</translation>
+    </message>
+</context>
+<context>
     <name>dokuei::viewer::ReadingWorkspace</name>
     <message>
         <source>Window/level</source>
@@ -1059,6 +1533,17 @@
     <message>
         <source>Head (H) side %</source>
         <translation>頭 (H) 側 %</translation>
+    </message>
+</context>
+<context>
+    <name>dokuei::viewer::SliceView</name>
+    <message>
+        <source>Loading: %1 / %2 images decoded   W %3 L %4</source>
+        <translation>読み込み中: %1 / %2 画像を復号   W %3 L %4</translation>
+    </message>
+    <message>
+        <source>%1 / %2   W %3 L %4</source>
+        <translation>%1 / %2   W %3 L %4</translation>
     </message>
 </context>
 <context>

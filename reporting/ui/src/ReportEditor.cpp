@@ -598,6 +598,12 @@ bool ReportEditor::insertKeyImage()
     }
     const QString id = QStringLiteral("K%1").arg(m_session.document().keyImages.size() + 1);
     key->id = id;
+    // The measurements of the report drawn on that image are the ones it shows.
+    for (const auto& m : m_session.document().measurements) {
+        if (m.image.sopInstanceUid == key->image.sopInstanceUid && m.image.frame == key->image.frame) {
+            key->measurementIds << m.id;
+        }
+    }
     key->text =
         tr("Key image %1 (Se %2 Im %3)").arg(id).arg(key->image.seriesNumber).arg(key->image.instanceNumber);
     const QString text = key->text;

@@ -495,6 +495,7 @@ Expected<std::vector<InstanceInfo>> readInfo(Dataset& ds, const DecodeLimits& li
     DcmDataset* d = ds.data;
     InstanceInfo base;
     base.sopInstanceUid = asciiString(d, DCM_SOPInstanceUID);
+    base.sopClassUid = asciiString(d, DCM_SOPClassUID);
     base.seriesInstanceUid = asciiString(d, DCM_SeriesInstanceUID);
     base.studyInstanceUid = asciiString(d, DCM_StudyInstanceUID);
     DcmXfer xfer(ds.xfer);

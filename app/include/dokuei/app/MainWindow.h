@@ -1,16 +1,28 @@
 #pragma once
 
+#include <functional>
+
+#include <QList>
 #include <QMainWindow>
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
+class QSplitter;
 class QTabWidget;
 
 namespace dokuei::security {
 class WipeRegistry;
 }
+
+namespace dokuei::reporting {
+class ReportEditor;
+class ReportReferenceProvider;
+class ReportSession;
+struct ReportTemplate;
+} // namespace dokuei::reporting
 
 namespace dokuei::viewer {
 class ReadingSession;
@@ -40,6 +52,21 @@ public:
     /// The reading to show (not owned; null: signed out).
     void setReadingSession(viewer::ReadingSession* session);
     viewer::ReadingSession* readingSession() const { return m_session; }
+    /// The report of the session (not owned; null: signed out): the editor is built for it beside the
+    /// reading view, with the templates to choose from and the viewer's side of references.
+    void setReportSession(reporting::ReportSession* report, const QList<reporting::ReportTemplate>& templates,
+                          reporting::ReportReferenceProvider* references);
+    /// The report editor beside the viewer (null while signed out).
+    reporting::ReportEditor* reportEditor() const { return m_reportEditor; }
+    /// The splitter of the reading tab: the reading view, then the report editor.
+    QSplitter* readingSplitter() const { return m_readingSplitter; }
+    /// Brings the reading tab to the front.
+    void showReadingPage();
+    /// Says in the window that the user has unfinished reports (e.g. after a crash); `resume` is called
+    /// with the report ID chosen. Empty `reports` hides it. Each entry: {report ID, what to show}.
+    void offerUnfinishedReports(const QList<std::pair<QString, QString>>& reports,
+                                std::function<void(const QString&)> resume);
+    QWidget* unfinishedNotice() const { return m_unfinishedNotice; }
 
     PatientBanner* patientBanner() const { return m_patientBanner; }
     QAction* lockAction() const { return m_lockAction; }
@@ -86,6 +113,14 @@ private:
     QLabel* m_wipedText = nullptr;
     QPushButton* m_reopenButton = nullptr;
     viewer::ReadingSession* m_session = nullptr; ///< not owned
+    security::WipeRegistry& m_wipeRegistry;
+    QSplitter* m_readingSplitter = nullptr;
+    reporting::ReportEditor* m_reportEditor = nullptr;
+    QWidget* m_unfinishedNotice = nullptr;
+    QLabel* m_unfinishedText = nullptr;
+    QComboBox* m_unfinishedBox = nullptr;
+    QPushButton* m_resumeButton = nullptr;
+    std::function<void(const QString&)> m_resume;
 };
 
 } // namespace dokuei::app

@@ -31,6 +31,11 @@ namespace dokuei::viewer {
 class ReadingSession;
 }
 
+namespace dokuei::reporting {
+class ReportSession;
+class TemplateLibrary;
+} // namespace dokuei::reporting
+
 namespace dokuei::app {
 
 class LockScreen;
@@ -67,6 +72,10 @@ public:
     LockScreen* lockScreen() const;
     /// The reading of the signed-in session (null while nobody is signed in).
     viewer::ReadingSession* readingSession() const;
+    /// The report of the signed-in session (null while nobody is signed in).
+    reporting::ReportSession* reportSession() const;
+    /// The report templates loaded at start-up (shipped, then the administrator's).
+    const reporting::TemplateLibrary& templates() const;
 
     /// Patient access (guideline: who accessed which patient's data, when): 110112 queries, 110103 a
     /// series opened, 110104 a series retrieved, with the session's user, role, card and session ID.
@@ -103,6 +112,16 @@ private:
     void onEnded(int reason);
     void refreshCardStatus();
     void auditActivity(const QString& eventType, const QString& details);
+    /// Builds the session's report (ReportSession, its link to the reading, the editor's references) and
+    /// opens the user's vault for its drafts.
+    void beginReporting(const QString& userId, const QString& displayName, security::Role role);
+    /// Opens the signed-in user's vault with the session's data key for the report's drafts (false and
+    /// audited when it cannot be opened).
+    bool openUserVault();
+    /// Detaches and closes the user vault (after the wipe saved the draft into it).
+    void closeUserVault();
+    /// Offers the user's unfinished reports (e.g. after a crash) in the reading window.
+    void offerUnfinishedReports();
     void auditSessionEnd(int reason, const security::SessionSummary& summary);
 
     struct Services;

@@ -22,6 +22,7 @@ namespace dokuei {
 ///   ui/language              "ja", "en" or empty for the system locale
 ///   reporting/template_dir   absolute path of the administrator's report templates (read from the system
 ///                            file only; default `<systemDir>/templates`; it need not exist)
+///   reporting/organisation   the reading centre's name as reports give it (system file only; optional)
 /// Passwords and PINs are never part of the configuration.
 struct Configuration
 {
@@ -34,6 +35,8 @@ struct Configuration
     QString language;
     /// The administrator's report template directory, loaded after the shipped templates.
     QString templateDirectory;
+    /// The reading centre's name in reports (observer organisation); empty when not configured.
+    QString reportingOrganisation;
 
     /// Reads and validates both files (missing files are fine: defaults apply). Fails naming the file and
     /// key of the first invalid value.

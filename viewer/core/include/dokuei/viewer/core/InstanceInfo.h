@@ -14,6 +14,7 @@ using Vec3 = std::array<double, 3>;
 struct InstanceInfo
 {
     QString sopInstanceUid;
+    QString sopClassUid; ///< CT Image Storage, Enhanced CT Image Storage, ... (a report's image references)
     QString seriesInstanceUid;
     QString studyInstanceUid;
     QString transferSyntaxUid;
