@@ -27,6 +27,7 @@
 #include "dokuei/viewer/core/ReadingSession.h"
 #include "dokuei/viewer/ui/ReadingWorkspace.h"
 
+#include <algorithm>
 #include <dokuei/exchange/CardClientKey.h>
 #include <dokuei/exchange/DicomWebClient.h>
 
@@ -99,6 +100,7 @@ struct Workstation::Services
     std::unique_ptr<MainWindow> mainWindow;
     std::unique_ptr<LockScreen> lockScreen;
     QTimer cardStatusTimer;
+    bool mainWindowPlaced = false;
 };
 
 Workstation::Workstation() : m_services(std::make_unique<Services>())
@@ -432,6 +434,16 @@ void Workstation::showReadingWindow()
             [this] { m_services->session->lock(Session::LockReason::CardRemoved); });
     s.cardMonitor->start();
     s.lockScreen->hide();
+    if (!s.mainWindow->isVisible() && !s.mainWindowPlaced) {
+        // The images and the report side by side need the screen: most of it, the first time.
+        if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+            const QRect area = screen->availableGeometry();
+            s.mainWindow->resize(std::max(std::min(1280, area.width()), area.width() * 9 / 10),
+                                 std::max(std::min(800, area.height()), area.height() * 9 / 10));
+            s.mainWindow->move(area.center() - s.mainWindow->rect().center());
+        }
+        s.mainWindowPlaced = true;
+    }
     s.mainWindow->show();
     s.mainWindow->raise();
 }
@@ -713,10 +725,15 @@ void Workstation::offerUnfinishedReports()
                 tr("The report could not be opened: %1").arg(opened.error().message), 10000);
             return;
         }
-        // The images of its study: opened once the reading centre lists it.
+        // The images of its study: the series the draft was written on (the first opened), else the study.
         const QString studyUid = services.report->document().header.studyUid;
+        const QStringList opened = services.report->document().openedSeriesUids;
         if (services.reading->study(studyUid)) {
-            services.reading->openStudy(studyUid);
+            if (!opened.isEmpty()) {
+                services.reading->openSeries(opened.front(), studyUid);
+            } else {
+                services.reading->openStudy(studyUid);
+            }
         }
         services.mainWindow->showReadingPage();
     });

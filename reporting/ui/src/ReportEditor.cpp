@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDate>
 #include <QDoubleValidator>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -11,6 +12,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
@@ -322,9 +324,20 @@ void ReportEditor::rebuild()
     QStringList header;
     const QString name =
         personName(!h.patientNameIdeographic.isEmpty() ? h.patientNameIdeographic : h.patientNameAlphabetic);
-    header << tr("%1  (ID %2)  %3 %4").arg(name, h.patientId, h.patientSex, h.patientBirthDate).simplified();
+    // DICOM dates (YYYYMMDD) as the reader's locale writes them; anything else as sent.
+    const auto date = [](const QString& da) {
+        const QDate d = QDate::fromString(da, QStringLiteral("yyyyMMdd"));
+        return d.isValid() ? QLocale().toString(d, QLocale::ShortFormat) : da;
+    };
+    const QString sex = h.patientSex == QLatin1String("M")   ? tr("male")
+                        : h.patientSex == QLatin1String("F") ? tr("female")
+                        : h.patientSex == QLatin1String("O") ? tr("other")
+                                                             : QString();
+    const QString born =
+        h.patientBirthDate.isEmpty() ? QString() : tr("born %1").arg(date(h.patientBirthDate));
+    header << tr("%1  (ID %2)  %3 %4").arg(name, h.patientId, sex, born).simplified();
     QStringList study{tr("Study")};
-    for (const QString& part : {h.studyDate, h.studyDescription}) {
+    for (const QString& part : {date(h.studyDate), h.studyDescription}) {
         if (!part.isEmpty()) {
             study << part;
         }
