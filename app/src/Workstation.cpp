@@ -4,6 +4,7 @@
 #include "dokuei/app/LockScreen.h"
 #include "dokuei/app/LoginWindow.h"
 #include "dokuei/app/MainWindow.h"
+#include "dokuei/app/PriorReportFinder.h"
 #include "dokuei/app/SignInForm.h"
 #include "dokuei/app/StudyReport.h"
 #include "dokuei/app/Translations.h"
@@ -95,6 +96,8 @@ struct Workstation::Services
     std::unique_ptr<reporting::ReportSession> report;
     std::unique_ptr<StudyReport> studyReport;
     std::unique_ptr<WorkspaceReferences> references;
+    /// The patient's previous report from the reading centre, shown read-only beside the report.
+    std::unique_ptr<PriorReportFinder> priors;
 
     std::unique_ptr<LoginWindow> loginWindow;
     std::unique_ptr<MainWindow> mainWindow;
@@ -465,6 +468,9 @@ void Workstation::onLocked(int reason)
     // user vault first); close that vault and drop the session's keys and card session too.
     closeUserVault();
     s.userDataKey.reset();
+    if (s.priors) {
+        s.priors->setReadingCentre(nullptr);
+    }
     if (s.reading) {
         s.reading->setReadingCentre(nullptr);
     }
@@ -584,6 +590,9 @@ void Workstation::connectReadingCentre(QByteArray& pin)
         return;
     }
     s.readingCentre->setClientCredentials(*credentials);
+    if (s.priors) {
+        s.priors->setReadingCentre(s.readingCentre.get());
+    }
     if (s.reading) {
         s.reading->setReadingCentre(s.readingCentre.get());
         s.reading->refreshStudies();
@@ -608,6 +617,7 @@ void Workstation::onEnded(int reason)
     }
     // The session's reading and report go with it (already wiped by the session's end, the draft saved).
     s.mainWindow->setReportSession(nullptr, {}, nullptr);
+    s.priors.reset();
     s.studyReport.reset();
     s.references.reset();
     closeUserVault();
@@ -663,6 +673,7 @@ void Workstation::beginReporting(const QString& userId, const QString& displayNa
 {
     Services& s = *m_services;
     s.mainWindow->setReportSession(nullptr, {}, nullptr);
+    s.priors.reset();
     s.studyReport.reset();
     s.references.reset();
     closeUserVault();
@@ -692,6 +703,18 @@ void Workstation::beginReporting(const QString& userId, const QString& displayNa
     s.references = std::make_unique<WorkspaceReferences>(*s.reading, *window->readingWorkspace(),
                                                          [window] { window->showReadingPage(); });
     window->setReportSession(s.report.get(), s.templates.templates(), s.references.get());
+    s.priors = std::make_unique<PriorReportFinder>(*s.reading, this);
+    connect(s.priors.get(), &PriorReportFinder::found, window,
+            [window](const QString& title, const QString& text) {
+                if (window->reportEditor()) {
+                    window->reportEditor()->setPriorReport(title, text);
+                }
+            });
+    connect(s.priors.get(), &PriorReportFinder::cleared, window, [window] {
+        if (window->reportEditor()) {
+            window->reportEditor()->setPriorReport({}, {});
+        }
+    });
     offerUnfinishedReports();
 }
 

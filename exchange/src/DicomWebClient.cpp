@@ -1,5 +1,6 @@
 #include "dokuei/exchange/DicomWebClient.h"
 
+#include "dokuei/exchange/MultipartParser.h"
 #include "dokuei/exchange/TlsProbe.h"
 
 #include <QEventLoop>
@@ -330,6 +331,52 @@ void DicomWebClient::get(const QString& path, const QUrlQuery& query, const QByt
         types = {kDicomJson, QByteArrayLiteral("application/json")};
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, types, done = std::move(done)] { finishBody(reply, types, done); });
+}
+
+void DicomWebClient::retrieveInstance(const QString& studyUid, const QString& seriesUid,
+                                      const QString& sopInstanceUid,
+                                      std::function<void(WebExpected<QByteArray>)> done, qint64 maxBytes)
+{
+    const QString path =
+        QStringLiteral("/studies/%1/series/%2/instances/%3").arg(studyUid, seriesUid, sopInstanceUid);
+    QNetworkReply* reply = m_network.get(
+        request(path, QByteArrayLiteral("multipart/related; type=\"application/dicom\"; transfer-syntax=*")));
+    watch(reply, maxBytes);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, maxBytes, done = std::move(done)] {
+        reply->deleteLater();
+        const DicomWebError error = failureOf(reply);
+        if (error.failure != DicomWebFailure::None) {
+            done(std::unexpected(error));
+            return;
+        }
+        const QByteArray contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        auto boundary = MultipartParser::boundaryFromContentType(contentType);
+        if (!boundary) {
+            done(std::unexpected(
+                DicomWebError::make(DicomWebFailure::WrongContentType, boundary.error().message)));
+            return;
+        }
+        QByteArray instance;
+        MultipartLimits limits;
+        limits.maxPartBytes = maxBytes;
+        limits.maxParts = 1;
+        MultipartParser parser(
+            *boundary, [&instance](MultipartPart& part) { instance = std::move(part.body); }, limits);
+        QByteArray body = reply->readAll();
+        auto fed = parser.feed(body);
+        body.fill('\0');
+        if (fed) {
+            fed = parser.finish();
+        }
+        if (!fed || instance.isEmpty()) {
+            instance.fill('\0');
+            done(std::unexpected(DicomWebError::make(DicomWebFailure::InvalidResponse,
+                                                     fed ? QStringLiteral("no instance in the answer")
+                                                         : fed.error().message)));
+            return;
+        }
+        done(std::move(instance));
+    });
 }
 
 void DicomWebClient::searchStudies(const QUrlQuery& query,

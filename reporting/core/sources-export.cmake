@@ -13,6 +13,8 @@ list(APPEND DOKUEI_REPORTING_CORE_SOURCES
   src/StructuredReport.cpp
   src/ReportPdf.cpp
   src/EncapsulatedPdf.cpp
+  include/dokuei/reporting/PriorReport.h
+  src/PriorReport.cpp
 )
 list(APPEND DOKUEI_REPORTING_CORE_PRIVATE_LIBS
   DCMTK::dcmsr DCMTK::dcmdata PkgConfig::DOKUEI_PANGOCAIRO PkgConfig::DOKUEI_CAIRO)

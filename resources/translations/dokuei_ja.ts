@@ -197,6 +197,21 @@
     </message>
 </context>
 <context>
+    <name>dokuei::app::PriorReportFinder</name>
+    <message>
+        <source>Previous report</source>
+        <translation>前回レポート</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>確定</translation>
+    </message>
+    <message>
+        <source>not final</source>
+        <translation>未確定</translation>
+    </message>
+</context>
+<context>
     <name>dokuei::app::SelfCheck</name>
     <message>
         <source>OpenGL</source>
@@ -598,6 +613,37 @@
     </message>
 </context>
 <context>
+    <name>dokuei::reporting</name>
+    <message>
+        <source>image %1</source>
+        <translation>画像 %1</translation>
+    </message>
+    <message>
+        <source>The earlier report is larger than 16 MiB.</source>
+        <translation>前回レポートが 16 MiB を超えています。</translation>
+    </message>
+    <message>
+        <source>The earlier report is not a readable DICOM object: %1</source>
+        <translation>前回レポートは読み取れる DICOM オブジェクトではありません: %1</translation>
+    </message>
+    <message>
+        <source>The earlier report is not a structured report (modality %1).</source>
+        <translation>前回レポートは構造化レポート（SR）ではありません（モダリティ %1）。</translation>
+    </message>
+    <message>
+        <source>The earlier report&apos;s content cannot be read: %1</source>
+        <translation>前回レポートの内容を読み取れません: %1</translation>
+    </message>
+    <message>
+        <source>The earlier report has no content.</source>
+        <translation>前回レポートに内容がありません。</translation>
+    </message>
+    <message>
+        <source>(The earlier report is longer; the rest is not shown.)</source>
+        <translation>（前回レポートはさらに続きます。残りは表示していません。）</translation>
+    </message>
+</context>
+<context>
     <name>dokuei::reporting::ReportEditor</name>
     <message>
         <source>Report template</source>
@@ -672,10 +718,6 @@
         <translation>推奨</translation>
     </message>
     <message>
-        <source>Insert with &quot;Insert measurement&quot; / &quot;Key image&quot; into the text</source>
-        <translation>「計測値を挿入」/「キー画像」で本文に挿入してください</translation>
-    </message>
-    <message>
         <source>Draft</source>
         <translation>下書き</translation>
     </message>
@@ -734,6 +776,38 @@
     <message>
         <source>Accession %1</source>
         <translation>受付番号 %1</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男性</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女性</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>その他</translation>
+    </message>
+    <message>
+        <source>born %1</source>
+        <translation>%1 生</translation>
+    </message>
+    <message>
+        <source>(no measurement chosen)</source>
+        <translation>（計測を選択していません）</translation>
+    </message>
+    <message>
+        <source>(no key image chosen)</source>
+        <translation>（キー画像を選択していません）</translation>
+    </message>
+    <message>
+        <source>(insert a measurement into the text first)</source>
+        <translation>（先に計測を本文に挿入してください）</translation>
+    </message>
+    <message>
+        <source>(add a key image first)</source>
+        <translation>（先にキー画像を追加してください）</translation>
     </message>
 </context>
 <context>

@@ -624,13 +624,17 @@ TEST_F(MemoryWipeGuiTest, LockWhileTheSeriesArrivesLeavesNoCopy)
                                                        QDateTime::currentDateTimeUtc().addSecs(60));
     ASSERT_TRUE(records);
     bool cancelled = false;
+    QStringList transfers;
     for (const auto& record : *records) {
+        if (record.event == security::AuditEventId::InstancesTransferred) {
+            transfers << record.details;
+        }
         cancelled =
             cancelled || (record.event == security::AuditEventId::InstancesTransferred &&
                           record.studyUid == studyUid && record.outcome != security::AuditOutcome::Success &&
                           record.details.contains(QStringLiteral("cancelled: wiped at lock")));
     }
-    EXPECT_TRUE(cancelled);
+    EXPECT_TRUE(cancelled) << "transfers audited: " << transfers.join(QStringLiteral(" | ")).toStdString();
     for (const AllHits* hits : {&atLock, &after}) {
         EXPECT_EQ(hits->pixelRaw.hits, 0) << where(hits->pixelRaw);
         EXPECT_EQ(hits->pixelHu.hits, 0) << where(hits->pixelHu);

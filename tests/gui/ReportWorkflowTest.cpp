@@ -12,6 +12,7 @@
 #include "dokuei/app/SignInForm.h"
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/app/Workstation.h"
+#include "dokuei/reporting/ReportDocument.h"
 #include "dokuei/reporting/ReportPdf.h"
 #include "dokuei/reporting/ReportSession.h"
 #include "dokuei/reporting/SrIdentity.h"
@@ -31,11 +32,19 @@
 #include "dokuei/viewer/ui/ImageView.h"
 #include "dokuei/viewer/ui/ReadingWorkspace.h"
 
+#include <array>
+#include <csignal>
+#include <cstdio>
+
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QInputMethodEvent>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QProcess>
 #include <QPushButton>
@@ -44,7 +53,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextCursor>
+#include <QTime>
 #include <QTreeWidget>
+#include <QUuid>
 
 #include <gtest/gtest.h>
 
@@ -168,31 +179,18 @@ protected:
         ASSERT_TRUE(QTest::qWaitFor([&] { return window()->readingWorkspace()->hasSeries(); }, 10000));
     }
 
-    /// A length on stored slice `slice` between two voxels of that slice.
-    int addLength(int slice)
+    /// A measurement of `kind` on stored slice `slice` between two voxels (column, row) of that slice.
+    int addMeasurement(viewer::MeasurementKind kind, int slice, std::array<double, 2> a,
+                       std::array<double, 2> b)
     {
         const viewer::Volume* volume = window()->seriesLoader()->volume();
         viewer::ImageView* stack = window()->readingWorkspace()->stackView();
         stack->setSliceIndex(slice);
         viewer::Measurement m;
-        m.kind = viewer::MeasurementKind::Length;
+        m.kind = kind;
         m.plane = {stack->axes(), stack->planePoint()};
-        m.points = {viewer::voxelToPatient(volume->geometry(), {100, 200, double(slice)}),
-                    viewer::voxelToPatient(volume->geometry(), {160, 200, double(slice)})};
-        return window()->readingWorkspace()->measurements().add(m);
-    }
-
-    /// An elliptical ROI on stored slice `slice`.
-    int addEllipse(int slice)
-    {
-        const viewer::Volume* volume = window()->seriesLoader()->volume();
-        viewer::ImageView* stack = window()->readingWorkspace()->stackView();
-        stack->setSliceIndex(slice);
-        viewer::Measurement m;
-        m.kind = viewer::MeasurementKind::Ellipse;
-        m.plane = {stack->axes(), stack->planePoint()};
-        m.points = {viewer::voxelToPatient(volume->geometry(), {200, 200, double(slice)}),
-                    viewer::voxelToPatient(volume->geometry(), {240, 230, double(slice)})};
+        m.points = {viewer::voxelToPatient(volume->geometry(), {a[0], a[1], double(slice)}),
+                    viewer::voxelToPatient(volume->geometry(), {b[0], b[1], double(slice)})};
         return window()->readingWorkspace()->measurements().add(m);
     }
 
@@ -248,8 +246,8 @@ TEST_F(ReportWorkflowTest, JapaneseReportWithMeasurementsKeyImageLockUnlockFinal
     const int lengthSlice = slices / 4;
     const int roiSlice = slices / 2;
     const int keySlice = (slices * 3) / 4;
-    const int lengthId = addLength(lengthSlice);
-    const int roiId = addEllipse(roiSlice);
+    const int lengthId = addMeasurement(viewer::MeasurementKind::Length, lengthSlice, {100, 200}, {160, 200});
+    const int roiId = addMeasurement(viewer::MeasurementKind::Ellipse, roiSlice, {200, 200}, {240, 230});
     ASSERT_TRUE(window()->readingWorkspace()->measurements().find(lengthId)->valid);
     ASSERT_TRUE(window()->readingWorkspace()->measurements().find(roiId)->valid);
 
@@ -414,6 +412,83 @@ TEST_F(ReportWorkflowTest, JapaneseReportWithMeasurementsKeyImageLockUnlockFinal
         << text.toStdString();
 }
 
+TEST_F(ReportWorkflowTest, KilledWhileTypingTheDraftIsOfferedAtTheNextSignInExactlyAsLastSaved)
+{
+    if (qEnvironmentVariableIsSet("DOKUEI_GUI_TEST_HOME")) {
+        GTEST_SKIP() << "the parent's test";
+    }
+    // The workstation of this test closes its vaults; a child process signs in on the same directory, opens
+    // the chest study and types until it is killed (SIGKILL: no wipe, no save at exit).
+    m_workstation.reset();
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DOKUEI_GUI_TEST_HOME"), m_paths.configDir.section(QLatin1Char('/'), 0, -2));
+    child.setProcessEnvironment(env);
+    child.setProcessChannelMode(QProcess::MergedChannels);
+    child.start(QCoreApplication::applicationFilePath(),
+                {QStringLiteral("--gtest_filter=ReportWorkflowTest.ChildTypesUntilKilled")});
+    ASSERT_TRUE(child.waitForStarted(10000));
+    QByteArray out;
+    QString lastSaved;
+    int saves = 0;
+    QElapsedTimer timer;
+    timer.start();
+    while (child.state() == QProcess::Running && saves < 3 && timer.elapsed() < 120000) {
+        child.waitForReadyRead(200);
+        out += child.readAll();
+        saves = int(out.count("\nSAVED ") + (out.startsWith("SAVED ") ? 1 : 0));
+    }
+    ASSERT_GE(saves, 3) << out.toStdString();
+    ::kill(pid_t(child.processId()), SIGKILL);
+    ASSERT_TRUE(child.waitForFinished(10000));
+    EXPECT_EQ(child.exitStatus(), QProcess::CrashExit);
+    out += child.readAll();
+    for (const QByteArray& line : out.split('\n')) {
+        if (line.startsWith("SAVED ")) {
+            lastSaved = QString::fromUtf8(QByteArray::fromBase64(line.mid(6).trimmed()));
+        }
+    }
+    ASSERT_FALSE(lastSaved.isEmpty());
+
+    // The application started again: the draft is offered at sign-in and opens exactly as last saved.
+    restartWorkstation();
+    signIn();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window()));
+    QWidget* notice = window()->unfinishedNotice();
+    ASSERT_TRUE(notice->isVisible()) << "the unfinished report is offered after the crash";
+    QTest::mouseClick(notice->findChild<QPushButton*>(QStringLiteral("resumeReport")), Qt::LeftButton);
+    ASSERT_TRUE(report()->hasReport());
+    EXPECT_EQ(report()->document().section(QStringLiteral("lungs"))->text, lastSaved);
+    EXPECT_EQ(editor()->textField(QStringLiteral("lungs"))->toPlainText(), lastSaved) << "exactly as saved";
+}
+
+TEST_F(ReportWorkflowTest, ChildTypesUntilKilled)
+{
+    if (!qEnvironmentVariableIsSet("DOKUEI_GUI_TEST_HOME")) {
+        GTEST_SKIP() << "runs only as the child of KilledWhileTyping...";
+    }
+    signIn();
+    window()->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window()));
+    openChestSeries();
+    ASSERT_TRUE(report()->hasReport());
+    QObject::connect(report(), &reporting::ReportSession::saved, [this] {
+        const QString text = report()->document().section(QStringLiteral("lungs"))->text;
+        std::printf("SAVED %s\n", text.toUtf8().toBase64().constData());
+        std::fflush(stdout);
+    });
+    reporting::ReportTextEdit* lungs = editor()->textField(QStringLiteral("lungs"));
+    ASSERT_NE(lungs, nullptr);
+    lungs->setFocus();
+    // One character (code point: 𠮷 is two UTF-16 units) per commit.
+    const QList<uint> characters = QStringLiteral("右肺下葉に径8mmの充実性結節を認める。角𠮷。").toUcs4();
+    for (int i = 0; i < 100000; ++i) {
+        const char32_t character = characters[i % characters.size()];
+        typeThroughInputMethod(lungs, QStringLiteral("けっせつ"), QString::fromUcs4(&character, 1));
+        QTest::qWait(i % 6 == 5 ? 2300 : 30); // now and then a pause long enough for the autosave (2 s)
+    }
+}
+
 TEST_F(ReportWorkflowTest, ADraftLeftAtSignOutIsOfferedAtTheNextSignIn)
 {
     signIn();
@@ -445,6 +520,101 @@ TEST_F(ReportWorkflowTest, ADraftLeftAtSignOutIsOfferedAtTheNextSignIn)
     EXPECT_EQ(report()->document().reportId, reportId);
     EXPECT_EQ(editor()->textField(QStringLiteral("lungs"))->toPlainText(), typed) << "exactly as typed";
     EXPECT_FALSE(notice->isVisible());
+}
+
+/// A JSON attribute's first value of a QIDO-RS answer's object.
+QString jsonValue(const QJsonObject& object, const char* tag)
+{
+    const QJsonValue first =
+        object.value(QLatin1String(tag)).toObject().value(QStringLiteral("Value")).toArray().first();
+    return first.isObject() ? first.toObject().value(QStringLiteral("Ideographic")).toString()
+                            : first.toString();
+}
+
+TEST_F(ReportWorkflowTest, ThePatientsPreviousReportIsShownReadOnlyBesideTheReport)
+{
+    // The chest patient, as the reading centre lists them (QIDO-RS with the card, before dokuei holds it).
+    const QString studyUid = m_env.value(QStringLiteral("DOKUEI_DEMO_CHEST_STUDY_UID"));
+    QStringList qido = m_env.curlCardArgs(QStringLiteral("dr.sato"));
+    qido << QStringLiteral("-H") << QStringLiteral("Accept: application/dicom+json")
+         << m_env.url() + QStringLiteral("/studies?StudyInstanceUID=%1&includefield=00100010").arg(studyUid);
+    const auto listed = integration::runSubprocess(QStringLiteral("curl"), qido, m_env.cardEnvironment());
+    ASSERT_EQ(listed.exitCode, 0) << listed.err.toStdString();
+    const QJsonObject chest = QJsonDocument::fromJson(listed.out).array().first().toObject();
+    const QString patientId = jsonValue(chest, "00100020");
+    const QString studyDate = jsonValue(chest, "00080020");
+    ASSERT_FALSE(patientId.isEmpty()) << listed.out.toStdString();
+
+    // A final report of an earlier study of this patient, read at another centre: an SR only, stored into
+    // the reading centre (STOW-RS).
+    const auto library = reporting::TemplateLibrary::load({reporting::shippedTemplateDirectory()});
+    const reporting::ReportTemplate* tmpl = library.find(QStringLiteral("ct-chest"));
+    ASSERT_NE(tmpl, nullptr);
+    reporting::ReportHeader header;
+    header.patientId = patientId;
+    header.patientNameIdeographic = jsonValue(chest, "00100010");
+    header.studyUid = reporting::SrIdentity::generate().seriesInstanceUid; // a fresh valid UID for the study
+    header.studyDate = QDate::fromString(studyDate, QStringLiteral("yyyyMMdd"))
+                           .addYears(-1)
+                           .toString(QStringLiteral("yyyyMMdd"));
+    header.studyTime = QTime::currentTime().toString(QStringLiteral("HHmmss"));
+    header.studyDescription = QStringLiteral("胸部CT 単純");
+    header.modality = QStringLiteral("CT");
+    reporting::ReportDocument prior =
+        reporting::newReport(*tmpl, header,
+                             {QStringLiteral("dr.prior"), QStringLiteral("Maeda^Ken"),
+                              QStringLiteral("前回読影センター"), QStringLiteral("radiologist")},
+                             QStringLiteral("ja"));
+    // Unique per run: the reading centre keeps the earlier runs' reports (the newest is shown).
+    const QString priorText = QStringLiteral("前回PRIOR") +
+                              QUuid::createUuid().toString(QUuid::Id128).left(12) +
+                              QStringLiteral("右肺上葉に6 mm結節");
+    prior.section(QStringLiteral("lungs"))->text = priorText;
+    prior.section(QString::fromLatin1(reporting::kImpressionId))->text = QStringLiteral("経過観察を推奨");
+    prior.state = reporting::ReportState::Final;
+    auto sr = reporting::makeStructuredReport(prior, *tmpl, reporting::SrIdentity::generate());
+    ASSERT_TRUE(sr) << sr.error().message.toStdString();
+    QTemporaryDir dir;
+    const QByteArray boundary = "dokuei-prior-report-5c2a";
+    QFile body(dir.filePath(QStringLiteral("stow.body")));
+    ASSERT_TRUE(body.open(QIODevice::WriteOnly));
+    body.write("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n" + *sr + "\r\n--" + boundary +
+               "--\r\n");
+    body.close();
+    QStringList stow = m_env.curlCardArgs(QStringLiteral("dr.sato"));
+    stow << QStringLiteral("-X") << QStringLiteral("POST") << QStringLiteral("-H")
+         << QStringLiteral("Content-Type: multipart/related; type=\"application/dicom\"; boundary=%1")
+                .arg(QString::fromLatin1(boundary))
+         << QStringLiteral("--data-binary") << QLatin1Char('@') + body.fileName() << QStringLiteral("-o")
+         << QStringLiteral("/dev/null") << QStringLiteral("-w") << QStringLiteral("%{http_code}")
+         << m_env.url() + QStringLiteral("/studies");
+    const auto stored = integration::runSubprocess(QStringLiteral("curl"), stow, m_env.cardEnvironment());
+    ASSERT_EQ(stored.out, QByteArray("200")) << stored.err.toStdString();
+
+    // Opening the chest study shows it read-only beside the report, with its date and reader.
+    signIn();
+    openChestSeries();
+    auto* pane = editor()->findChild<QTextEdit*>(QStringLiteral("priorReport"));
+    ASSERT_NE(pane, nullptr);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return pane->toPlainText().contains(priorText); }, 20000))
+        << "the previous report is not shown: " << pane->toPlainText().toStdString();
+    EXPECT_TRUE(pane->isVisible());
+    EXPECT_TRUE(pane->isReadOnly()) << "read-only, copied from";
+    EXPECT_TRUE(pane->toPlainText().contains(QStringLiteral("経過観察を推奨")));
+    bool queried = false;
+    bool retrieved = false;
+    for (const security::AuditRecord& record : recentRecords()) {
+        queried =
+            queried || (record.event == security::AuditEventId::Query && record.patientId == patientId &&
+                        record.details.contains(QStringLiteral("previous report")));
+        retrieved = retrieved || (record.event == security::AuditEventId::InstancesTransferred &&
+                                  record.studyUid == header.studyUid && record.patientId == patientId);
+    }
+    EXPECT_TRUE(queried) << "the search of the patient's studies is audited";
+    EXPECT_TRUE(retrieved) << "the previous report's retrieval is audited";
+    // It goes with the lock like the report.
+    window()->lockAction()->trigger();
+    EXPECT_TRUE(pane->toPlainText().isEmpty());
 }
 
 } // namespace

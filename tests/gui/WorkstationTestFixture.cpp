@@ -34,9 +34,12 @@ void WorkstationTestFixture::SetUp()
     ASSERT_TRUE(m_reader->error().isEmpty()) << m_reader->error().toStdString();
     ASSERT_TRUE(m_reader->insert(QStringLiteral("dr.sato")));
 
-    m_paths.configDir = m_dir.filePath(QStringLiteral("home"));
+    // A child process of a test (a crash test) runs on its parent's directory, accounts included.
+    const QString shared = qEnvironmentVariable("DOKUEI_GUI_TEST_HOME");
+    const QString base = shared.isEmpty() ? m_dir.path() : shared;
+    m_paths.configDir = base + QStringLiteral("/home");
     m_paths.dataDir = m_paths.configDir;
-    m_paths.systemDir = m_dir.filePath(QStringLiteral("etc"));
+    m_paths.systemDir = base + QStringLiteral("/etc");
     ASSERT_TRUE(m_paths.ensureUserDirectories());
     m_config.pkcs11Module = m_env.value(QStringLiteral("DOKUEI_PKCS11_MODULE"));
     m_config.cardTrustAnchorFile = m_env.caFile();
@@ -47,7 +50,17 @@ void WorkstationTestFixture::SetUp()
     auto workstation = app::Workstation::create(m_paths, m_config);
     ASSERT_TRUE(workstation) << workstation.error().toString().toStdString();
     m_workstation = std::move(*workstation);
-    addUser(QStringLiteral("dr.sato"), kSato);
+    if (shared.isEmpty()) {
+        addUser(QStringLiteral("dr.sato"), kSato);
+    }
+}
+
+void WorkstationTestFixture::restartWorkstation()
+{
+    m_workstation.reset();
+    auto workstation = app::Workstation::create(m_paths, m_config);
+    ASSERT_TRUE(workstation) << workstation.error().toString().toStdString();
+    m_workstation = std::move(*workstation);
 }
 
 void WorkstationTestFixture::TearDown()

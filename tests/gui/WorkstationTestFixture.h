@@ -22,7 +22,8 @@ namespace dokuei::gui_test {
 
 /// The whole workstation against the reading-centre stack (ctest fixture "reading_center"), for the GUI
 /// suites: a private card reader with dr.sato's card inserted, a fresh configuration/vault directory, and the
-/// account dr.sato (radiologist, password set, card bound). Suites add more users with addUser().
+/// account dr.sato (radiologist, password set, card bound). Suites add more users with addUser(). With
+/// DOKUEI_GUI_TEST_HOME set (a test's child process) it works in that directory and adds no account.
 class WorkstationTestFixture : public ::testing::Test
 {
 protected:
@@ -35,6 +36,8 @@ protected:
                  security::Role role = security::Role::Radiologist, const QString& cardUser = {});
     /// Types ID (unless the form shows it read-only), password and PIN, then presses the submit button.
     static void fill(app::SignInForm* form, const QString& id, const QString& password, const QString& pin);
+    /// A new Workstation on the same directory (as after a restart of the application).
+    void restartWorkstation();
     /// Signs dr.sato in through the login window and waits for the active session.
     void signIn();
 

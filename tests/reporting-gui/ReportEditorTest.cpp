@@ -48,6 +48,11 @@ ReportTemplate chestTemplate()
                                       {QStringLiteral("A 異常なし"), QStringLiteral("A normal")}},
                                      {}};
     lungs.fields << category;
+    TemplateField lesion;
+    lesion.id = QStringLiteral("lesion");
+    lesion.type = FieldType::Measurement;
+    lesion.label = {QStringLiteral("病変の計測"), QStringLiteral("Lesion measurement")};
+    lungs.fields << lesion;
     t.sections << lungs;
     return t;
 }
@@ -389,4 +394,32 @@ TEST(EditorChild, TypesUntilKilled)
         commit(field, {}, words.mid(i % words.size(), 1));
         QTest::qWait(i % 4 == 3 ? 450 : 20); // pauses long enough for the autosave now and then
     }
+}
+
+TEST_F(Fixture, AMeasurementFieldChoosesAmongTheMeasurementsInsertedIntoTheReport)
+{
+    auto* box = qobject_cast<QComboBox*>(editor->fieldWidget(QStringLiteral("lesion")));
+    ASSERT_NE(box, nullptr) << "a measurement field is a choice of the report's measurements";
+    EXPECT_EQ(box->count(), 1) << "nothing to choose before a measurement is inserted";
+    lungs()->setFocus();
+    ASSERT_TRUE(editor->insertMeasurement(0));
+    ASSERT_TRUE(editor->insertMeasurement(1));
+    ASSERT_EQ(box->count(), 3) << "the list follows the measurements inserted";
+    EXPECT_TRUE(box->itemText(2).contains(QStringLiteral("-612 HU"))) << box->itemText(2).toStdString();
+    box->setCurrentIndex(2);
+    emit box->activated(2);
+    const SectionContent* content = session->document().section(QStringLiteral("lungs"));
+    ASSERT_NE(content, nullptr);
+    const auto field = std::find_if(content->fields.begin(), content->fields.end(),
+                                    [](const FieldValue& v) { return v.fieldId == QLatin1String("lesion"); });
+    ASSERT_NE(field, content->fields.end());
+    EXPECT_EQ(field->referenceIds, QStringList{QStringLiteral("M2")});
+    // Saved and reopened, the choice stays.
+    ASSERT_TRUE(session->saveNow());
+    const QString reportId = session->document().reportId;
+    session->close();
+    ASSERT_TRUE(session->openStored(reportId));
+    box = qobject_cast<QComboBox*>(editor->fieldWidget(QStringLiteral("lesion")));
+    ASSERT_NE(box, nullptr);
+    EXPECT_EQ(box->currentData().toString(), QStringLiteral("M2"));
 }

@@ -1,3 +1,5 @@
+#include "AdminCliRunner.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -6,24 +8,11 @@
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = dokuei::testing::AdminResult;
 
 Result admin(const QStringList& arguments, const QString& home)
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DOKUEI_HOME"), home);
-    env.insert(QStringLiteral("DOKUEI_SYSCONFDIR"), home + QStringLiteral("/etc"));
-    process.setProcessEnvironment(env);
-    process.start(qEnvironmentVariable("DOKUEI_BINARY_DIR") + QStringLiteral("/bin/dokuei-admin"), arguments);
-    EXPECT_TRUE(process.waitForFinished(30000));
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return dokuei::testing::runAdmin(arguments, home);
 }
 
 TEST(AdminCli, ShowsPaths)

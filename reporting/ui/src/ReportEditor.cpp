@@ -469,14 +469,27 @@ QWidget* ReportEditor::makeFieldWidget(const TemplateField& field, const QString
         widget = row;
         break;
     }
-    case FieldType::Text:
     case FieldType::Measurement:
     case FieldType::KeyImage: {
+        // One of the report's measurements (or key images): those inserted with "Insert measurement" /
+        // "Key image"; the list follows as more are inserted.
+        auto* box = new QComboBox(m_body);
+        box->setProperty("referenceKind", field.type == FieldType::Measurement ? 1 : 2);
+        box->setProperty("referenceId", value.referenceIds.value(0));
+        fillReferenceBox(box);
+        connect(box, &QComboBox::activated, this, [this, box, sectionId, id = field.id] {
+            const QString reference = box->currentData().toString();
+            box->setProperty("referenceId", reference);
+            setFieldValue(
+                sectionId,
+                FieldValue{id, {}, {}, {}, reference.isEmpty() ? QStringList{} : QStringList{reference}});
+        });
+        widget = box;
+        break;
+    }
+    case FieldType::Text: {
         auto* line = new QLineEdit(m_body);
         line->setText(value.text);
-        if (field.type != FieldType::Text) {
-            line->setPlaceholderText(tr("Insert with \"Insert measurement\" / \"Key image\" into the text"));
-        }
         connect(line, &QLineEdit::textEdited, this, [this, line, sectionId, id = field.id] {
             setFieldValue(sectionId, FieldValue{id, line->text(), {}, {}, {}});
         });
@@ -487,6 +500,42 @@ QWidget* ReportEditor::makeFieldWidget(const TemplateField& field, const QString
     widget->setObjectName(QStringLiteral("field-") + field.id);
     m_fieldWidgets.insert(field.id, widget);
     return widget;
+}
+
+void ReportEditor::fillReferenceBox(QComboBox* box) const
+{
+    const QSignalBlocker block(box);
+    const QString chosen = box->property("referenceId").toString();
+    box->clear();
+    if (!m_session.hasReport()) {
+        return;
+    }
+    const auto& d = m_session.document();
+    const bool measurement = box->property("referenceKind").toInt() == 1;
+    box->addItem(measurement ? tr("(no measurement chosen)") : tr("(no key image chosen)"), QString());
+    if (measurement) {
+        for (const auto& m : d.measurements) {
+            box->addItem(QStringLiteral("%1: %2").arg(m.id, m.text), m.id);
+        }
+    } else {
+        for (const auto& k : d.keyImages) {
+            box->addItem(k.text, k.id);
+        }
+    }
+    if (box->count() == 1) {
+        box->setItemText(0, measurement ? tr("(insert a measurement into the text first)")
+                                        : tr("(add a key image first)"));
+    }
+    box->setCurrentIndex(std::max(0, box->findData(chosen)));
+}
+
+void ReportEditor::refreshReferenceFields()
+{
+    for (QWidget* widget : std::as_const(m_fieldWidgets)) {
+        if (auto* box = qobject_cast<QComboBox*>(widget); box && box->property("referenceKind").isValid()) {
+            fillReferenceBox(box);
+        }
+    }
 }
 
 void ReportEditor::setFieldValue(const QString& sectionId, const FieldValue& value)
@@ -596,6 +645,7 @@ bool ReportEditor::insertMeasurement(int index)
     }
     field->insertReference(m.text, id);
     field->setFocus();
+    refreshReferenceFields();
     return true;
 }
 
@@ -623,6 +673,7 @@ bool ReportEditor::insertKeyImage()
     m_session.update([&](ReportDocument& d) { d.keyImages << *key; });
     field->insertReference(text, id);
     field->setFocus();
+    refreshReferenceFields();
     return true;
 }
 

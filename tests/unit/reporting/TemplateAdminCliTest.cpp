@@ -1,4 +1,6 @@
 // `dokuei-admin template check|list` through the real binary, as an administrator runs it.
+#include "../AdminCliRunner.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -8,25 +10,11 @@
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = dokuei::testing::AdminResult;
 
 Result admin(const QStringList& arguments, const QString& home)
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DOKUEI_HOME"), home);
-    env.insert(QStringLiteral("DOKUEI_SYSCONFDIR"), home + QStringLiteral("/etc"));
-    process.setProcessEnvironment(env);
-    process.start(qEnvironmentVariable("DOKUEI_BINARY_DIR") + QStringLiteral("/bin/dokuei-admin"), arguments);
-    EXPECT_TRUE(process.waitForFinished(30000));
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return dokuei::testing::runAdmin(arguments, home);
 }
 
 QString shipped(const char* name)

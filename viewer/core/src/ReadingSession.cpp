@@ -69,6 +69,11 @@ void ReadingSession::connectLoader()
         emit seriesReady();
     });
     connect(m_loader, &SeriesLoader::failed, this, [this](const QString& message) {
+        if (m_wiping || m_replacing) {
+            // The transfer aborted by the wipe or by the next series: reported as cancelled (below), not as
+            // a failure of the reading centre.
+            return;
+        }
         endRetrieval(false, m_received, message);
         emit seriesFailed(message);
     });
@@ -395,8 +400,10 @@ QString ReadingSession::wipeName() const
 std::size_t ReadingSession::wipe()
 {
     // The load first, while the patient ID of its record is still known.
+    m_wiping = true;
     std::size_t bytes = m_loader->wipe();
     endRetrieval(false, m_received, QStringLiteral("cancelled: wiped at lock or sign-out"));
+    m_wiping = false;
     ++m_generation;
     ++m_loadToken;
     for (const exchange::StudyRecord& record : m_studies) {

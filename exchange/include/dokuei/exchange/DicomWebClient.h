@@ -78,6 +78,11 @@ public:
                          std::function<void(WebExpected<QList<InstanceRecord>>)> done);
     /// STOW-RS: multipart/related; type="application/dicom". studyUid may be empty. Failures listed by the
     /// server (Failed SOP Sequence) are in StowResult::failures.
+    /// WADO-RS of one instance (multipart/related, any transfer syntax), its Part-10 bytes; at most
+    /// `maxBytes`. For small objects (an earlier report's SR); series go through SeriesRetriever.
+    void retrieveInstance(const QString& studyUid, const QString& seriesUid, const QString& sopInstanceUid,
+                          std::function<void(WebExpected<QByteArray>)> done,
+                          qint64 maxBytes = qint64(16) * 1024 * 1024);
     void store(const QString& studyUid, const QList<QByteArray>& instances,
                std::function<void(WebExpected<StowResult>)> done);
 

@@ -110,6 +110,10 @@ private:
     ReportTextEdit* targetField() const;
     QWidget* makeFieldWidget(const TemplateField& field, const QString& sectionId);
     void setFieldValue(const QString& sectionId, const FieldValue& value);
+    /// Lists the report's measurements (or key images) in a measurement / key-image field, keeping its
+    /// choice.
+    void fillReferenceBox(QComboBox* box) const;
+    void refreshReferenceFields();
     void showPhrases();
     void askFinalize();
 
