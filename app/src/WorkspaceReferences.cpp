@@ -123,6 +123,9 @@ QList<reporting::MeasurementReference> WorkspaceReferences::measurements()
 std::optional<reporting::KeyImageReference> WorkspaceReferences::keyImage()
 {
     viewer::ImageView* stack = m_workspace.stackView();
+    if (!stack->isVisible()) {
+        return std::nullopt; // the layout shows no stored slice (MPR + 3D): nothing to take as seen
+    }
     auto image = imageOfSlice(stack->sliceIndex());
     if (!image) {
         return std::nullopt;

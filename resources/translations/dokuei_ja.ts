@@ -809,6 +809,10 @@
         <source>(add a key image first)</source>
         <translation>（先にキー画像を追加してください）</translation>
     </message>
+    <message>
+        <source>No image to add: open a series and show it in the stack view (1×1, 1×2 or 2×2).</source>
+        <translation>追加できる画像がありません: シリーズを開き、スタック表示（1×1、1×2、2×2）で表示してください。</translation>
+    </message>
 </context>
 <context>
     <name>dokuei::reporting::ReportExport</name>

@@ -309,11 +309,19 @@ TEST_F(ReportWorkflowTest, JapaneseReportWithMeasurementsKeyImageLockUnlockFinal
     }
 
     // Lock: the report text leaves process memory; the draft is in the user vault (encrypted).
+    // Saved once before the lock: the draft's UTF-8 is then in the vault's decrypted pages too.
+    ASSERT_TRUE(report()->saveNow());
     const MarkerHits typed = scanMarker();
     EXPECT_GT(typed.utf16, 0) << "the marker is found while the report is open";
+    EXPECT_GT(typed.utf8, 0) << "the saved draft (UTF-8) is found in the vault's page cache before the lock";
     window()->lockAction()->trigger();
     ASSERT_EQ(m_workstation->session().state(), Session::State::Locked);
     const MarkerHits locked = scanMarker();
+    std::printf("report marker in process memory: open UTF-8 %lld, UTF-16 %lld; after the lock UTF-8 %lld, "
+                "UTF-16 %lld; lock took %lld us\n",
+                typed.utf8, typed.utf16, locked.utf8, locked.utf16,
+                static_cast<long long>(m_workstation->session().lastWipe().duration.count()));
+    std::fflush(stdout);
     EXPECT_EQ(locked.utf16, 0);
     EXPECT_EQ(locked.utf8, 0);
     EXPECT_FALSE(report()->hasReport());

@@ -377,7 +377,14 @@ void ReportEditor::rebuild()
         if (section != nullptr) {
             edit->setPlaceholderText(section->normalText.text(lang));
         }
-        connect(edit, &QTextEdit::textChanged, this, [this, sectionId] { syncFromField(sectionId); });
+        connect(edit, &QTextEdit::textChanged, this, [this, edit, sectionId] {
+            if (!m_loading) {
+                // The field written in last is where a measurement or key image goes, also when the text came
+                // by an input method without the field having had keyboard focus.
+                m_lastField = edit;
+            }
+            syncFromField(sectionId);
+        });
         connect(edit, &ReportTextEdit::referenceActivated, this, &ReportEditor::activateReference);
         connect(qApp, &QApplication::focusChanged, edit, [this, edit](QWidget*, QWidget* now) {
             if (now == edit) {
@@ -657,6 +664,8 @@ bool ReportEditor::insertKeyImage()
     auto key = m_provider->keyImage();
     auto* field = targetField();
     if (!key || field == nullptr) {
+        m_status->setText(
+            tr("No image to add: open a series and show it in the stack view (1×1, 1×2 or 2×2)."));
         return false;
     }
     const QString id = QStringLiteral("K%1").arg(m_session.document().keyImages.size() + 1);
