@@ -618,3 +618,26 @@ TEST_F(ReadingWorkspaceTest, WipeBlanksEveryViewTheThumbnailsAndTheMeasurements)
     EXPECT_EQ(m_workspace->seriesList()->count(), 0);
     EXPECT_TRUE(m_workspace->thumbnail(QStringLiteral("1.2.3.4")).isNull());
 }
+
+TEST_F(ReadingWorkspaceTest, AnotherStudyShowsNoneOfThePreviousStudysMeasurementsOrThumbnails)
+{
+    SeriesContext context;
+    context.identity = identityOf(s_phantom->assembler->sliceInfos().front());
+    Measurement probe;
+    probe.kind = MeasurementKind::Probe;
+    probe.plane = {m_workspace->stackView()->axes(), m_workspace->stackView()->planePoint()};
+    probe.points = {m_workspace->stackView()->planePoint()};
+    m_workspace->measurements().add(probe);
+    // A second series of the same study keeps the study's measurements and lists both series.
+    m_workspace->showSeries(&volume(), context, QStringLiteral("1.2.3"), QStringLiteral("1.2.3.5"));
+    EXPECT_EQ(m_workspace->measurements().all().size(), 1u);
+    EXPECT_EQ(m_workspace->seriesList()->count(), 2);
+    // A series of another study: nothing of the previous study stays on screen.
+    m_workspace->showSeries(&volume(), context, QStringLiteral("1.2.9"), QStringLiteral("1.2.9.1"));
+    EXPECT_TRUE(m_workspace->measurements().all().empty());
+    EXPECT_EQ(m_workspace->measurementList()->count(), 0);
+    ASSERT_EQ(m_workspace->seriesList()->count(), 1);
+    EXPECT_EQ(m_workspace->seriesList()->item(0)->data(Qt::UserRole).toString(), QStringLiteral("1.2.9"));
+    EXPECT_TRUE(m_workspace->thumbnail(QStringLiteral("1.2.3.4")).isNull());
+    EXPECT_FALSE(m_workspace->thumbnail(QStringLiteral("1.2.9.1")).isNull());
+}

@@ -455,6 +455,12 @@ void ReadingWorkspace::showSeries(const Volume* volume, const SeriesContext& con
     if (!volume || volume->wiped()) {
         return;
     }
+    if (studyUid != m_studyUid) {
+        // Another study (another patient, perhaps): the previous study's measurements and the thumbnails of
+        // its series must not be shown with it.
+        (void)dropStudy();
+        m_studyUid = studyUid;
+    }
     m_volume = volume;
     m_measurements->setVolume(volume);
     for (ImageView* view : imageViews()) {
@@ -583,13 +589,9 @@ QString ReadingWorkspace::wipeName() const
     return QStringLiteral("reading views");
 }
 
-std::size_t ReadingWorkspace::wipe()
+std::size_t ReadingWorkspace::dropStudy()
 {
-    // Counted: what this object zeroes itself (thumbnails, measurements); the voxels are counted by the
-    // volume's owner, and the views' textures are released by VTK and the GL driver.
-    std::size_t bytes = 0;
-    clearSeries();
-    bytes += m_measurements->wipe();
+    std::size_t bytes = m_measurements->wipe();
     {
         const QSignalBlocker block(m_measurementList);
         m_measurementList->clear();
@@ -605,6 +607,16 @@ std::size_t ReadingWorkspace::wipe()
         security::secureErase(tip);
     }
     m_seriesList->clear();
+    return bytes;
+}
+
+std::size_t ReadingWorkspace::wipe()
+{
+    // Counted: what this object zeroes itself (thumbnails, measurements); the voxels are counted by the
+    // volume's owner, and the views' textures are released by VTK and the GL driver.
+    clearSeries();
+    std::size_t bytes = dropStudy();
+    security::secureErase(m_studyUid);
     // Repaint the side panel now so its backing store holds no names or thumbnails.
     if (isVisible()) {
         repaint();

@@ -83,6 +83,8 @@ signals:
     void seriesRequested(const QString& studyUid, const QString& seriesUid);
 
 private:
+    /// Zeroes and drops the study's measurements, thumbnails and series list (bytes zeroed).
+    std::size_t dropStudy();
     void buildToolBar();
     void linkViews();
     void refreshReferences();
@@ -111,6 +113,7 @@ private:
     const Volume* m_volume = nullptr;
     SeriesIdentity m_identity; ///< for the 3D view, which gets the volume when it is first shown
     QHash<QString, QImage> m_thumbnails;
+    QString m_studyUid; ///< the study of the series shown last (thumbnails and measurements are its own)
     bool m_syncing = false;
     security::WipeRegistration m_registration;
 };
