@@ -1,5 +1,6 @@
 # dokuei_add_gtest(<target> SOURCES ... [LIBS ...] LABELS unit|integration|gui|slow [FIXTURES ...]
-#                  [ENVIRONMENT K=V ...] [NO_MAIN] [TIMEOUT s] [SLOW gtest-pattern ...])
+#                  [ENVIRONMENT K=V ...] [NO_MAIN] [TIMEOUT s] [SLOW gtest-pattern ...]
+#                  [SERIAL Suite.Name ...])
 # Builds a GoogleTest executable into build/tests and registers each TEST as its own CTest case.
 # NO_MAIN: the sources provide main() (GUI suites create a QApplication first).
 # Labels: unit | integration | gui say what a test needs; `slow` is added to the long ones (seconds each,
@@ -10,7 +11,7 @@ include(GoogleTest)
 find_package(GTest REQUIRED)
 
 function(dokuei_add_gtest target)
-  cmake_parse_arguments(ARG "NO_MAIN" "TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT;SLOW" ${ARGN})
+  cmake_parse_arguments(ARG "NO_MAIN" "TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT;SLOW;SERIAL" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE dokuei_zeroing_free) # zeroes freed heap memory, as in the app
   if(ARG_NO_MAIN)
@@ -57,6 +58,11 @@ function(dokuei_add_gtest target)
       PROPERTIES ${props})
     string(APPEND label_script "foreach(t IN LISTS ${target}_SLOW_TESTS)\n  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${slow_labels}\")\nendforeach()\n")
   endif()
+  # SERIAL: tests (Suite.Name) that must run alone, e.g. those that compare what the shared X display shows
+  # with their own windows (another suite's window would be in the picture).
+  foreach(serial IN LISTS ARG_SERIAL)
+    string(APPEND label_script "foreach(t IN LISTS ${target}_TESTS ${target}_SLOW_TESTS)\n  if(\"\${t}\" STREQUAL \"${serial}\")\n    set_tests_properties(\"\${t}\" PROPERTIES RUN_SERIAL TRUE)\n  endif()\nendforeach()\n")
+  endforeach()
   file(WRITE "${label_file}" "${label_script}")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_file}")
 endfunction()

@@ -4,6 +4,7 @@
 #include "dokuei/app/StudyBrowser.h"
 #include "dokuei/common/BuildInfo.h"
 #include "dokuei/reporting/ui/ReportEditor.h"
+#include "dokuei/security/Roles.h"
 #include "dokuei/viewer/core/ReadingSession.h"
 #include "dokuei/viewer/core/SeriesLoader.h"
 #include "dokuei/viewer/core/VolumeAssembler.h"
@@ -353,7 +354,26 @@ void MainWindow::createActions()
 
 void MainWindow::setSignedInUser(const QString& userId, const QString& role)
 {
-    m_userLabel->setText(userId.isEmpty() ? QString() : tr("%1 (%2)").arg(userId, role));
+    // The role as the user reads it (the stable name is for the audit trail and the configuration).
+    const auto known = security::roleFromName(role);
+    QString shown = role;
+    if (known) {
+        switch (*known) {
+        case security::Role::Radiologist:
+            shown = tr("radiologist");
+            break;
+        case security::Role::SupervisingRadiologist:
+            shown = tr("supervising radiologist");
+            break;
+        case security::Role::Administrator:
+            shown = tr("administrator");
+            break;
+        case security::Role::Auditor:
+            shown = tr("auditor");
+            break;
+        }
+    }
+    m_userLabel->setText(userId.isEmpty() ? QString() : tr("%1 (%2)").arg(userId, shown));
 }
 
 void MainWindow::showAbout()

@@ -29,15 +29,23 @@ WorkspaceReferences::WorkspaceReferences(viewer::ReadingSession& reading, viewer
     : m_reading(reading), m_workspace(workspace), m_showReading(std::move(showReading))
 {}
 
-std::optional<reporting::ImageReference> WorkspaceReferences::imageOfSlice(int slice) const
+std::vector<viewer::InstanceInfo> WorkspaceReferences::sliceInfos() const
 {
     const viewer::VolumeAssembler* assembler = m_reading.loader().assembler();
+    if (!assembler || !m_reading.loader().volume()) {
+        return {};
+    }
+    return assembler->sliceInfos();
+}
+
+std::optional<reporting::ImageReference>
+WorkspaceReferences::imageOfSlice(const std::vector<viewer::InstanceInfo>& infos, int slice) const
+{
     const exchange::StudyRecord* study = m_reading.currentStudy();
     const exchange::SeriesRecord* series = m_reading.currentSeries();
-    if (!assembler || !m_reading.loader().volume() || !study || !series) {
+    if (infos.empty() || !study || !series) {
         return std::nullopt;
     }
-    const std::vector<viewer::InstanceInfo> infos = assembler->sliceInfos();
     if (slice < 0 || std::size_t(slice) >= infos.size() ||
         infos[std::size_t(slice)].sopInstanceUid.isEmpty()) {
         return std::nullopt;
@@ -61,7 +69,8 @@ QList<reporting::MeasurementReference> WorkspaceReferences::measurements()
 {
     QList<reporting::MeasurementReference> list;
     const viewer::Volume* volume = m_reading.loader().volume();
-    if (!volume) {
+    const std::vector<viewer::InstanceInfo> infos = sliceInfos();
+    if (!volume || infos.empty()) {
         return list;
     }
     for (const viewer::Measurement& m : m_workspace.measurements().all()) {
@@ -106,7 +115,7 @@ QList<reporting::MeasurementReference> WorkspaceReferences::measurements()
             continue;
         }
         const int slice = static_cast<int>(std::lround((*voxel)[2]));
-        auto image = imageOfSlice(slice);
+        auto image = imageOfSlice(infos, slice);
         if (!image) {
             continue;
         }
@@ -126,7 +135,7 @@ std::optional<reporting::KeyImageReference> WorkspaceReferences::keyImage()
     if (!stack->isVisible()) {
         return std::nullopt; // the layout shows no stored slice (MPR + 3D): nothing to take as seen
     }
-    auto image = imageOfSlice(stack->sliceIndex());
+    auto image = imageOfSlice(sliceInfos(), stack->sliceIndex());
     if (!image) {
         return std::nullopt;
     }
@@ -142,9 +151,9 @@ std::optional<reporting::KeyImageReference> WorkspaceReferences::keyImage()
 
 void WorkspaceReferences::show(const reporting::ImageReference& image, int viewerMeasurementId)
 {
-    const viewer::VolumeAssembler* assembler = m_reading.loader().assembler();
     const exchange::SeriesRecord* series = m_reading.currentSeries();
-    if (!assembler || !m_reading.loader().volume() || !series || series->seriesUid != image.seriesUid) {
+    const std::vector<viewer::InstanceInfo> infos = sliceInfos();
+    if (infos.empty() || !series || series->seriesUid != image.seriesUid) {
         // Another series: open it; the reference is shown once it is loaded (by a second click).
         m_reading.openSeries(image.seriesUid, image.studyUid);
         if (m_showReading) {
@@ -152,7 +161,6 @@ void WorkspaceReferences::show(const reporting::ImageReference& image, int viewe
         }
         return;
     }
-    const std::vector<viewer::InstanceInfo> infos = assembler->sliceInfos();
     for (std::size_t k = 0; k < infos.size(); ++k) {
         const int frame = infos[k].numberOfFrames > 1 ? infos[k].frameIndex + 1 : 0;
         if (infos[k].sopInstanceUid == image.sopInstanceUid && frame == image.frame) {

@@ -188,6 +188,22 @@
         <source>Reopen the last series</source>
         <translation>最後のシリーズを再表示</translation>
     </message>
+    <message>
+        <source>radiologist</source>
+        <translation>読影医</translation>
+    </message>
+    <message>
+        <source>supervising radiologist</source>
+        <translation>指導読影医</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理者</translation>
+    </message>
+    <message>
+        <source>auditor</source>
+        <translation>監査者</translation>
+    </message>
 </context>
 <context>
     <name>dokuei::app::PatientBanner</name>

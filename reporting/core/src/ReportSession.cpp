@@ -63,6 +63,29 @@ void ReportSession::audit(const QString& eventType, const QString& details)
     }
 }
 
+namespace {
+
+/// Nothing written yet: a report opened with its study and left as it was (no text, no value, no reference).
+bool isBlank(const ReportDocument& report)
+{
+    if (report.state != ReportState::Draft || !report.measurements.isEmpty() || !report.keyImages.isEmpty()) {
+        return false;
+    }
+    for (const auto& section : report.sections) {
+        if (!section.text.trimmed().isEmpty()) {
+            return false;
+        }
+        for (const auto& field : section.fields) {
+            if (!field.isEmpty()) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 Expected<void> ReportSession::open(const ReportHeader& header, const ReportTemplate& tmpl,
                                    const QString& language)
 {
@@ -82,12 +105,15 @@ Expected<void> ReportSession::open(const ReportHeader& header, const ReportTempl
         m_report = std::move(*stored);
         m_report->header = header;
         m_dirty = false;
+        m_stored = true;
         audit(QStringLiteral("ReportDraftOpened"),
               QStringLiteral("report %1 (%2) opened from the user vault")
                   .arg(m_report->reportId, reportStateName(m_report->state)));
     } else {
         m_report = newReport(tmpl, header, m_author, language);
-        m_dirty = true; // a new report is saved at the first autosave
+        // Saved at the first autosave once something is written (a study only looked at leaves no draft).
+        m_dirty = true;
+        m_stored = false;
         audit(QStringLiteral("ReportCreated"), QStringLiteral("report %1 created from template %2 %3")
                                                    .arg(m_report->reportId, tmpl.id, tmpl.version));
         m_autosave.start();
@@ -112,6 +138,7 @@ Expected<void> ReportSession::openStored(const QString& reportId)
     close();
     m_report = std::move(*loaded);
     m_dirty = false;
+    m_stored = true;
     m_wipedReportId.clear();
     audit(QStringLiteral("ReportDraftRestored"),
           QStringLiteral("report %1 (%2) restored from the user vault")
@@ -187,6 +214,9 @@ Expected<void> ReportSession::saveNow()
     if (!m_report || !m_dirty) {
         return {};
     }
+    if (!m_stored && isBlank(*m_report)) {
+        return {}; // nothing written yet: no draft to keep
+    }
     if (m_store == nullptr) {
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the report cannot be saved: no user vault"));
     }
@@ -198,6 +228,7 @@ Expected<void> ReportSession::saveNow()
         return stored;
     }
     m_dirty = false;
+    m_stored = true;
     m_lastSaved = QDateTime::currentDateTimeUtc();
     emit saved(m_lastSaved);
     return {};
@@ -348,6 +379,7 @@ bool ReportSession::restore()
     }
     m_report = std::move(*loaded);
     m_dirty = false;
+    m_stored = true;
     m_wipedReportId.clear();
     emit documentReset();
     return true;
@@ -399,7 +431,8 @@ std::size_t ReportSession::wipe()
     if (auto saved = saveNow(); !saved) {
         emit saveFailed(saved.error().message);
     }
-    m_wipedReportId = m_report->reportId;
+    // A report never stored (nothing written) has nothing to restore after the unlock.
+    m_wipedReportId = m_stored ? m_report->reportId : QString();
     const std::size_t n = eraseDocument();
     m_studySeries.clear();
     emit documentReset();

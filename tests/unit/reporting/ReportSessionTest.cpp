@@ -262,3 +262,32 @@ TEST_F(Fixture, PhraseLibraryLivesInTheUserVault)
     ASSERT_TRUE(store->removePhrase(*added));
     EXPECT_TRUE(store->phrases()->isEmpty());
 }
+
+TEST_F(Fixture, AStudyOnlyLookedAtLeavesNoDraftAndNothingToRestore)
+{
+    auto s = makeSession();
+    QSignalSpy failures(s.get(), &ReportSession::saveFailed);
+    ASSERT_TRUE(s->open(header(), chestTemplate(), QStringLiteral("ja")));
+    s->markSeriesOpened(QStringLiteral("1.2.3.3"));
+    ASSERT_TRUE(s->saveNow());
+    auto unfinished = store->unfinished();
+    ASSERT_TRUE(unfinished);
+    EXPECT_TRUE(unfinished->isEmpty()) << "a report with nothing written is not kept";
+    registry.wipeAll();
+    EXPECT_FALSE(s->restore()) << "nothing to bring back";
+    EXPECT_EQ(failures.count(), 0) << "and no error for it";
+
+    // Once something is written it is kept, and kept also when it is emptied again.
+    ASSERT_TRUE(s->open(header(), chestTemplate(), QStringLiteral("ja")));
+    type(*s, QStringLiteral("lungs"), QStringLiteral("肺野清"));
+    ASSERT_TRUE(s->saveNow());
+    type(*s, QStringLiteral("lungs"), QString());
+    ASSERT_TRUE(s->saveNow());
+    unfinished = store->unfinished();
+    ASSERT_TRUE(unfinished);
+    ASSERT_EQ(unfinished->size(), 1);
+    auto loaded = store->load(unfinished->front().reportId);
+    ASSERT_TRUE(loaded);
+    EXPECT_TRUE(loaded->section(QStringLiteral("lungs"))->text.isEmpty())
+        << "the emptied text is what is kept";
+}

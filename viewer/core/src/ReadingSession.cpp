@@ -63,6 +63,9 @@ void ReadingSession::connectLoader()
     connect(m_loader, &SeriesLoader::previewUpdated, this, &ReadingSession::seriesPreviewUpdated);
     connect(m_loader, &SeriesLoader::instanceFailed, this, &ReadingSession::instanceFailed);
     connect(m_loader, &SeriesLoader::ready, this, [this] {
+        if (m_wiping || m_replacing) {
+            return; // the assembler closed by the wipe's cancel: not a retrieved series
+        }
         const int images =
             m_loader->assembler() ? static_cast<int>(m_loader->assembler()->sliceInfos().size()) : 0;
         endRetrieval(true, images, {});
@@ -70,8 +73,8 @@ void ReadingSession::connectLoader()
     });
     connect(m_loader, &SeriesLoader::failed, this, [this](const QString& message) {
         if (m_wiping || m_replacing) {
-            // The transfer aborted by the wipe or by the next series: reported as cancelled (below), not as
-            // a failure of the reading centre.
+            // The transfer aborted by the wipe or by the next series: reported as cancelled (below), neither
+            // as a failure of the reading centre nor (ready, above) as a retrieved series.
             return;
         }
         endRetrieval(false, m_received, message);

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "dokuei/reporting/ui/ReportEditor.h"
+#include "dokuei/viewer/core/InstanceInfo.h"
 
 #include <functional>
+#include <vector>
 
 namespace dokuei::viewer {
 class ReadingSession;
@@ -27,8 +29,11 @@ public:
     void show(const reporting::ImageReference& image, int viewerMeasurementId) override;
 
 private:
-    /// The image reference of stored slice `slice` of the loaded series, with the stack's window.
-    std::optional<reporting::ImageReference> imageOfSlice(int slice) const;
+    /// The loaded series' slices in volume order (empty while none is loaded).
+    std::vector<viewer::InstanceInfo> sliceInfos() const;
+    /// The image reference of stored slice `slice` of the loaded series (`infos`), with the stack's window.
+    std::optional<reporting::ImageReference> imageOfSlice(const std::vector<viewer::InstanceInfo>& infos,
+                                                          int slice) const;
 
     viewer::ReadingSession& m_reading;
     viewer::ReadingWorkspace& m_workspace;

@@ -122,6 +122,7 @@ private:
     QList<std::pair<QString, QString>> m_studySeries;
     QTimer m_autosave;
     bool m_dirty = false;
+    bool m_stored = false; ///< the report is in the vault (loaded from it or saved once)
     QDateTime m_lastSaved;
     qint64 m_lastSaveMicroseconds = 0;
     QString m_wipedReportId;

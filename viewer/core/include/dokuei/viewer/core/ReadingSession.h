@@ -160,7 +160,8 @@ private:
     /// A retrieval was opened (110103) and its end (110104) not reported yet.
     bool m_retrieving = false;
     bool m_replacing = false;
-    bool m_wiping = false; ///< inside wipe(): a transfer the wipe aborts is cancelled, not failed
+    bool m_wiping =
+        false; ///< inside wipe(): a transfer the wipe aborts is cancelled, not failed or retrieved
     int m_received = 0;
     int m_expected = 0;
     QString m_retrievingPatientId;
